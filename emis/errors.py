@@ -1,0 +1,51 @@
+"""Classified EMIS failures. Every library exception becomes one of these at
+the HTTP boundary (emis/client.py); views and tasks show ``message`` and
+decide on retries by ``permanent``, never by parsing text."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# code -> (permanent?, plain message shown to staff)
+_KINDS = {
+    "api_auth_failed": (True, _("EMIS refused the API credentials (API login or password).")),
+    "web_auth_failed": (True, _("EMIS refused the web credentials (web login or password).")),
+    "person_not_found": (True, _("EMIS has no data for this guest.")),
+    "rate_limited": (False, _("EMIS asks to slow down; will retry shortly.")),
+    "timeout": (False, _("EMIS did not answer in time.")),
+    "unreachable": (False, _("EMIS address is unreachable.")),
+    "server_error": (False, _("EMIS had an internal error.")),
+    "bad_response": (True, _("EMIS answered with data that breaks the contract.")),
+    "bad_request": (True, _("EMIS rejected the request.")),
+    "not_configured": (True, _("The EMIS integration is not set up or not active.")),
+}
+
+
+class EmisError(Exception):
+    def __init__(
+        self,
+        code: str,
+        *,
+        http_status: int | None = None,
+        retry_after: float | None = None,
+        detail: str = "",
+    ):
+        if code not in _KINDS:
+            raise ValueError(f"unknown EMIS error code {code!r}")
+        self.code = code
+        self.http_status = http_status
+        self.retry_after = retry_after
+        # Technical detail for logs only; never shown and never holds secrets.
+        self.detail = detail
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+    @property
+    def permanent(self) -> bool:
+        return _KINDS[self.code][0]
+
+    @property
+    def message(self) -> str:
+        return str(_KINDS[self.code][1])
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}

@@ -1,0 +1,220 @@
+"""State of the EMIS exchange, all in the database so any number of web and
+worker processes can share it: the name policy, webhook deliveries, pull jobs,
+the changes-feed cursor per legal entity, and upload-link clicks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Script(models.TextChoices):
+    CYRILLIC = "cyrillic", _("Cyrillic")
+    LATIN = "latin", _("Latin")
+
+
+class LetterCase(models.TextChoices):
+    TITLE = "title", _("Title case (Иванов)")
+    UPPER = "upper", _("Upper case (ИВАНОВ)")
+
+
+class LatinStandard(models.TextChoices):
+    ICAO = "icao_doc_9303", _("ICAO Doc 9303 (passports since 2014)")
+    GOST = "gost_52535", _("GOST R 52535.1-2006 (2010–2014)")
+    MVD = "mvd_310", _("MVD order 310 (1997–2010)")
+
+
+class _PolicyFields(models.Model):
+    script = models.CharField(
+        _("script of the main name fields"),
+        max_length=10,
+        choices=Script.choices,
+        default=Script.CYRILLIC,
+    )
+    letter_case = models.CharField(
+        _("letter case"), max_length=10, choices=LetterCase.choices, default=LetterCase.TITLE
+    )
+    latin_standard = models.CharField(
+        _("Cyrillic → Latin standard"),
+        max_length=20,
+        choices=LatinStandard.choices,
+        default=LatinStandard.ICAO,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class NamePolicy(_PolicyFields):
+    """The single name-substitution policy (pk=1), switched by support."""
+
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("name policy")
+        verbose_name_plural = _("name policy")
+
+    def __str__(self) -> str:
+        return str(_("Name policy"))
+
+    @classmethod
+    def load(cls) -> NamePolicy:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class NamePolicyOverride(_PolicyFields):
+    """A legal entity that needs names differently from the global policy."""
+
+    legal_entity = models.OneToOneField(
+        "legal_entities.LegalEntity",
+        on_delete=models.CASCADE,
+        related_name="name_policy_override",
+        verbose_name=_("legal entity"),
+    )
+
+    class Meta:
+        verbose_name = _("name policy override")
+        verbose_name_plural = _("name policy overrides")
+
+    def __str__(self) -> str:
+        return str(self.legal_entity)
+
+
+class WebhookDelivery(models.Model):
+    """One ``X-Emis-Delivery`` ID, claimed before processing so that a
+    delivery retried by EMIS (or raced by two web workers) applies once."""
+
+    delivery_id = models.CharField(max_length=100, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, blank=True)  # applied|unchanged|stale
+    person_id = models.BigIntegerField(null=True, blank=True)
+    legal_entity_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return self.delivery_id
+
+
+class EmisJob(models.Model):
+    """A "Получить данные документов" pull (or a name-policy re-apply)."""
+
+    class Kind(models.TextChoices):
+        PULL = "pull", _("Get document data")
+        REAPPLY_NAMES = "reapply_names", _("Re-apply name policy")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    class Result(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        UNCHANGED = "unchanged", _("Unchanged")
+        NOT_FOUND = "not_found", _("Not found")
+        STALE = "stale", _("Stale")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PULL)
+    person = models.ForeignKey(
+        "reservations.Person", null=True, blank=True, on_delete=models.CASCADE
+    )
+    legal_entity = models.ForeignKey(
+        "legal_entities.LegalEntity", null=True, blank=True, on_delete=models.CASCADE
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    result = models.CharField(max_length=20, choices=Result.choices, blank=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("EMIS job")
+        verbose_name_plural = _("EMIS jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}: {self.status}"
+
+
+class SyncState(models.Model):
+    """The changes-feed cursor of one legal entity, and a lease so that two
+    sync runs started at once never work the same feed together."""
+
+    legal_entity = models.OneToOneField(
+        "legal_entities.LegalEntity", on_delete=models.CASCADE, related_name="emis_sync"
+    )
+    cursor = models.CharField(max_length=500, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    persons_applied = models.PositiveIntegerField(default=0)
+    persons_unchanged = models.PositiveIntegerField(default=0)
+    persons_unknown = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("EMIS sync state")
+        verbose_name_plural = _("EMIS sync state")
+
+    def __str__(self) -> str:
+        return f"sync {self.legal_entity_id}"
+
+
+class SyncUnknownPerson(models.Model):
+    """A person ID in the changes feed that this PMS does not know: recorded
+    and skipped, so staff can see what EMIS holds that the PMS lacks."""
+
+    legal_entity = models.ForeignKey("legal_entities.LegalEntity", on_delete=models.CASCADE)
+    emis_person_id = models.CharField(max_length=32)
+    version = models.PositiveIntegerField(null=True, blank=True)
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_entity", "emis_person_id"], name="sync_unknown_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.emis_person_id
+
+
+class UploadLinkClick(models.Model):
+    """Who opened EMIS for which person, and whether EMIS gave a link."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    person = models.ForeignKey("reservations.Person", on_delete=models.CASCADE)
+    legal_entity = models.ForeignKey("legal_entities.LegalEntity", on_delete=models.CASCADE)
+    reservation = models.ForeignKey(
+        "reservations.Reservation", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    ok = models.BooleanField(default=False)
+    error_code = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id}"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmisConnectorConfig(AppConfig):
+    name = "integrations.connectors.emis"
+    label = "emis_connector"
+    verbose_name = _("EMIS Service connection")

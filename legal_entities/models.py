@@ -1,0 +1,39 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_inn, validate_kpp, validate_ogrn
+
+
+class LegalEntityQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class LegalEntity(models.Model):
+    """A hotel's legal entity. Its ID is what EMIS support is told at
+    onboarding and what travels as ``legal_entity_id`` in the EMIS API."""
+
+    name = models.CharField(_("name"), max_length=255)
+    inn = models.CharField(_("INN"), max_length=12, validators=[validate_inn])
+    kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
+    ogrn = models.CharField(
+        _("OGRN"), max_length=15, blank=True, validators=[validate_ogrn]
+    )
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LegalEntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("legal entity")
+        verbose_name_plural = _("legal entities")
+
+    def __str__(self) -> str:
+        return f"{self.name} (ID {self.pk})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("legal_entities:edit", args=[self.pk])

@@ -1,0 +1,23 @@
+"""Masking of document numbers for logs and for roles that may not see them."""
+
+import re
+
+
+def mask_number(value: str | None) -> str:
+    """Keep the last two characters: enough to tell documents apart."""
+    if not value:
+        return ""
+    value = str(value)
+    if len(value) <= 2:
+        return "*" * len(value)
+    return "*" * (len(value) - 2) + value[-2:]
+
+
+# A run of 6+ digits (optionally spaced, like "45 10 123456") is treated as a
+# document number in free log text. Person and reservation IDs are shorter
+# than that in practice and are logged as key=value, which this leaves alone.
+_NUMBER_RE = re.compile(r"(?<![\w=])(?:\d[ -]?){5,}\d(?!\w)")
+
+
+def mask_text(text: str) -> str:
+    return _NUMBER_RE.sub(lambda m: mask_number(re.sub(r"[ -]", "", m.group(0))), text)

@@ -1,0 +1,332 @@
+"""Reservations ("заявки"), persons with persistent IDs, their documents, and
+the stays that tie a person to a reservation.
+
+The person ID is the only key shared with EMIS. It comes from the primary key
+sequence (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), so it is never
+reused; persons are protected from deletion while any stay refers to them and
+deleting a reservation deletes its stays, never its persons.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_country_code, validate_phone
+
+NAME_PARTS = ("surname", "given_names", "patronymic")
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    MESSENGER = "messenger", _("Messenger")
+
+
+class Reservation(models.Model):
+    class Status(models.TextChoices):
+        TENTATIVE = "tentative", _("Tentative")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CHECKED_IN = "checked_in", _("Checked in")
+        CHECKED_OUT = "checked_out", _("Checked out")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    legal_entity = models.ForeignKey(
+        "legal_entities.LegalEntity",
+        on_delete=models.PROTECT,
+        related_name="reservations",
+        verbose_name=_("legal entity"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.TENTATIVE
+    )
+    arrival = models.DateField(_("arrival"))
+    departure = models.DateField(_("departure"))
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
+    contact_method = models.CharField(
+        _("contact method"), max_length=20, choices=ContactMethod.choices, blank=True
+    )
+    organization = models.CharField(_("organization"), max_length=255, blank=True)
+    payer = models.CharField(_("payer"), max_length=255, blank=True)
+    agency = models.CharField(_("agency"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-arrival", "-id"]
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(departure__gte=models.F("arrival")),
+                name="reservation_departure_after_arrival",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reservations:card", args=[self.pk])
+
+
+class Person(models.Model):
+    """A guest profile. ``id`` is the persistent "ID персоны" EMIS keys on.
+
+    The main name fields are what the card shows; they follow the name policy
+    when EMIS data is applied. The Latin and Cyrillic forms are stored as
+    received from the document and never regenerated from each other.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    surname = models.CharField(_("surname"), max_length=200)
+    given_names = models.CharField(_("given names"), max_length=200, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=200, blank=True)
+    surname_latin = models.CharField(_("surname (Latin)"), max_length=200, blank=True)
+    given_names_latin = models.CharField(_("given names (Latin)"), max_length=200, blank=True)
+    patronymic_latin = models.CharField(_("patronymic (Latin)"), max_length=200, blank=True)
+    surname_cyrillic = models.CharField(_("surname (Cyrillic)"), max_length=200, blank=True)
+    given_names_cyrillic = models.CharField(
+        _("given names (Cyrillic)"), max_length=200, blank=True
+    )
+    patronymic_cyrillic = models.CharField(
+        _("patronymic (Cyrillic)"), max_length=200, blank=True
+    )
+    # Name parts ("surname", ...) whose main value was derived by
+    # transliteration, not read from a document: staff should check them.
+    transliterated_parts = models.JSONField(default=list, blank=True)
+
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_place = models.CharField(_("birth place"), max_length=200, blank=True)
+    citizenship = models.CharField(
+        _("citizenship"), max_length=3, blank=True, validators=[validate_country_code]
+    )
+    country = models.CharField(
+        _("country"), max_length=3, blank=True, validators=[validate_country_code]
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    discount = models.DecimalField(
+        _("discount, %"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    # What EMIS last gave us: the version orders deliveries (stale ones are
+    # refused) and the hash tells "unchanged" from "applied".
+    emis_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    emis_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    emis_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["surname", "given_names", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["surname"]), models.Index(fields=["phone"])]
+
+    def __str__(self) -> str:
+        return self.full_name or f"#{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_names, self.patronymic) if p)
+
+    @property
+    def is_foreigner(self) -> bool:
+        return bool(self.citizenship) and self.citizenship.upper() != "RUS"
+
+
+class DocumentKind(models.TextChoices):
+    PASSPORT_RF = "passport_rf", _("Passport of the Russian Federation")
+    FOREIGN_PASSPORT_RF = "foreign_passport_rf", _("Russian international passport")
+    NATIONAL_PASSPORT = "national_passport", _("National passport")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    TEMPORARY_RESIDENCE_PERMIT = (
+        "temporary_residence_permit",
+        _("Temporary residence permit"),
+    )
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    ID_CARD = "id_card", _("ID card")
+    OTHER = "other", _("Other document")
+
+
+class DocumentSource(models.TextChoices):
+    RFID = "rfid", _("RFID chip")
+    MRZ = "mrz", _("MRZ")
+    VISUAL = "visual", _("Visual zone")
+    MANUAL = "manual", _("Entered manually")
+
+
+class IdentityDocument(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="documents", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    series = models.CharField(_("series"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=200)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    issuer_code = models.CharField(_("issuer code"), max_length=200, blank=True)
+    issuing_country = models.CharField(
+        _("issuing country"), max_length=3, blank=True, validators=[validate_country_code]
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.MANUAL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        indexes = [models.Index(fields=["number"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}"
+
+    @property
+    def match_key(self) -> tuple[str, str, str]:
+        return (self.kind, self.series or "", self.number)
+
+
+class Visa(models.Model):
+    class Entries(models.TextChoices):
+        SINGLE = "single", _("Single entry")
+        DOUBLE = "double", _("Double entry")
+        MULTIPLE = "multiple", _("Multiple entry")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="visas", verbose_name=_("person")
+    )
+    series = models.CharField(_("series"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=200)
+    category = models.CharField(_("category"), max_length=200, blank=True)
+    entries = models.CharField(_("entries"), max_length=10, choices=Entries.choices, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    issuing_country = models.CharField(
+        _("issuing country"), max_length=3, blank=True, validators=[validate_country_code]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["valid_from", "id"]
+        verbose_name = _("visa")
+        verbose_name_plural = _("visas")
+
+    def __str__(self) -> str:
+        return f"{_('Visa')} {self.valid_from or ''}–{self.valid_to or ''}"
+
+    @property
+    def match_key(self) -> tuple[str, str, str]:
+        return ("visa", self.series or "", self.number)
+
+
+class MigrationCard(models.Model):
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="migration_card", verbose_name=_("person")
+    )
+    series = models.CharField(_("series"), max_length=200, blank=True)
+    number = models.CharField(_("number"), max_length=200)
+    entry_date = models.DateField(_("entry date"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    visit_purpose = models.CharField(_("purpose of visit"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("migration card")
+        verbose_name_plural = _("migration cards")
+
+    def __str__(self) -> str:
+        return str(_("Migration card"))
+
+
+class Stay(models.Model):
+    """A person in a reservation ("ID: 375942" on the Гости tab)."""
+
+    reservation = models.ForeignKey(
+        Reservation, on_delete=models.CASCADE, related_name="stays", verbose_name=_("reservation")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="stays", verbose_name=_("person")
+    )
+    registration_from = models.DateField(_("registration from"))
+    registration_to = models.DateField(_("registration to"))
+    card_issued = models.BooleanField(_("card issued"), default=False)
+    organization = models.CharField(_("organization"), max_length=255, blank=True)
+    payer = models.CharField(_("payer"), max_length=255, blank=True)
+    agency = models.CharField(_("agency"), max_length=255, blank=True)
+    contact_method = models.CharField(
+        _("contact method"), max_length=20, choices=ContactMethod.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+        constraints = [
+            models.UniqueConstraint(fields=["reservation", "person"], name="stay_unique_person"),
+            models.CheckConstraint(
+                condition=models.Q(registration_to__gte=models.F("registration_from")),
+                name="stay_registration_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ID: {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reservations:guest", args=[self.reservation_id, self.pk])
+
+
+class PersonChange(models.Model):
+    """One changed field of a person: the "История изменений" of the card."""
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", _("EMIS (saved in EMIS)")
+        PULL = "pull", _("EMIS (requested)")
+        SYNC = "sync", _("EMIS (background sync)")
+        MANUAL = "manual", _("Manual edit")
+        POLICY = "policy", _("Name policy")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    # "surname", "documents[passport_rf 4510 123456].expiry_date", ...
+    field = models.CharField(max_length=200)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    # Holds a document number: masked for roles that may not see numbers.
+    sensitive = models.BooleanField(default=False)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("change")
+        verbose_name_plural = _("change history")
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.source}"

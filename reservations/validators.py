@@ -1,0 +1,38 @@
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# ISO 3166-1 alpha-3 plus the ICAO MRZ codes for stateless (XXA), refugee
+# (XXB, XXC) and unspecified (XXX) nationality, and the ICAO "D" for Germany.
+MRZ_SPECIAL_CODES = {"XXA", "XXB", "XXC", "XXX", "D<<"}
+
+
+def validate_country_code(value: str) -> None:
+    from .countries import ALPHA3
+
+    if value and value.upper() not in ALPHA3 and value.upper() not in MRZ_SPECIAL_CODES:
+        raise ValidationError(
+            _("Unknown country code “%(value)s”: use ISO 3166-1 alpha-3, e.g. RUS."),
+            params={"value": value},
+            code="country_code",
+        )
+
+
+def normalize_phone(value: str) -> str:
+    """E.164, assuming Russia for numbers without a country code."""
+    try:
+        number = phonenumbers.parse(value, "RU")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("Enter a valid phone number, e.g. +7 912 345-67-89."), code="phone"
+        ) from exc
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            _("Enter a valid phone number, e.g. +7 912 345-67-89."), code="phone"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone(value: str) -> None:
+    if value:
+        normalize_phone(value)

@@ -1,0 +1,38 @@
+import pytest
+
+from legal_entities.validators import inn_is_valid, ogrn_is_valid
+from pms.masking import mask_text
+from reservations.models import Person
+
+from ..factories import make_guest, make_reservation
+
+
+def test_inn_and_ogrn_check_digits():
+    assert inn_is_valid("7707083893")
+    assert not inn_is_valid("7707083894")
+    assert inn_is_valid("500100732259")
+    assert not inn_is_valid("500100732258")
+    assert ogrn_is_valid("1027700132195")
+    assert not ogrn_is_valid("1027700132194")
+
+
+def test_log_masking_hides_document_numbers():
+    assert mask_text("passport 4510 123456 saved") == "passport ********56 saved"
+    assert "person_id=160848" in mask_text("person_id=160848")
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/reservations/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_person_id_survives_reservation_deletion():
+    reservation = make_reservation()
+    stay = make_guest(reservation, surname="Иванов")
+    person_id = stay.person_id
+    reservation.delete()
+    assert Person.objects.get(pk=person_id).surname == "Иванов"
+    second = make_guest(make_reservation(), surname="Петров")
+    assert second.person_id > person_id

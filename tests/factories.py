@@ -1,0 +1,58 @@
+"""Test data in one place. Plain functions over the services, no magic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from django.contrib.auth.models import Group, User
+
+from legal_entities.models import LegalEntity
+from pms.roles import Role
+from reservations.models import Person, Reservation, Stay
+from reservations.services import stay_create
+
+_seq = itertools.count(1)
+
+# Valid check digits (computed by legal_entities.validators).
+VALID_INN = "7707083893"
+VALID_OGRN = "1027700132195"
+
+
+def make_user(role: Role | None = None, *, username: str | None = None, **extra) -> User:
+    username = username or f"{role.value if role else 'user'}{next(_seq)}"
+    user = User.objects.create_user(username=username, password="pass-12345", **extra)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    if role is Role.SUPPORT:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+def make_legal_entity(**values) -> LegalEntity:
+    data = {"name": f"ООО Отель {next(_seq)}", "inn": VALID_INN, "ogrn": VALID_OGRN}
+    data.update(values)
+    return LegalEntity.objects.create(**data)
+
+
+def make_reservation(legal_entity: LegalEntity | None = None, **values) -> Reservation:
+    today = dt.date(2026, 11, 27)
+    data = {
+        "legal_entity": legal_entity or make_legal_entity(),
+        "arrival": today,
+        "departure": today + dt.timedelta(days=3),
+        "status": Reservation.Status.CONFIRMED,
+    }
+    data.update(values)
+    return Reservation.objects.create(**data)
+
+
+def make_guest(reservation: Reservation, surname: str = "Репин", **person_values) -> Stay:
+    return stay_create(
+        reservation=reservation, person_values={"surname": surname, **person_values}
+    )
+
+
+def make_person(surname: str = "Репин", **values) -> Person:
+    return Person.objects.create(surname=surname, **values)
