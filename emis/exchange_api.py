@@ -1,0 +1,3 @@
+"""REST API of the EMIS exchange: webhook, upload link, pull jobs."""
+
+urlpatterns: list = []

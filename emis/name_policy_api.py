@@ -1,0 +1,3 @@
+"""REST API of the name policy."""
+
+urlpatterns: list = []
