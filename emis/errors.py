@@ -8,8 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 # code -> (permanent?, plain message shown to staff)
 _KINDS = {
-    "api_auth_failed": (True, _("EMIS refused the API credentials (API login or password).")),
-    "web_auth_failed": (True, _("EMIS refused the web credentials (web login or password).")),
+    "api_auth_failed": (
+        True,
+        _("EMIS refused the API credentials (API login or password)."),
+    ),
+    "web_auth_failed": (
+        True,
+        _("EMIS refused the web credentials (web login or password)."),
+    ),
     "person_not_found": (True, _("EMIS has no data for this guest.")),
     "rate_limited": (False, _("EMIS asks to slow down; will retry shortly.")),
     "timeout": (False, _("EMIS did not answer in time.")),
@@ -18,10 +24,21 @@ _KINDS = {
     "bad_response": (True, _("EMIS answered with data that breaks the contract.")),
     "bad_request": (True, _("EMIS rejected the request.")),
     "not_configured": (True, _("The EMIS integration is not set up or not active.")),
+    "secrets_unreadable": (
+        True,
+        _(
+            "The stored EMIS passwords cannot be decrypted: the encryption key "
+            "is missing or wrong. Ask an administrator."
+        ),
+    ),
 }
 
 
 class EmisError(Exception):
+    # Set by the client for one attempt: whether sending it again is safe
+    # and useful (never for a permanent error or a POST that may have landed).
+    retryable: bool = False
+
     def __init__(
         self,
         code: str,

@@ -1,3 +1,89 @@
-"""REST API of the EMIS exchange: webhook, upload link, pull jobs."""
+"""REST API of the EMIS exchange: the webhook EMIS calls, and pull jobs.
 
-urlpatterns: list = []
+The webhook is a plain Django view (it must see the raw body for the
+signature and answer exactly the contract's table); the pull endpoints are
+DRF views for front desk.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from emis.models import EmisJob
+from emis.pull import job_as_dict, job_enqueue_pull
+from emis.webhook import emis_webhook
+from pms.roles import IsFrontDesk
+
+
+class PullRequestSerializer(serializers.Serializer):
+    legal_entity = serializers.IntegerField(min_value=1)
+
+
+_ERROR = inline_serializer(
+    "EmisJobError",
+    fields={"code": serializers.CharField(), "message": serializers.CharField()},
+    allow_null=True,
+)
+JobSerializer = inline_serializer(
+    "EmisJob",
+    fields={
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=EmisJob.Status.choices),
+        "result": serializers.ChoiceField(choices=EmisJob.Result.choices, allow_null=True),
+        "changed_fields": serializers.ListField(child=serializers.CharField()),
+        "error": _ERROR,
+    },
+)
+_QUEUED = inline_serializer(
+    "EmisJobQueued",
+    fields={"job": serializers.IntegerField(), "status": serializers.CharField()},
+)
+
+
+class PersonPullView(APIView):
+    """"Получить данные документов": queue a pull of one person's EMIS data."""
+
+    permission_classes = [IsFrontDesk]
+
+    @extend_schema(
+        operation_id="emis_person_pull",
+        request=PullRequestSerializer,
+        responses={
+            202: _QUEUED,
+            400: OpenApiResponse(description="Guest not saved or legal entity inactive"),
+        },
+        tags=["emis"],
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        body = PullRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            job = job_enqueue_pull(
+                person_id=person_id,
+                legal_entity_id=body.validated_data["legal_entity"],
+                user=request.user,
+            )
+        except ValueError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"job": job.pk, "status": "queued"}, status=status.HTTP_202_ACCEPTED)
+
+
+class JobDetailView(APIView):
+    permission_classes = [IsFrontDesk]
+
+    @extend_schema(operation_id="emis_job_detail", responses={200: JobSerializer}, tags=["emis"])
+    def get(self, request: Request, job_id: int) -> Response:
+        return Response(job_as_dict(get_object_or_404(EmisJob, pk=job_id)))
+
+
+urlpatterns = [
+    path("emis/webhook/", emis_webhook, name="emis-webhook"),
+    path("persons/<int:person_id>/emis/pull/", PersonPullView.as_view(), name="emis-pull"),
+    path("emis/jobs/<int:job_id>/", JobDetailView.as_view(), name="emis-job"),
+]

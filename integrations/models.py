@@ -16,6 +16,8 @@ class ConnectorCall(models.Model):
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
+    # Attempts behind this one call (retries after timeouts, 5xx, 429).
+    attempts = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -25,4 +27,6 @@ class ConnectorCall(models.Model):
         indexes = [models.Index(fields=["connector", "ok", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.connector}.{self.operation}: {'ok' if self.ok else self.error_code}"
+        return (
+            f"{self.connector}.{self.operation}: {'ok' if self.ok else self.error_code}"
+        )

@@ -11,34 +11,65 @@ as if it were the password, never an empty value.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models.functions import Cast
 
 
 class SecretKeyError(ImproperlyConfigured):
     """The stored secret cannot be decrypted with the configured keys."""
 
 
+def _configured_keys() -> list[str]:
+    keys = getattr(settings, "PMS_ENCRYPTION_KEYS", None) or []
+    if isinstance(keys, str):  # tolerate a raw "k1,k2" set in code
+        keys = keys.split(",")
+    return [k.strip() for k in keys if k and k.strip()]
+
+
+def _key_file() -> Path:
+    return Path(settings.PMS_ENCRYPTION_KEY_FILE)
+
+
+def _create_key_file(path: Path) -> None:
+    """Write a new key so no reader ever sees an empty or half-written file.
+
+    The key goes to a temporary file first and is hard-linked into place:
+    the link fails if another process got there first, and then its key wins.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(Fernet.generate_key())
+        os.chmod(tmp, 0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
 def _keys() -> list[bytes]:
-    keys = [k.strip() for k in settings.PMS_ENCRYPTION_KEYS if k.strip()]
+    keys = _configured_keys()
     if keys:
         return [k.encode() for k in keys]
-    path = settings.PMS_ENCRYPTION_KEY_FILE
+    path = _key_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once cannot both write a key.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(Fernet.generate_key())
+        _create_key_file(path)
     return [path.read_bytes().strip()]
+
+
+def _key_source() -> str:
+    if _configured_keys():
+        return "PMS_ENCRYPTION_KEYS"
+    return f"the key file {_key_file()}"
 
 
 def fernet() -> MultiFernet:
@@ -46,7 +77,7 @@ def fernet() -> MultiFernet:
         return MultiFernet([Fernet(k) for k in _keys()])
     except (ValueError, TypeError) as exc:
         raise SecretKeyError(
-            "PMS_ENCRYPTION_KEYS holds a malformed key: each key must be a "
+            f"{_key_source()} holds a malformed key: each key must be a "
             "url-safe base64 Fernet key (Fernet.generate_key())."
         ) from exc
 
@@ -60,9 +91,10 @@ def decrypt(token: str) -> str:
         return fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise SecretKeyError(
-            "A stored secret cannot be decrypted with PMS_ENCRYPTION_KEYS: the "
+            f"A stored secret cannot be decrypted with {_key_source()}: the "
             "key it was written with is missing. Add that key back (after the "
-            "new one) and run `manage.py rotate_encryption_keys`."
+            "new one) and run `manage.py rotate_encryption_keys`, or enter the "
+            "secret again."
         ) from exc
 
 
@@ -71,7 +103,9 @@ def rotate(token: str) -> str:
     try:
         return fernet().rotate(token.encode()).decode()
     except InvalidToken as exc:
-        raise SecretKeyError("A stored secret cannot be decrypted for rotation.") from exc
+        raise SecretKeyError(
+            f"A stored secret cannot be decrypted for rotation with {_key_source()}."
+        ) from exc
 
 
 class EncryptedTextField(models.TextField):
@@ -79,7 +113,10 @@ class EncryptedTextField(models.TextField):
 
     Every model using it is found by ``rotate_encryption_keys`` through
     ``encrypted_fields()`` below, so a future secret needs no extra wiring.
+    ``secret = True`` tells audit/history code to leave the value out.
     """
+
+    secret = True
 
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
@@ -102,3 +139,34 @@ def encrypted_fields() -> list[tuple[type[models.Model], str]]:
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedTextField)
     ]
+
+
+def raw(field_name: str) -> Cast:
+    """The stored ciphertext of an encrypted column, as an annotation.
+
+    Cast to a plain TextField so the field's decryption is not applied:
+    used to tell "set" from "unset" without a key, and by key rotation.
+    """
+    return Cast(field_name, output_field=models.TextField())
+
+
+def raw_value(token: str) -> models.Value:
+    """A ciphertext to write with ``.update()`` without encrypting it again."""
+    return models.Value(token, output_field=models.TextField())
+
+
+class SecretState:
+    UNSET = "unset"
+    SET = "set"
+    UNREADABLE = "unreadable"
+
+
+def secret_state(token: str | None) -> str:
+    """Whether a stored ciphertext holds a usable secret (never returns it)."""
+    if not token:
+        return SecretState.UNSET
+    try:
+        decrypt(token)
+    except SecretKeyError:
+        return SecretState.UNREADABLE
+    return SecretState.SET

@@ -1,9 +1,54 @@
-"""Shared REST API pieces: the error shape."""
+"""Shared REST API pieces: the error shape and the role permissions."""
 
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, permissions
+from rest_framework.fields import get_error_detail
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .roles import Role, has_role
+
+# Machine clients authenticate with a token; naming it in WWW-Authenticate is
+# what makes an anonymous request a 401 (RFC 9110) instead of DRF's 403.
+AUTH_CHALLENGE = "Token"
 
 
 def exception_handler(exc, context):
     """DRF's handler; validation errors keep DRF's per-field shape
-    (``{"field": ["message"]}``), everything else gets ``{"detail"}``."""
-    return drf_exception_handler(exc, context)
+    (``{"field": ["message"]}``), everything else gets ``{"detail"}``.
+
+    Two additions: a model ``full_clean`` error raised inside a service becomes
+    a per-field 400 like a serializer error, and an anonymous request is
+    answered 401 with a challenge whatever authentication class comes first.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_error_detail(exc))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(
+        exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed
+    ):
+        response.status_code = 401
+        # A view's own authenticator (the EMIS webhook's) may have named its
+        # scheme already.
+        response.setdefault("WWW-Authenticate", AUTH_CHALLENGE)
+    return response
+
+
+def _django_error_detail(exc: DjangoValidationError):
+    detail = get_error_detail(exc)
+    if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return detail
+
+
+class ReadFrontDeskWriteAdmin(permissions.BasePermission):
+    """Front desk may read (a reservation must pick a legal entity); only the
+    admin role may change, as in the UI."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return has_role(request.user, Role.FRONT_DESK)
+        return has_role(request.user, Role.ADMIN)

@@ -3,8 +3,13 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from .roles import Role, has_role
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is: support works in the Django admin."""
+    if not has_role(request.user, Role.FRONT_DESK) and has_role(request.user, Role.SUPPORT):
+        return redirect("admin:index")
     return redirect("reservations:list")
 
 

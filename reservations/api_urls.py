@@ -1,1 +1,27 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .api import (
+    PersonView,
+    ReservationGuestsView,
+    ReservationGuestView,
+    ReservationViewSet,
+)
+
+router = SimpleRouter()
+router.register("reservations", ReservationViewSet, basename="api-reservation")
+
+urlpatterns = [
+    *router.urls,
+    path(
+        "reservations/<int:reservation_id>/guests/",
+        ReservationGuestsView.as_view(),
+        name="api-reservation-guests",
+    ),
+    path(
+        "reservations/<int:reservation_id>/guests/<int:stay_id>/",
+        ReservationGuestView.as_view(),
+        name="api-reservation-guest",
+    ),
+    path("persons/<int:person_id>/", PersonView.as_view(), name="api-person"),
+]

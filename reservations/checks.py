@@ -1,11 +1,60 @@
 """Document checks shown on the guest card and as a stay's ``warnings``.
 
-(Implemented in the document-checks work; this is the interface.)
+Each check compares the person's papers with the stay's registration dates
+(``registration_from`` .. ``registration_to``, the dates the notice to the
+migration authorities declares). A document is valid up to and including its
+expiry date. Codes:
+
+- ``document_expired``: every identity document expired before arrival
+  (expiry < registration_from); the latest one is named. A document with no
+  expiry date (the internal passport as EMIS sends it) never expires here.
+- ``document_expires_during_stay``: the best document expires on a day of
+  the stay before departure (registration_from <= expiry < registration_to).
+- ``visa_not_valid_for_stay``: a foreigner (citizenship set and not RUS)
+  from a state whose citizens need a visa, none of whose visas runs from
+  on or before arrival to on or after departure; the closest visas are named.
+  A visa with no end date proves nothing. A residence permit or temporary
+  residence permit valid through departure replaces the visa.
+- ``migration_card_missing``: a foreigner with no migration card, unless the
+  citizenship is in ``NO_MIGRATION_CARD`` or a residence permit covers the
+  stay (residents have no migration card).
+- ``name_transliterated``: part of the name was derived by transliteration.
+
+Everything is read from ``stay.person`` with its prefetched ``documents``,
+``visas`` and joined ``migration_card``, so a prefetched stay costs no query.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .countries import NO_MIGRATION_CARD
+from .models import NAME_PARTS, DocumentKind, Person
+
+# Citizens of these states enter Russia without a visa: the CIS visa-free
+# agreements (Abkhazia and South Ossetia also, but they have no ISO code).
+# Deliberately short: a missing state only causes a warning to check, while a
+# wrong entry would hide a real problem. XXA/XXB/XXX (stateless, refugee,
+# unspecified) need papers and are not here.
+VISA_NOT_REQUIRED = frozenset({"ARM", "AZE", "BLR", "KAZ", "KGZ", "MDA", "TJK", "UZB"})
+
+RESIDENCE_PERMITS = frozenset(
+    {DocumentKind.RESIDENCE_PERMIT, DocumentKind.TEMPORARY_RESIDENCE_PERMIT}
+)
+
+# Warnings that do not stop a guest from being registered: the name is
+# there, staff only need to glance at its spelling.
+NON_BLOCKING = frozenset({"name_transliterated"})
+
+# What ``stay_warnings`` reads, for ``select_related``/``prefetch_related``.
+STAY_SELECT_RELATED = ("person", "person__migration_card")
+STAY_PREFETCH_RELATED = ("person__documents", "person__visas")
+
+_NAMED_VISAS = 3
 
 
 @dataclass(frozen=True)
@@ -21,4 +70,144 @@ def stay_warnings(stay) -> list[StayWarning]:
     """Warnings for one stay. Reads ``stay.person`` with its ``documents``,
     ``visas`` and ``migration_card`` — prefetch them (see
     ``reservations.selectors``) and this makes no query."""
+    person = stay.person
+    start, end = stay.registration_from, stay.registration_to
+    documents = list(person.documents.all())
+    warnings = [*_document_warnings(documents, start, end)]
+    if person.is_foreigner and not _residence_permit_covers(documents, end):
+        warnings += _visa_warnings(person, start, end)
+        warnings += _migration_card_warnings(person)
+    warnings += _name_warnings(person)
+    return warnings
+
+
+def stay_is_ready(stay, warnings: Iterable[StayWarning] | None = None) -> bool:
+    """Ready for registration: at least one identity document and no warning
+    other than a transliterated name."""
+    if warnings is None:
+        warnings = stay_warnings(stay)
+    has_document = bool(stay.person.documents.all())
+    return has_document and all(w.code in NON_BLOCKING for w in warnings)
+
+
+def reservation_readiness(stays: Iterable) -> tuple[int, int]:
+    """``(ready, total)`` over a reservation's stays (prefetched as above)."""
+    stays = list(stays)
+    return sum(1 for stay in stays if stay_is_ready(stay)), len(stays)
+
+
+# --- Identity documents -------------------------------------------------------
+
+
+def _document_warnings(documents, start: dt.date, end: dt.date) -> list[StayWarning]:
+    if not documents:
+        return []
+    best = max(documents, key=lambda d: d.expiry_date or dt.date.max)
+    expiry = best.expiry_date
+    if expiry is None or expiry >= end:
+        return []
+    values = {"document": best.get_kind_display(), "date": _date(expiry)}
+    if expiry < start:
+        return [
+            StayWarning(
+                "document_expired",
+                _("%(document)s expired on %(date)s, before arrival") % values,
+            )
+        ]
+    values["until"] = _date(end)
+    return [
+        StayWarning(
+            "document_expires_during_stay",
+            _("%(document)s expires on %(date)s, during the stay (until %(until)s)")
+            % values,
+        )
+    ]
+
+
+def _residence_permit_covers(documents, end: dt.date) -> bool:
+    return any(
+        d.kind in RESIDENCE_PERMITS and (d.expiry_date is None or d.expiry_date >= end)
+        for d in documents
+    )
+
+
+# --- Visa and migration card -------------------------------------------------
+
+
+def _visa_warnings(person: Person, start: dt.date, end: dt.date) -> list[StayWarning]:
+    if person.citizenship.upper() in VISA_NOT_REQUIRED:
+        return []
+    visas = list(person.visas.all())
+    if any(_visa_covers(v, start, end) for v in visas):
+        return []
+    stay = _period(start, end)
+    if not visas:
+        message = _("No visa on file for the stay %(stay)s") % {"stay": stay}
+    else:
+        closest = sorted(visas, key=lambda v: _visa_distance(v, start, end))
+        named = "; ".join(_visa_text(v) for v in closest[:_NAMED_VISAS])
+        message = _("No visa covers the stay %(stay)s. Visas on file: %(visas)s") % {
+            "stay": stay,
+            "visas": named,
+        }
+    return [StayWarning("visa_not_valid_for_stay", message)]
+
+
+def _visa_covers(visa, start: dt.date, end: dt.date) -> bool:
+    if visa.valid_to is None:
+        return False
+    return (
+        visa.valid_from is None or visa.valid_from <= start
+    ) and visa.valid_to >= end
+
+
+def _visa_distance(visa, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """Days between the visa and the stay (0 when they overlap), the latest
+    visa first among equals."""
+    vfrom = visa.valid_from or dt.date.min
+    vto = visa.valid_to or vfrom
+    if vto < start:
+        gap = (start - vto).days
+    elif vfrom > end:
+        gap = (vfrom - end).days
+    else:
+        gap = 0
+    return gap, -vto.toordinal()
+
+
+def _visa_text(visa) -> str:
+    period = _period(visa.valid_from, visa.valid_to)
+    return f"{period} ({visa.category})" if visa.category else period
+
+
+def _migration_card_warnings(person: Person) -> list[StayWarning]:
+    if person.citizenship.upper() in NO_MIGRATION_CARD:
+        return []
+    try:
+        person.migration_card  # noqa: B018  (cached by select_related)
+    except Person.migration_card.RelatedObjectDoesNotExist:
+        message = _("No migration card on file")
+        return [StayWarning("migration_card_missing", message)]
     return []
+
+
+# --- Names ------------------------------------------------------------------
+
+
+def _name_warnings(person: Person) -> list[StayWarning]:
+    parts = [p for p in NAME_PARTS if p in (person.transliterated_parts or [])]
+    if not parts:
+        return []
+    labels = ", ".join(str(Person._meta.get_field(p).verbose_name) for p in parts)
+    message = _("Transliterated automatically, please check: %(parts)s") % {
+        "parts": labels
+    }
+    return [StayWarning("name_transliterated", message)]
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "…"
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> str:
+    return f"{_date(start)}–{_date(end)}"

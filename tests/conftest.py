@@ -1,6 +1,7 @@
 import pytest
 
 from pms.roles import Role
+from tests.support.sandbox import emis_sandbox, emis_sandbox_process  # noqa: F401
 
 from .factories import make_user
 

@@ -36,5 +36,11 @@ class EmisConnection(models.Model):
     @property
     def is_complete(self) -> bool:
         return all(
-            (self.base_url, self.web_login, self.web_password, self.api_login, self.api_password)
+            (
+                self.base_url,
+                self.web_login,
+                self.web_password,
+                self.api_login,
+                self.api_password,
+            )
         )

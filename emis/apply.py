@@ -1,0 +1,360 @@
+"""Applying EMIS data to guest profiles: THE one write path for webhook, pull
+and background sync.
+
+Everything happens under the person's row lock, so a staff edit arriving at
+the same moment is serialised with it and both survive (each side writes
+only the fields it changed). Documents, visas and the migration card are
+matched and updated in place, never duplicated; ones the profile has that
+EMIS did not send are kept, because staff may have typed them.
+
+The work is split into a planning pass over in-memory objects and one write
+pass of bulk statements, so that a page of 200 persons from the changes feed
+costs about as many queries as a single webhook.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models, transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from emis import name_policy
+from emis.payload import NAME_PARTS, EmisPerson
+from pms.masking import mask_number
+from reservations.models import (
+    IdentityDocument,
+    MigrationCard,
+    Person,
+    PersonChange,
+    Visa,
+)
+from reservations.services import person_lock
+
+log = logging.getLogger("emis.apply")
+
+APPLIED, UNCHANGED, STALE = "applied", "unchanged", "stale"
+_RELATED = ("documents", "visas", "migration_card")
+_MAX_FIELD = 200  # Person.surname and friends
+_DOC_FIELDS = ("issue_date", "expiry_date", "issuer", "issuer_code", "issuing_country")
+_VISA_FIELDS = ("category", "entries", "valid_from", "valid_to", "issuing_country")
+_CARD_FIELDS = ("entry_date", "valid_to", "visit_purpose")
+
+Change = tuple[str, Any, Any, bool]  # (field label, old, new, sensitive)
+Resolver = Callable[[dict, dict], Any]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    status: str  # applied | unchanged | stale
+    changed_fields: list[str] = field(default_factory=list)
+
+
+def person_apply_documents(
+    *,
+    person_id: int,
+    legal_entity_id: int,
+    data: EmisPerson,
+    source: str,
+    user=None,
+    policy=None,
+) -> ApplyResult:
+    """Apply one EMIS Person to profile ``person_id`` (Person.DoesNotExist if
+    there is none). ``source`` is "webhook", "pull" or "sync"."""
+    with transaction.atomic():
+        person = person_lock(person_id=person_id)
+        prefetch_related_objects([person], *_RELATED)
+        batch = _Batch(source=source, user=user, resolve=_resolver(legal_entity_id, policy))
+        result = batch.apply(person, data)
+        batch.save()
+    return result
+
+
+@dataclass
+class ManyResult:
+    results: list[tuple[EmisPerson, ApplyResult]]
+    unknown: list[EmisPerson]  # person IDs this PMS does not have
+
+    def count(self, status: str) -> int:
+        return sum(1 for _item, result in self.results if result.status == status)
+
+
+def persons_apply_many(
+    *,
+    legal_entity_id: int,
+    items: Sequence[EmisPerson],
+    source: str,
+    user=None,
+    policy=None,
+) -> ManyResult:
+    """Apply a page of Persons in one transaction with a bounded number of
+    queries: all rows locked (in id order, so two writers cannot deadlock)
+    and their documents loaded in one go, then bulk writes."""
+    ids = sorted({item.pms_person_id for item in items})
+    with transaction.atomic():
+        persons = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        by_id = {p.pk: p for p in persons}
+        prefetch_related_objects(list(by_id.values()), *_RELATED)
+        batch = _Batch(source=source, user=user, resolve=_resolver(legal_entity_id, policy))
+        outcome = ManyResult(results=[], unknown=[])
+        for item in items:
+            person = by_id.get(item.pms_person_id)
+            if person is None:
+                outcome.unknown.append(item)
+            else:
+                outcome.results.append((item, batch.apply(person, item)))
+        batch.save()
+    return outcome
+
+
+def _resolver(legal_entity_id: int, policy) -> Resolver:
+    """The name policy, loaded once per batch when the module supports it."""
+    policy_for = getattr(name_policy, "policy_for", None)
+    resolve_with = getattr(name_policy, "resolve_names_with", None)
+    if resolve_with is not None and (policy is not None or policy_for is not None):
+        if policy is None:
+            policy = policy_for(legal_entity_id)
+        return lambda latin, cyrillic: resolve_with(policy, latin=latin, cyrillic=cyrillic)
+    return lambda latin, cyrillic: name_policy.resolve_names(
+        latin=latin, cyrillic=cyrillic, legal_entity_id=legal_entity_id
+    )
+
+
+def _norm(value: str | None) -> str:
+    # Staff type "45 10" where EMIS sends "4510": match on the bare characters.
+    return "".join((value or "").split()).upper()
+
+
+def _set(obj: models.Model, name: str, new: Any, label: str, sensitive=False) -> list[Change]:
+    old = getattr(obj, name)
+    if old == new:
+        return []
+    setattr(obj, name, new)
+    return [(label, old, new, sensitive)]
+
+
+class _Dirty:
+    """Model objects to write: new ones created, changed ones updated."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.new: list[models.Model] = []
+        self.changed: dict[int, models.Model] = {}
+        self.fields: set[str] = set()
+
+    def mark(self, obj: models.Model, changes: list[Change], names: Sequence[str]) -> None:
+        if obj.pk is None:
+            if not any(o is obj for o in self.new):
+                self.new.append(obj)
+        elif changes or names:
+            self.changed[id(obj)] = obj
+            self.fields.update(names)
+
+    def save(self, now) -> None:
+        if self.new:
+            self.model.objects.bulk_create(self.new)
+        if self.changed and self.fields:
+            objs = list(self.changed.values())
+            for obj in objs:
+                obj.updated_at = now  # bulk_update skips auto_now
+            self.model.objects.bulk_update(objs, sorted(self.fields | {"updated_at"}))
+
+
+class _Batch:
+    def __init__(self, *, source: str, user, resolve: Resolver):
+        self.source = source
+        self.user = user if user is not None and user.is_authenticated else None
+        self.resolve = resolve
+        self.persons = _Dirty(Person)
+        self.documents = _Dirty(IdentityDocument)
+        self.visas = _Dirty(Visa)
+        self.cards = _Dirty(MigrationCard)
+        self.history: list[PersonChange] = []
+        # In-memory related lists, so a person twice in one page sees the
+        # documents created for it earlier in the same batch.
+        self._docs: dict[int, list[IdentityDocument]] = {}
+        self._visas: dict[int, list[Visa]] = {}
+
+    # --- planning ------------------------------------------------------------
+
+    def apply(self, person: Person, data: EmisPerson) -> ApplyResult:
+        if person.emis_version is not None and data.version < person.emis_version:
+            result = ApplyResult(STALE)
+        else:
+            digest = data.content_hash
+            changes: list[Change] = []
+            if digest != person.emis_content_hash:
+                changes = [
+                    *self._person_fields(person, data),
+                    *self._documents(person, data),
+                    *self._visa_list(person, data),
+                    *self._card(person, data),
+                ]
+            self._bookkeeping(person, data, digest)
+            self._record(person, changes)
+            result = ApplyResult(
+                APPLIED if changes else UNCHANGED, [c[0] for c in changes]
+            )
+        log.info(
+            "person_id=%s status=%s source=%s changed=%s",
+            person.pk,
+            result.status,
+            self.source,
+            ",".join(result.changed_fields) or "-",
+        )
+        return result
+
+    def _bookkeeping(self, person: Person, data: EmisPerson, digest: str) -> None:
+        person.emis_version = data.version
+        person.emis_content_hash = digest
+        person.emis_updated_at = data.updated_at
+        self.persons.mark(person, [], ["emis_version", "emis_content_hash", "emis_updated_at"])
+
+    def _person_fields(self, person: Person, data: EmisPerson) -> list[Change]:
+        latin, cyrillic = data.names("latin"), data.names("cyrillic")
+        changes: list[Change] = []
+        for part in NAME_PARTS:
+            # Both scripts exactly as the document gave them ("" for null):
+            # never regenerated from each other.
+            for script, values in (("latin", latin), ("cyrillic", cyrillic)):
+                name = f"{part}_{script}"
+                changes += _set(person, name, values[part] or "", name)
+        resolved = self.resolve(latin, cyrillic)
+        for part in NAME_PARTS:
+            value = (resolved.main.get(part) or "")[:_MAX_FIELD]
+            if part != "surname" or value:  # a profile always keeps a surname
+                changes += _set(person, part, value, part)
+        transliterated = [p for p in NAME_PARTS if p in resolved.transliterated]
+        changes += _set(person, "transliterated_parts", transliterated, "transliterated_parts")
+        changes += _set(person, "sex", data.sex, "sex")
+        changes += _set(person, "citizenship", data.citizenship, "citizenship")
+        # A document that prints no birth date/place (many foreign passports
+        # omit the place) must not erase what the guest told the front desk.
+        if data.birth_date is not None:
+            changes += _set(person, "birth_date", data.birth_date, "birth_date")
+        if data.birth_place is not None:
+            changes += _set(person, "birth_place", data.birth_place, "birth_place")
+        self.persons.mark(person, changes, [c[0] for c in changes])
+        return changes
+
+    def _documents(self, person: Person, data: EmisPerson) -> list[Change]:
+        docs = self._docs.setdefault(person.pk, list(person.documents.all()))
+        changes: list[Change] = []
+        for item in data.documents:
+            key = (item.kind, _norm(item.series), _norm(item.number))
+            doc = next(
+                (d for d in docs if (d.kind, _norm(d.series), _norm(d.number)) == key), None
+            )
+            if doc is None:
+                doc = IdentityDocument(person=person, kind=item.kind)
+                docs.append(doc)
+                # The kind is part of the label already; record it as created.
+                label = _doc_label(item.kind, item.series, item.number)
+                changes.append((f"{label}.kind", "", item.kind, False))
+            label = _doc_label(item.kind, item.series, item.number)
+            values = {name: getattr(item, name) for name in _DOC_FIELDS}
+            values["series"], values["number"] = item.series, item.number
+            if item.source is not None:
+                values["source"] = item.source
+            doc_changes = _set_all(doc, values, label)
+            self.documents.mark(doc, doc_changes, [c[0].rsplit(".", 1)[1] for c in doc_changes])
+            changes += doc_changes
+        return changes
+
+    def _visa_list(self, person: Person, data: EmisPerson) -> list[Change]:
+        visas = self._visas.setdefault(person.pk, list(person.visas.all()))
+        changes: list[Change] = []
+        for item in data.visas:
+            key = (_norm(item.series), _norm(item.number))
+            visa = next((v for v in visas if (_norm(v.series), _norm(v.number)) == key), None)
+            if visa is None:
+                visa = Visa(person=person)
+                visas.append(visa)
+            label = _label("visas", _short(item.series), _masked(item.number))
+            values = {name: getattr(item, name) for name in _VISA_FIELDS}
+            values["series"], values["number"] = item.series, item.number
+            visa_changes = _set_all(visa, values, label)
+            self.visas.mark(visa, visa_changes, [c[0].rsplit(".", 1)[1] for c in visa_changes])
+            changes += visa_changes
+        return changes
+
+    def _card(self, person: Person, data: EmisPerson) -> list[Change]:
+        item = data.migration_card
+        if item is None:
+            return []  # a card staff typed stays: EMIS simply has none
+        try:
+            card = person.migration_card
+        except ObjectDoesNotExist:
+            card = MigrationCard(person=person)
+            person.migration_card = card
+        values = {name: getattr(item, name) for name in _CARD_FIELDS}
+        values["series"], values["number"] = item.series, item.number
+        changes = _set_all(card, values, "migration_card")
+        self.cards.mark(card, changes, [c[0].rsplit(".", 1)[1] for c in changes])
+        return changes
+
+    def _record(self, person: Person, changes: list[Change]) -> None:
+        self.history += [
+            PersonChange(
+                person=person,
+                field=label[:_MAX_FIELD],
+                old_value=_as_text(old),
+                new_value=_as_text(new),
+                sensitive=sensitive,
+                source=self.source,
+                user=self.user,
+            )
+            for label, old, new, sensitive in changes
+        ]
+
+    # --- writing ---------------------------------------------------------------
+
+    def save(self) -> None:
+        now = timezone.now()
+        self.persons.save(now)
+        for dirty in (self.documents, self.visas, self.cards):
+            dirty.save(now)
+        if self.history:
+            PersonChange.objects.bulk_create(self.history)
+
+
+def _set_all(obj: models.Model, values: dict[str, Any], label: str) -> list[Change]:
+    """Set every value on ``obj`` (text null → "") and list what changed."""
+    changes: list[Change] = []
+    for name, value in values.items():
+        if value is None and not obj._meta.get_field(name).null:
+            value = ""
+        changes += _set(obj, name, value, f"{label}.{name}", sensitive=name == "number")
+    return changes
+
+
+def _short(value: str | None) -> str:
+    return (value or "")[:20]
+
+
+def _masked(number: str) -> str:
+    # Field labels are shown to every role and end up in logs: never a full
+    # number, only the masked tail that tells documents apart.
+    return mask_number(number)[-10:]
+
+
+def _label(collection: str, *parts: str) -> str:
+    return f"{collection}[{' '.join(p for p in parts if p)}]"
+
+
+def _doc_label(kind: str, series: str | None, number: str) -> str:
+    return _label("documents", kind, _short(series), _masked(number))
+
+
+def _as_text(value: Any) -> str:
+    # The same text form as reservations.services.history_record writes.
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

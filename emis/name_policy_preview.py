@@ -1,0 +1,89 @@
+"""The admin's preview: sample names under every script × case × standard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from emis.models import LatinStandard, LetterCase, Script
+from emis.name_policy import PARTS, PolicyFields, apply_policy
+
+_RUSSIAN_LATIN = {
+    "surname": "SHCHUKIN",
+    "given_names": "ILIA",
+    "patronymic": "BORISOVICH",
+}
+_RUSSIAN_CYRILLIC = {
+    "surname": "Щукин",
+    "given_names": "Илья",
+    "patronymic": "Борисович",
+}
+_FOREIGN_LATIN = {"surname": "ERIKSSON", "given_names": "ANNA MARIA"}
+
+# (column title, Latin forms, Cyrillic forms) as a document would give them.
+SAMPLES = [
+    (_("Russian guest, both scripts"), _RUSSIAN_LATIN, _RUSSIAN_CYRILLIC),
+    (_("Russian guest, Cyrillic only"), {}, _RUSSIAN_CYRILLIC),
+    (_("Russian guest, Latin only"), _RUSSIAN_LATIN, {}),
+    (_("Foreign guest, Latin only"), _FOREIGN_LATIN, {}),
+]
+
+
+# Short column labels; the selects above the table carry the long ones.
+_CASE_SHORT = {"title": _("Title case"), "upper": _("Upper case")}
+_STANDARD_SHORT = {
+    "icao_doc_9303": "ICAO Doc 9303",
+    "gost_52535": "GOST R 52535.1",
+    "mvd_310": "MVD 310",
+}
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    policy: PolicyFields
+    labels: tuple[str, str, str]
+    cells: list[list[tuple[str, bool]]]  # per sample: (part value, derived?)
+    current: bool
+
+
+def preview_rows(current: PolicyFields) -> list[PreviewRow]:
+    rows = []
+    for script in Script:
+        for case in LetterCase:
+            for standard in LatinStandard:
+                policy = PolicyFields(script.value, case.value, standard.value)
+                rows.append(
+                    PreviewRow(
+                        policy=policy,
+                        labels=(
+                            script.label,
+                            _CASE_SHORT[case.value],
+                            _STANDARD_SHORT[standard.value],
+                        ),
+                        cells=[_cell(policy, lat, cyr) for _t, lat, cyr in SAMPLES],
+                        current=policy == current,
+                    )
+                )
+    return rows
+
+
+def _cell(policy: PolicyFields, latin: dict, cyrillic: dict) -> list[tuple[str, bool]]:
+    resolved = apply_policy(policy, latin, cyrillic)
+    return [
+        (resolved.main[part], part in resolved.transliterated)
+        for part in PARTS
+        if resolved.main[part]
+    ]
+
+
+def preview_table(record) -> str:
+    """The table as HTML, the row of ``record``'s settings marked current."""
+    return render_to_string(
+        "emis/name_policy_preview.html",
+        {
+            "samples": [title for title, _l, _c in SAMPLES],
+            "rows": preview_rows(PolicyFields.of(record)),
+        },
+    )

@@ -1,0 +1,126 @@
+"""POST /api/v1/persons/{person_id}/emis/upload-link/: the one-time EMIS
+upload URL for a person, asked for there and then (same service as the
+guest card's "Загрузить новые документы")."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from legal_entities.models import LegalEntity
+from pms.roles import IsFrontDesk
+from reservations.models import Person, Reservation
+
+from .errors import EmisError
+from .upload import error_http_status, upload_link_create
+
+
+class UploadLinkRequestSerializer(serializers.Serializer):
+    legal_entity = serializers.PrimaryKeyRelatedField(
+        queryset=LegalEntity.objects.active(),
+        help_text="ID of an active legal entity (the EMIS `legal_entity_id`).",
+    )
+    reservation = serializers.PrimaryKeyRelatedField(
+        queryset=Reservation.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Optional reservation the person is a guest in.",
+    )
+
+    def validate(self, attrs):
+        reservation = attrs.get("reservation")
+        person = self.context["person"]
+        if reservation and not reservation.stays.filter(person=person).exists():
+            raise serializers.ValidationError(
+                {"reservation": [_("The person is not a guest in this reservation.")]}
+            )
+        return attrs
+
+
+class UploadLinkSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="EMIS's single-use, short-lived URL.")
+    expires_at = serializers.CharField(help_text="RFC 3339 timestamp from EMIS.")
+
+
+_Error = inline_serializer(
+    "EmisErrorResponse",
+    fields={
+        "error": inline_serializer(
+            "EmisErrorBody",
+            fields={
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+        )
+    },
+)
+
+
+class UploadLinkView(APIView):
+    permission_classes = [IsFrontDesk]
+
+    @extend_schema(
+        operation_id="emis_upload_link_create",
+        summary="One-time EMIS upload URL for a person",
+        description=(
+            "Asks EMIS for a fresh web session (the web credentials are sent "
+            "server-side only) and returns its single-use URL. Every call is "
+            "recorded as an upload-link click.\n\n"
+            'Errors are `{"error": {"code", "message"}}`:\n'
+            "- **503** EMIS unavailable, a retry may help: `not_configured` "
+            "(integration inactive or incomplete), `timeout`, `unreachable`, "
+            "`server_error`, `rate_limited` (with `Retry-After` when EMIS "
+            "gave one);\n"
+            "- **502** EMIS answered but refused or broke the contract: "
+            "`api_auth_failed`, `web_auth_failed`, `bad_request`, "
+            "`bad_response`, `person_not_found`."
+        ),
+        request=UploadLinkRequestSerializer,
+        responses={
+            200: UploadLinkSerializer,
+            400: OpenApiResponse(description="Unknown or inactive legal entity."),
+            404: OpenApiResponse(description="No person with this ID."),
+            502: _Error,
+            503: _Error,
+        },
+        tags=["emis"],
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        person = get_object_or_404(Person, pk=person_id)
+        data = UploadLinkRequestSerializer(
+            data=request.data, context={"person": person}
+        )
+        data.is_valid(raise_exception=True)
+        try:
+            link = upload_link_create(
+                person=person,
+                legal_entity=data.validated_data["legal_entity"],
+                reservation=data.validated_data.get("reservation"),
+                user=request.user,
+            )
+        except EmisError as exc:
+            headers = (
+                {"Retry-After": str(int(exc.retry_after))} if exc.retry_after else {}
+            )
+            return Response(
+                {"error": exc.as_dict()}, status=error_http_status(exc), headers=headers
+            )
+        body = UploadLinkSerializer(
+            {"url": link.url, "expires_at": link.expires_at}
+        ).data
+        return Response(body, headers={"Cache-Control": "no-store"})
+
+
+urlpatterns = [
+    path(
+        "persons/<int:person_id>/emis/upload-link/",
+        UploadLinkView.as_view(),
+        name="emis-upload-link",
+    ),
+]

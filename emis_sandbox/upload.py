@@ -1,0 +1,170 @@
+"""The one-time upload page an operator reaches from the PMS (``/s/<token>``)."""
+
+from __future__ import annotations
+
+from emis_sandbox import form, page, store, webhooks
+from emis_sandbox.context import Context
+from emis_sandbox.httpkit import Request, Response, html_response, now, rfc3339
+from emis_sandbox.mrz_scan import MrzError, read_mrz
+from emis_sandbox.persons import PersonInvalid, normalize_person
+from emis_sandbox.sessions import WebSession, consume, page_session
+
+COOKIE = "emis_sandbox_page"
+GONE_TEXT = "link already used or expired"
+
+
+def handle(ctx: Context, req: Request, token: str) -> Response:
+    if req.method == "GET":
+        return _open(ctx, token)
+    if req.method == "POST":
+        return _submit(ctx, req, token)
+    return html_response(page.message_page("Method not allowed", req.method), 405)
+
+
+def _state(
+    ctx: Context, token: str, session: WebSession, values: form.Values
+) -> page.PageState:
+    latest = store.latest_person(
+        ctx.conn, legal_entity_id=session.legal_entity_id, person_id=session.person_id
+    )
+    return page.PageState(
+        token=token,
+        legal_entity_id=session.legal_entity_id,
+        person_id=session.person_id,
+        reservation_id=session.reservation_id,
+        values=values,
+        stored_version=latest["version"] if latest else None,
+    )
+
+
+def _open(ctx: Context, token: str) -> Response:
+    status, session, sid = consume(ctx.conn, token=token, now=now())
+    if status == "unknown":
+        return html_response(page.message_page("Link not found", GONE_TEXT), 404)
+    if session is None:
+        return html_response(page.message_page("Link no longer valid", GONE_TEXT), 410)
+    latest = store.latest_person(
+        ctx.conn, legal_entity_id=session.legal_entity_id, person_id=session.person_id
+    )
+    values = (
+        form.person_to_values(latest) if latest else form.hint_to_values(session.hint)
+    )
+    resp = html_response(page.upload_page(_state(ctx, token, session, values)))
+    resp.headers.append(
+        (
+            "Set-Cookie",
+            f"{COOKIE}={sid}; Path=/s/{token}; HttpOnly; SameSite=Lax",
+        )
+    )
+    return resp
+
+
+def _submit(ctx: Context, req: Request, token: str) -> Response:
+    session = page_session(ctx.conn, token=token, sid=req.cookie(COOKIE), now=now())
+    if session is None:
+        text = (
+            "This upload page is not open in this browser or has expired; "
+            "open EMIS again from the PMS."
+        )
+        return html_response(page.message_page("Page session missing", text), 403)
+    posted = req.form()
+    action = posted.pop("action", "")
+    if action == "scan":
+        return _scan(ctx, token, session, posted)
+    if action == "save":
+        return _save(ctx, token, session, posted)
+    return html_response(page.message_page("Unknown action", action), 400)
+
+
+def _scan(
+    ctx: Context, token: str, session: WebSession, values: form.Values
+) -> Response:
+    try:
+        data = read_mrz(values.get("mrz", ""))
+    except MrzError as exc:
+        state = _state(ctx, token, session, values)
+        state.notices.append(("error", str(exc), "The form was not changed."))
+        return html_response(page.upload_page(state), 400)
+    state = _state(ctx, token, session, form.apply_mrz(values, data))
+    state.notices.append(
+        (
+            "ok",
+            f"MRZ read ({data.format}): all check digits are valid.",
+            "Check the filled fields, then press «Сохранить».",
+        )
+    )
+    return html_response(page.upload_page(state))
+
+
+def _validate(values: form.Values, person_id: str):
+    raw, doc_rows, visa_rows, form_errors = form.values_to_person(values, person_id)
+    errors = dict(form_errors)
+    try:
+        person = normalize_person(raw)
+    except PersonInvalid as exc:
+        for path, message in exc.errors:
+            errors.setdefault(form.field_for(path, doc_rows, visa_rows), message)
+        return None, errors
+    return (None, errors) if errors else (person, {})
+
+
+def _save(
+    ctx: Context, token: str, session: WebSession, values: form.Values
+) -> Response:
+    person, errors = _validate(values, session.person_id)
+    if person is None:
+        state = _state(ctx, token, session, values)
+        state.errors = errors
+        return html_response(page.upload_page(state), 400)
+    stored = store.save_person(
+        ctx.conn,
+        legal_entity_id=session.legal_entity_id,
+        person=person,
+        updated_at=_timestamp(),
+    )
+    outcome = webhooks.deliver(
+        ctx.config, legal_entity_id=session.legal_entity_id, person=stored
+    )
+    state = _state(ctx, token, session, form.person_to_values(stored))
+    state.notices.append(("ok", f"Saved version {stored['version']}.", ""))
+    state.notices.append(webhook_notice(outcome, ctx.config.webhook_attempts))
+    return html_response(page.upload_page(state))
+
+
+def _timestamp() -> str:
+    return rfc3339(now())
+
+
+def webhook_notice(
+    outcome: tuple[webhooks.Attempt, bool] | None, attempts: int
+) -> tuple[str, str, str]:
+    if outcome is None:
+        return (
+            "info",
+            "Webhook sending is switched off in this sandbox; "
+            "the PMS was not notified.",
+            "",
+        )
+    first, retrying = outcome
+    detail = f"delivery {first.delivery_id}"
+    if first.status_code is not None:
+        detail = f"HTTP {first.status_code} · {detail}"
+    if first.status_code is not None and 200 <= first.status_code < 300:
+        return ("ok", f"PMS accepted: {first.pms_status or 'ok'}", detail)
+    if first.status_code is not None and first.status_code < 500:
+        return (
+            "error",
+            f"PMS rejected the webhook: HTTP {first.status_code} "
+            f"{(first.body or '')[:300]}",
+            detail,
+        )
+    reason = first.error or f"HTTP {first.status_code}"
+    tail = (
+        (
+            f" Retries continue in the background with the same delivery ID "
+            f"(up to {attempts} attempts)."
+        )
+        if retrying
+        else ""
+    )
+    return ("error", f"PMS did not accept the webhook: {reason}.{tail}", detail)

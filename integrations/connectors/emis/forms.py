@@ -1,0 +1,80 @@
+"""The EMIS connection form. Secrets are never rendered back: the page shows
+whether each is set; an empty field keeps the stored value."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from integrations.secrets import SecretState
+
+from .services import activation_errors
+
+_SECRET_WIDGET_ATTRS = {"autocomplete": "new-password"}
+
+
+def _secret_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs=_SECRET_WIDGET_ATTRS),
+    )
+
+
+class EmisConnectionForm(forms.Form):
+    base_url = forms.URLField(
+        label=_("EMIS address"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("For example https://emis.example.ru"),
+    )
+    web_login = forms.CharField(label=_("Web login"), required=False, max_length=200)
+    web_password = _secret_field(_("Web password"))
+    clear_web_password = forms.BooleanField(label=_("Clear"), required=False)
+    api_login = forms.CharField(label=_("API login"), required=False, max_length=200)
+    api_password = _secret_field(_("API password"))
+    clear_api_password = forms.BooleanField(label=_("Clear"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+    def __init__(self, *args, secret_states: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.secret_states = secret_states
+
+    def secret_updates(self) -> dict[str, str | None]:
+        """None keeps the stored secret, "" clears it, else the new value."""
+        updates: dict[str, str | None] = {}
+        for name in ("web_password", "api_password"):
+            new = self.cleaned_data.get(name) or ""
+            if new:
+                updates[name] = new
+            elif self.cleaned_data.get(f"clear_{name}"):
+                updates[name] = ""
+            else:
+                updates[name] = None
+        return updates
+
+    def clean(self):
+        cleaned = super().clean()
+        values: dict[str, str] = {
+            name: cleaned.get(name) or ""
+            for name in ("base_url", "web_login", "api_login")
+        }
+        for name, new in self.secret_updates().items():
+            values[name] = (
+                self.secret_states.get(name, SecretState.UNSET) if new is None else new
+            )
+        errors = activation_errors(
+            is_active=bool(cleaned.get("is_active")), values=values
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        if errors:
+            self.add_error(
+                None,
+                _("The integration cannot be activated until all five values are set."),
+            )
+        return cleaned

@@ -1,0 +1,30 @@
+"""Writes to legal entities (validated by the model's own validators)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from .models import LegalEntity
+
+
+def legal_entity_create(*, values: Mapping[str, Any]) -> LegalEntity:
+    entity = LegalEntity(**values)
+    entity.full_clean()
+    entity.save()
+    return entity
+
+
+@transaction.atomic
+def legal_entity_update(
+    *, legal_entity_id: int, values: Mapping[str, Any]
+) -> LegalEntity:
+    """Write only the given fields, so two admins editing different fields of
+    the same entity do not undo each other."""
+    entity = LegalEntity.objects.select_for_update().get(pk=legal_entity_id)
+    for field, value in values.items():
+        setattr(entity, field, value)
+    if values:
+        entity.full_clean()
+        entity.save(update_fields=[*values, "updated_at"])
+    return entity

@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pms.roles import Role, role_required
+
+from .forms import LegalEntityForm
+from .models import LegalEntity
+from .selectors import legal_entity_list
+from .services import legal_entity_create, legal_entity_update
+
+
+@role_required(Role.ADMIN)
+def entity_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "legal_entities/list.html", {"entities": legal_entity_list()}
+    )
+
+
+@role_required(Role.ADMIN)
+def entity_add(request: HttpRequest) -> HttpResponse:
+    form = LegalEntityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entity = legal_entity_create(values=form.cleaned_data)
+        messages.success(
+            request,
+            _("Legal entity created. Send its ID and the server address to EMIS."),
+        )
+        return redirect(entity)
+    return render(request, "legal_entities/form.html", {"form": form, "entity": None})
+
+
+@role_required(Role.ADMIN)
+def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entity = get_object_or_404(LegalEntity, pk=pk)
+    form = LegalEntityForm(request.POST or None, instance=entity)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.changed_data}
+        legal_entity_update(legal_entity_id=entity.pk, values=values)
+        messages.success(request, _("Legal entity saved."))
+        return redirect(entity)
+    context = {
+        "form": form,
+        "entity": entity,
+        "emis_email": _emis_email_text(entity),
+    }
+    return render(request, "legal_entities/form.html", context)
+
+
+def _emis_email_text(entity: LegalEntity) -> str:
+    """The onboarding e-mail to EMIS support (contract, "Onboarding" step 2)."""
+    return _(
+        "Hello!\n\n"
+        "Please connect our PMS to EMIS Service.\n"
+        "Legal entity: %(name)s (INN %(inn)s)\n"
+        "Legal entity ID: %(id)s\n"
+        "PMS server address: %(url)s\n\n"
+        "Please send us the web and API credentials for the integration."
+    ) % {
+        "name": entity.name,
+        "inn": entity.inn,
+        "id": entity.pk,
+        "url": settings.PMS_PUBLIC_URL,
+    }

@@ -1,0 +1,118 @@
+"""/api/v1/reservations/, their guests (stays) and /api/v1/persons/{id}/.
+
+Front desk role (admin passes too), as in the UI. Views only route: the
+serializers validate and call the services.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.response import Response
+
+from . import api_services
+from .models import Person, Reservation, Stay
+from .serializers import (
+    GuestCreateSerializer,
+    PersonSerializer,
+    ReservationSerializer,
+    StaySerializer,
+)
+
+
+def stays_with_documents() -> QuerySet[Stay]:
+    """Stays with everything ``stay_warnings`` reads: a fixed number of
+    queries however many guests."""
+    return Stay.objects.select_related(
+        "person", "person__migration_card"
+    ).prefetch_related("person__documents", "person__visas")
+
+
+def persons_with_documents() -> QuerySet[Person]:
+    return Person.objects.select_related("migration_card").prefetch_related(
+        "documents", "visas"
+    )
+
+
+@extend_schema(tags=["reservations"])
+class ReservationViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Reservation.objects.annotate(guests_count=Count("stays"))
+    serializer_class = ReservationSerializer
+
+
+class _ReservationGuestsMixin:
+    def get_reservation(self) -> Reservation:
+        return get_object_or_404(Reservation, pk=self.kwargs["reservation_id"])
+
+    def get_queryset(self) -> QuerySet[Stay]:
+        return stays_with_documents().filter(
+            reservation_id=self.kwargs["reservation_id"]
+        )
+
+
+@extend_schema(tags=["guests"])
+class ReservationGuestsView(_ReservationGuestsMixin, generics.GenericAPIView):
+    serializer_class = StaySerializer
+    pagination_class = None  # a reservation's guests fit in one answer
+
+    @extend_schema(responses=StaySerializer(many=True))
+    def get(self, request, reservation_id: int):
+        self.get_reservation()  # 404 for an unknown reservation, not []
+        serializer = self.get_serializer(self.get_queryset(), many=True)
+        return Response(serializer.data)
+
+    @extend_schema(request=GuestCreateSerializer, responses={201: StaySerializer})
+    def post(self, request, reservation_id: int):
+        context = {
+            **self.get_serializer_context(),
+            "reservation": self.get_reservation(),
+        }
+        serializer = GuestCreateSerializer(data=request.data, context=context)
+        serializer.is_valid(raise_exception=True)
+        stay = serializer.save()
+        data = self.get_serializer(self.get_queryset().get(pk=stay.pk)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["guests"])
+class ReservationGuestView(
+    _ReservationGuestsMixin, generics.RetrieveUpdateDestroyAPIView
+):
+    """One guest of a reservation. DELETE removes the stay, never the person."""
+
+    serializer_class = StaySerializer
+    lookup_url_kwarg = "stay_id"
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def perform_destroy(self, instance: Stay) -> None:
+        api_services.stay_remove(stay=instance)
+
+
+@extend_schema_view(
+    get=extend_schema(tags=["persons"]), patch=extend_schema(tags=["persons"])
+)
+class PersonView(generics.RetrieveUpdateAPIView):
+    """A guest profile by its persistent ID. PATCH changes only what it sends;
+    ``documents``/``visas`` sent replace the lists (matched by ``id``)."""
+
+    queryset = persons_with_documents()
+    serializer_class = PersonSerializer
+    lookup_url_kwarg = "person_id"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(
+            self.get_object(), data=request.data, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        # Re-read: the services wrote under a lock, the instance is stale.
+        return Response(self.get_serializer(self.get_object()).data)

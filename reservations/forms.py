@@ -1,0 +1,173 @@
+"""Forms of the reservation pages, and the helpers the guest forms share.
+
+Every editing form renders, next to each field, the value it was shown with
+(``show_hidden_initial``), so ``changed_data`` means "what this user changed"
+even if the row changed in the database meanwhile (an EMIS update, a
+colleague). Saves then write only those fields and never a stale copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from legal_entities.models import LegalEntity
+
+from .countries import country_choices
+from .models import Reservation
+from .validators import normalize_phone
+
+EMPTY_CHOICE = [("", "—")]
+SPECIAL_CITIZENSHIP = [
+    ("XXA", _("Stateless person (XXA)")),
+    ("XXB", _("Refugee (XXB)")),
+    ("XXX", _("Unspecified nationality (XXX)")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TrackedChangesMixin:
+    """Render each field's shown value in a hidden input (see module doc)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def changed_values(self) -> dict[str, Any]:
+        declared = set(self._meta.fields or self.fields)
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in declared
+        }
+
+
+def country_field(label, *, special: bool = False) -> forms.ChoiceField:
+    label = capfirst(label)
+
+    def choices():
+        extra = list(SPECIAL_CITIZENSHIP) if special else []
+        return EMPTY_CHOICE + extra + country_choices()
+
+    return forms.ChoiceField(label=label, choices=choices, required=False)
+
+
+def keep_current_choice(form: forms.ModelForm, names: Iterable[str]) -> None:
+    """A stored code outside the list (e.g. an MRZ "D<<") must stay
+    selectable, or an untouched select would silently change it."""
+    for name in names:
+        value = getattr(form.instance, name, "") or ""
+        field = form.fields[name]
+        if value and value not in {key for key, _label in field.choices}:
+            field.choices = [*field.choices, (value, value)]
+
+
+def clean_phone_value(value: str) -> str:
+    return normalize_phone(value) if value else ""
+
+
+ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
+REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
+
+
+def check_order(form: forms.Form, start: str, end: str, message) -> None:
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, message)
+
+
+# --- Reservations -------------------------------------------------------------
+
+
+class _LegalEntityChoiceMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "legal_entity" in self.fields:
+            current = self.instance.legal_entity_id
+            self.fields["legal_entity"].queryset = LegalEntity.objects.filter(
+                Q(is_active=True) | Q(pk=current)
+            )
+
+
+class ReservationRequestForm(
+    _LegalEntityChoiceMixin, TrackedChangesMixin, forms.ModelForm
+):
+    """The Заявка tab."""
+
+    class Meta:
+        model = Reservation
+        fields = [
+            "status",
+            "legal_entity",
+            "phone",
+            "email",
+            "contact_method",
+            "organization",
+            "payer",
+            "agency",
+            "note",
+        ]
+        labels = {"email": "E-Mail"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data["phone"])
+
+
+class ReservationBookingForm(
+    _LegalEntityChoiceMixin, TrackedChangesMixin, forms.ModelForm
+):
+    """The Бронирование tab."""
+
+    class Meta:
+        model = Reservation
+        fields = ["arrival", "departure", "legal_entity"]
+        widgets = {"arrival": DateInput(), "departure": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
+        return data
+
+
+class ReservationCreateForm(_LegalEntityChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = Reservation
+        fields = ReservationBookingForm.Meta.fields + [
+            f for f in ReservationRequestForm.Meta.fields if f != "legal_entity"
+        ]
+        labels = {"email": "E-Mail"}
+        widgets = {
+            "arrival": DateInput(),
+            "departure": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_phone(self) -> str:
+        return clean_phone_value(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
+        return data
+
+
+class ReservationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=capfirst(_("status")),
+        required=False,
+        choices=[("", _("All statuses")), *Reservation.Status.choices],
+    )
+    surname = forms.CharField(label=_("Guest surname"), required=False, max_length=100)

@@ -1,0 +1,158 @@
+"""Reads for the front-desk pages. Each returns everything its page needs in
+a fixed number of queries, whatever the number of guests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .checks import StayWarning, stay_warnings
+from .models import Person, PersonChange, Reservation, Stay
+from .validators import normalize_phone
+
+GUEST_RELATED = (
+    "person__documents",
+    "person__visas",
+)
+
+
+def _stays_with_documents() -> QuerySet[Stay]:
+    # migration_card is a reverse one-to-one: joined, so a missing card is
+    # known without a query.
+    return (
+        Stay.objects.select_related("person", "person__migration_card")
+        .prefetch_related(*GUEST_RELATED)
+        .order_by("id")
+    )
+
+
+def name_q(field: str, text: str) -> Q:
+    """Case-insensitive match that also works for Cyrillic on SQLite, whose
+    LIKE folds ASCII only: try the usual spellings of a name too."""
+    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
+    query = Q()
+    for variant in variants:
+        query |= Q(**{f"{field}__icontains": variant})
+    return query
+
+
+def reservation_list(*, status: str = "", surname: str = "") -> QuerySet[Reservation]:
+    qs = Reservation.objects.select_related("legal_entity").annotate(
+        guest_count=Count("stays", distinct=True)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if surname:
+        person_q = (
+            name_q("surname", surname)
+            | name_q("surname_latin", surname)
+            | name_q("surname_cyrillic", surname)
+        )
+        qs = qs.filter(
+            pk__in=Stay.objects.filter(
+                person__in=Person.objects.filter(person_q)
+            ).values("reservation_id")
+        )
+    # Aggregation drops Meta.ordering: order explicitly for stable pages.
+    return qs.order_by("-arrival", "-id").prefetch_related(
+        Prefetch("stays", queryset=Stay.objects.select_related("person").order_by("id"))
+    )
+
+
+@dataclass(frozen=True)
+class GuestRow:
+    stay: Stay
+    warnings: list[StayWarning]
+
+    @property
+    def person(self) -> Person:
+        return self.stay.person
+
+    @property
+    def ready(self) -> bool:
+        """Ready for registration: an identity document and nothing to fix."""
+        return bool(self.person.documents.all()) and not self.warnings
+
+
+@dataclass(frozen=True)
+class ReservationCard:
+    reservation: Reservation
+    guests: list[GuestRow]
+
+    @property
+    def ready_count(self) -> int:
+        return sum(1 for row in self.guests if row.ready)
+
+
+def reservation_card(reservation_id: int) -> ReservationCard:
+    """The reservation with its guests, their documents and warnings."""
+    reservation = (
+        Reservation.objects.select_related("legal_entity")
+        .prefetch_related(Prefetch("stays", queryset=_stays_with_documents()))
+        .get(pk=reservation_id)
+    )
+    guests = [
+        GuestRow(stay=stay, warnings=list(stay_warnings(stay)))
+        for stay in reservation.stays.all()
+    ]
+    return ReservationCard(reservation=reservation, guests=guests)
+
+
+def stay_detail(*, reservation_id: int, stay_id: int) -> Stay:
+    return (
+        _stays_with_documents()
+        .select_related("reservation__legal_entity")
+        .get(pk=stay_id, reservation_id=reservation_id)
+    )
+
+
+def person_history(*, person_id: int, limit: int = 50) -> list[PersonChange]:
+    return list(
+        PersonChange.objects.filter(person_id=person_id)
+        .select_related("user")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def person_search(
+    *, query: str, exclude_reservation_id: int | None = None, limit: int = 20
+) -> list[Person]:
+    """Persons matching a surname, a phone or a document number, so that a
+    returning guest is attached with the person ID they already have."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    compact = "".join(query.split())
+    match = (
+        name_q("surname", query)
+        | name_q("surname_latin", query)
+        | name_q("surname_cyrillic", query)
+        | Q(documents__number=compact)
+        | Q(visas__number=compact)
+        | Q(migration_card__number=compact)
+    )
+    parts = query.split()
+    if len(parts) >= 2:  # "4510 123456": series then number
+        match |= Q(documents__series=parts[0], documents__number="".join(parts[1:]))
+    phone = _phone_or_none(query)
+    if phone:
+        match |= Q(phone=phone)
+    ids = Person.objects.filter(match)
+    if exclude_reservation_id is not None:
+        ids = ids.exclude(stays__reservation_id=exclude_reservation_id)
+    return list(
+        Person.objects.filter(pk__in=ids.values("pk"))
+        .prefetch_related("documents")
+        .order_by("surname", "given_names", "id")[:limit]
+    )
+
+
+def _phone_or_none(text: str) -> str | None:
+    if sum(ch.isdigit() for ch in text) < 7 or any(ch.isalpha() for ch in text):
+        return None
+    try:
+        return normalize_phone(text)
+    except ValidationError:  # not a phone: the other keys still apply
+        return None

@@ -1,0 +1,112 @@
+"""Reservations: the list, a new reservation, and the card with its tabs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pms.roles import Role, role_required
+
+from .forms import (
+    ReservationBookingForm,
+    ReservationCreateForm,
+    ReservationFilterForm,
+    ReservationRequestForm,
+)
+from .guest_services import reservation_create, reservation_update
+from .models import Reservation
+from .selectors import reservation_card, reservation_list
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    # Set for tabs whose data lives outside this module: shown, not linked.
+    disabled_reason: str = ""
+
+
+_OUTSIDE = gettext_lazy("Kept in the main PMS; not part of this module.")
+TABS = (
+    Tab("request", gettext_lazy("Request")),
+    Tab("booking", gettext_lazy("Booking")),
+    Tab("services", gettext_lazy("Services"), _OUTSIDE),
+    Tab("guests", gettext_lazy("Guests")),
+    Tab("group", gettext_lazy("Group"), _OUTSIDE),
+    Tab("inventory", gettext_lazy("Inventory"), _OUTSIDE),
+)
+EDIT_FORMS = {"request": ReservationRequestForm, "booking": ReservationBookingForm}
+
+
+def card_url(reservation_id: int, tab: str = "request") -> str:
+    return f"{reservation_url(reservation_id)}?tab={tab}"
+
+
+def reservation_url(reservation_id: int) -> str:
+    return reverse("reservations:card", args=[reservation_id])
+
+
+@role_required(Role.FRONT_DESK)
+def reservations_list(request: HttpRequest) -> HttpResponse:
+    filters = ReservationFilterForm(request.GET or None)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    reservations = reservation_list(
+        status=values.get("status", ""), surname=values.get("surname", "").strip()
+    )
+    page = Paginator(reservations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "reservations/list.html", context)
+
+
+@role_required(Role.FRONT_DESK)
+def reservation_new(request: HttpRequest) -> HttpResponse:
+    form = ReservationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reservation = reservation_create(values=form.cleaned_data)
+        messages.success(
+            request, _("Reservation %(id)s created.") % {"id": reservation.pk}
+        )
+        return redirect(card_url(reservation.pk, "guests"))
+    return render(request, "reservations/new.html", {"form": form})
+
+
+@role_required(Role.FRONT_DESK)
+def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tab = request.GET.get("tab", "request")
+    if tab not in {"request", "booking", "guests"}:
+        tab = "request"
+    if tab == "guests":
+        try:
+            card = reservation_card(pk)
+        except Reservation.DoesNotExist as exc:
+            raise Http404 from exc
+        context = {"card": card, "reservation": card.reservation}
+        guest_count = len(card.guests)
+    else:
+        reservation = get_object_or_404(
+            Reservation.objects.select_related("legal_entity").annotate(
+                guest_count=Count("stays")
+            ),
+            pk=pk,
+        )
+        form = EDIT_FORMS[tab](request.POST or None, instance=reservation)
+        if request.method == "POST" and form.is_valid():
+            reservation_update(reservation_id=pk, values=form.changed_values())
+            messages.success(request, _("Reservation saved."))
+            return redirect(card_url(pk, tab))
+        context = {"form": form, "reservation": reservation}
+        guest_count = reservation.guest_count
+    context.update({"tab": tab, "tabs": TABS, "guest_count": guest_count})
+    return render(request, "reservations/card.html", context)

@@ -1,0 +1,318 @@
+"""End to end in a real browser against the real EMIS sandbox process.
+
+Front desk creates a reservation, adds a guest with only a surname, presses
+EMIS (the guest is saved first, the dialog opens by itself), opens EMIS in a
+new tab, scans a TD3 MRZ there and saves: the sandbox's signed webhook fills
+the guest card. Then the data changes in EMIS and "Получить данные
+документов" brings it in with live progress. Finally support switches the name
+policy in the Django admin and a re-pull turns the names Latin, and back.
+"""
+
+import re
+
+import pytest
+import requests
+from django.contrib.auth.models import Group
+from mrz.generator.td3 import TD3CodeGenerator
+
+from integrations.connectors.emis.models import EmisConnection
+from pms.roles import Role
+from reservations.models import Person
+from tests.factories import make_legal_entity, make_user
+from tests.support.sandbox import emis_sandbox, emis_sandbox_process  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.sandbox,
+    pytest.mark.django_db(transaction=True),
+]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "pass-12345"
+# A TD3 (passport) MRZ with valid check digits, as a scanner reads it.
+MRZ = str(
+    TD3CodeGenerator(
+        "P", "RUS", "KRUPKIN", "ILIA", "751234567", "RUS", "850412", "M", "320101", ""
+    )
+)
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def new_page(browser):
+    context = browser.new_context(
+        locale="ru-RU", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    return page
+
+
+@pytest.fixture
+def world(live_server, emis_sandbox):  # noqa: F811
+    # Transactional tests flush the role groups the migration made.
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    emis_sandbox.configure(webhook_url=live_server.url + "/api/v1/emis/webhook/")
+    conn = EmisConnection.load()
+    conn.base_url = emis_sandbox.base_url
+    conn.web_login, conn.web_password = (
+        emis_sandbox.web_login,
+        emis_sandbox.web_password,
+    )
+    conn.api_login, conn.api_password = (
+        emis_sandbox.api_login,
+        emis_sandbox.api_password,
+    )
+    conn.is_active = True
+    conn.save()
+    return {
+        "entity": make_legal_entity(name="ООО Гостиница Восток"),
+        "desk": make_user(Role.FRONT_DESK, username="desk"),
+        "support": make_user(Role.SUPPORT, username="support"),
+        "sandbox": emis_sandbox,
+        "url": live_server.url,
+    }
+
+
+def log_in(page, url, username):
+    page.goto(url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+
+
+def create_reservation(page, world):
+    page.goto(world["url"] + "/reservations/new/")
+    page.select_option("select[name=legal_entity]", str(world["entity"].pk))
+    page.fill("input[name=arrival]", "2026-11-27")
+    page.fill("input[name=departure]", "2026-11-30")
+    page.click("form button[type=submit].primary")
+    page.wait_for_url(re.compile(r"/reservations/\d+/"))
+
+
+def emis_person(world, person_id):
+    sandbox = world["sandbox"]
+    with sandbox.api() as api:
+        response = api.get(
+            f"{sandbox.base_url}/api/v1/persons/{person_id}",
+            params={"legal_entity_id": str(world["entity"].pk)},
+            timeout=10,
+        )
+    response.raise_for_status()
+    return response.json()
+
+
+def pull_in_dialog(page):
+    """Open the dialog, press "Получить данные документов", wait for the end."""
+    from playwright.sync_api import expect
+
+    page.click("[data-emis-open]")
+    dialog = page.locator("dialog#emis-dialog")
+    expect(dialog).to_be_visible()
+    with page.expect_navigation():  # a successful pull reloads the card
+        dialog.get_by_role("button", name="Получить данные документов").click()
+    expect(page.locator("[data-emis-flash]")).to_contain_text("Обновлено:")
+
+
+def switch_name_policy(browser, world, script, *, reapply):
+    """Support switches the global name policy in the Django admin, then
+    re-applies it to existing profiles or answers "Not now"."""
+    from playwright.sync_api import expect
+
+    page = new_page(browser)
+    log_in(page, world["url"], "support")
+    page.goto(world["url"] + "/admin/emis/namepolicy/")
+    page.select_option("select[name=script]", script)
+    page.click("input[name=_save]")
+    page.wait_for_url(re.compile(r"/reapply/"))
+    if reapply:
+        page.click(".reapply-confirm input[type=submit]")
+        expect(page.locator(".reapply-progress")).to_have_attribute(
+            "data-status", "succeeded"
+        )
+    else:
+        page.click(".reapply-confirm a.cancel-link")
+    page.context.close()
+
+
+def change_in_emis(world, person_id, **values):
+    """An EMIS operator edits the person there (no webhook this time)."""
+    person = emis_person(world, person_id)
+    documents = values.pop("documents", None)
+    person.update(values)
+    if documents:
+        person["documents"][0].update(documents)
+    world["sandbox"].save_person(str(world["entity"].pk), person)
+
+
+def test_guest_documents_through_emis(world, browser):
+    from playwright.sync_api import expect
+
+    page = new_page(browser)
+    log_in(page, world["url"], "desk")
+    create_reservation(page, world)
+
+    # A new guest with only a surname; EMIS saves it first, then opens.
+    page.click("a[href$='/guests/new/']")
+    page.fill("input[name=person-surname]", "Крупкин")
+    page.click("button[name=_emis]")
+    dialog = page.locator("dialog#emis-dialog")
+    expect(dialog).to_be_visible()
+    person = Person.objects.get(surname="Крупкин")
+    expect(page.locator("#person-id")).to_have_text(str(person.pk))
+    assert "emis=1" not in page.url  # a reload will not reopen the dialog
+    select = dialog.locator("select[data-emis-legal-entity]")
+    expect(select).to_have_value(str(world["entity"].pk))
+
+    # "Загрузить новые документы": a new tab, through the PMS, to EMIS.
+    with page.context.expect_page() as tab_info:
+        dialog.get_by_role("button", name="Загрузить новые документы").click()
+    tab = tab_info.value
+    tab.wait_for_load_state()
+    assert tab.url.startswith(world["sandbox"].base_url + "/s/")
+    expect(tab.locator("#f-surname_cyrillic")).to_have_value("Крупкин")
+    content = tab.content()
+    for secret in (world["sandbox"].web_password, world["sandbox"].api_password):
+        assert secret not in content
+    tab.fill("#f-mrz", MRZ)
+    tab.get_by_role("button", name="Сканировать (MRZ)").click()
+    expect(tab.locator("#f-surname_latin")).to_have_value("KRUPKIN")
+    tab.fill("#f-birth_place", "ГОР. МОСКВА")
+    tab.get_by_role("button", name="Сохранить").click()
+    expect(tab.locator(".notice.ok").last).to_contain_text("PMS accepted: applied")
+    tab.close()
+
+    # The webhook filled the card.
+    page.reload()
+    expect(page.locator("input[name=person-birth_date]")).to_have_value("1985-04-12")
+    expect(page.locator("input[name=person-birth_place]")).to_have_value("ГОР. МОСКВА")
+    expect(page.locator("select[name=person-sex]")).to_have_value("M")
+    expect(page.locator(".name-forms")).to_contain_text("KRUPKIN")
+    expect(page.locator("input[name=person-surname]")).to_have_value("Крупкин")
+    expect(page.locator("input[name='documents-0-number']")).to_have_value("751234567")
+
+    # The data changes in EMIS (no webhook): the operator pulls it in.
+    change_in_emis(
+        world,
+        person.pk,
+        birth_place="ГОР. САНКТ-ПЕТЕРБУРГ",
+        documents={"expiry_date": "2033-05-05"},
+    )
+    pull_in_dialog(page)
+    expect(page.locator("[data-emis-flash]")).to_contain_text("место рождения")
+    expect(page.locator("input[name=person-birth_place]")).to_have_value(
+        "ГОР. САНКТ-ПЕТЕРБУРГ"
+    )
+    expect(page.locator("input[name='documents-0-expiry_date']")).to_have_value(
+        "2033-05-05"
+    )
+
+    # Nothing new in EMIS now: the dialog says so and the card stays.
+    page.click("[data-emis-open]")
+    dialog.get_by_role("button", name="Получить данные документов").click()
+    expect(dialog.locator("[data-emis-status]")).to_contain_text(
+        "В EMIS нет новых данных для этого гостя"
+    )
+    dialog.get_by_role("button", name="Отмена").click()
+    expect(dialog).to_be_hidden()
+
+    # Support switches names to Latin ("Not now" for existing profiles):
+    # the next pull of new data substitutes Latin names.
+    switch_name_policy(browser, world, "latin", reapply=False)
+    change_in_emis(world, person.pk, birth_place="ГОР. КАЗАНЬ")
+    pull_in_dialog(page)
+    surname = page.locator("input[name=person-surname]")
+    expect(surname).to_have_value(re.compile(r"^krupkin$", re.IGNORECASE))
+    expect(page.locator("input[name=person-given_names]")).to_have_value(
+        re.compile(r"^ilia$", re.IGNORECASE)
+    )
+
+    # ... and back to Cyrillic, re-applied to existing profiles at once.
+    switch_name_policy(browser, world, "cyrillic", reapply=True)
+    page.reload()
+    expect(surname).to_have_value("Крупкин")
+    # A pull afterwards keeps the policy's names.
+    page.click("[data-emis-open]")
+    dialog.get_by_role("button", name="Получить данные документов").click()
+    expect(dialog.locator("[data-emis-status]")).to_contain_text(
+        "В EMIS нет новых данных для этого гостя"
+    )
+    page.reload()
+    expect(surname).to_have_value("Крупкин")
+
+
+def test_emis_down_shows_error_tab_with_retry(world, browser):
+    from playwright.sync_api import expect
+
+    page = new_page(browser)
+    log_in(page, world["url"], "desk")
+    create_reservation(page, world)
+    page.click("a[href$='/guests/new/']")
+    page.fill("input[name=person-surname]", "Репин")
+    page.click("button[name=_emis]")
+    dialog = page.locator("dialog#emis-dialog")
+    expect(dialog).to_be_visible()
+
+    world["sandbox"].set_faults(status=503, paths=["/api/v1/web-sessions"])
+    with page.context.expect_page() as tab_info:
+        dialog.get_by_role("button", name="Загрузить новые документы").click()
+    tab = tab_info.value
+    tab.wait_for_load_state()
+    assert tab.url.startswith(world["url"] + "/emis/persons/")
+    expect(tab.locator("[data-emis-error]")).to_be_visible()
+    retry = tab.locator("a[data-emis-retry]")
+    expect(retry).to_be_visible()
+
+    # EMIS is back: the retry button goes through to EMIS.
+    world["sandbox"].clear_faults()
+    retry.click()
+    tab.wait_for_url(re.compile(re.escape(world["sandbox"].base_url) + "/s/"))
+    assert requests.get(world["url"] + "/healthz", timeout=5).ok
+
+
+def test_pull_failure_shows_plain_error_and_retry(world, browser):
+    from playwright.sync_api import expect
+
+    page = new_page(browser)
+    log_in(page, world["url"], "desk")
+    create_reservation(page, world)
+    page.click("a[href$='/guests/new/']")
+    page.fill("input[name=person-surname]", "Репин")
+    page.click("button[name=_emis]")
+    dialog = page.locator("dialog#emis-dialog")
+    expect(dialog).to_be_visible()
+    status = dialog.locator("[data-emis-status]")
+
+    world["sandbox"].set_faults(status=401, paths=["/api/v1/persons"])
+    dialog.get_by_role("button", name="Получить данные документов").click()
+    expect(status).to_have_attribute("data-kind", "error")
+    expect(status).to_contain_text("API")  # EMIS refused the API credentials
+    retry = dialog.locator("[data-emis-retry]")
+    expect(retry).to_be_visible()
+
+    # Fixed: the retry asks again; EMIS holds nothing for this guest yet.
+    world["sandbox"].clear_faults()
+    retry.click()
+    expect(status).to_have_attribute("data-kind", "info")
+    expect(retry).to_be_hidden()
+    expect(page.locator("input[name=person-surname]")).to_have_value("Репин")

@@ -1,0 +1,145 @@
+"""The EMIS button and dialog rendered from emis/_guest_card_emis.html."""
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from pms.context_processors import roles
+from pms.roles import Role
+from tests.factories import make_legal_entity, make_user
+
+
+def render_card(user, *, person=None, stay=None, reservation=None, query=""):
+    request = RequestFactory().get("/reservations/1/guests/1/" + query)
+    request.user = user
+    context = {"person": person, "stay": stay, "reservation": reservation}
+    context.update(roles(request))
+    return render_to_string("emis/_guest_card_emis.html", context, request=request)
+
+
+def options(html):
+    return re.findall(r'<option value="(\d*)"( selected)?>', html)
+
+
+@pytest.mark.django_db
+def test_inactive_integration_disables_button_and_says_so(stay):
+    html = render_card(
+        make_user(Role.FRONT_DESK),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+    )
+    assert re.search(r'<button type="button" class="emis-button" disabled', html)
+    assert "EMIS не подключён" in html
+    assert "<dialog" not in html
+    # Front desk cannot set the integration up: no link to the admin page.
+    assert 'class="emis-setup"' not in html
+
+
+@pytest.mark.django_db
+def test_inactive_integration_links_admins_to_integrations_page(stay):
+    html = render_card(
+        make_user(Role.ADMIN),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+    )
+    assert 'class="emis-setup" href="/integrations/"' in html
+
+
+@pytest.mark.django_db
+def test_unsaved_guest_gets_save_first_submit_button(emis_connection, stay):
+    html = render_card(make_user(Role.FRONT_DESK), reservation=stay.reservation)
+    assert re.search(r'<button type="submit" name="_emis" value="1"', html)
+    # No dialog, hence no link or job, without a person ID.
+    assert "<dialog" not in html
+    assert "/emis/persons/" not in html
+
+
+@pytest.mark.django_db
+def test_saved_guest_button_opens_dialog_for_that_person(emis_connection, stay):
+    html = render_card(
+        make_user(Role.FRONT_DESK),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+    )
+    pk = stay.person.pk
+    assert 'data-emis-open="emis-dialog"' in html
+    assert 'name="_emis"' not in html
+    assert f'data-upload-url="/emis/persons/{pk}/upload/"' in html
+    assert f'data-pull-url="/emis/persons/{pk}/pull/"' in html
+    assert f'data-reservation="{stay.reservation.pk}"' in html
+    for label in (
+        "Emis Service",
+        "выбрать",
+        "Загрузить новые документы",
+        "Получить данные документов",
+        "Отмена",
+    ):
+        assert label in html
+    assert "data-autoopen" not in html
+    # Inside the guest form: the dialog must submit nothing itself.
+    dialog = html[html.index("<dialog") : html.index("</dialog>")]
+    assert "name=" not in dialog
+    assert 'type="submit"' not in dialog
+
+
+@pytest.mark.django_db
+def test_dialog_opens_by_itself_after_save_first(emis_connection, stay):
+    html = render_card(
+        make_user(Role.FRONT_DESK),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+        query="?emis=1",
+    )
+    assert "data-autoopen" in html
+
+
+@pytest.mark.django_db
+def test_select_lists_active_entities_with_reservations_preselected(
+    emis_connection, stay, entity
+):
+    other = make_legal_entity(name="ООО Астра")
+    inactive = make_legal_entity(name="ООО Закрыто", is_active=False)
+    html = render_card(
+        make_user(Role.FRONT_DESK),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+    )
+    listed = dict(options(html))
+    assert set(listed) == {"", str(entity.pk), str(other.pk)}
+    assert str(inactive.pk) not in listed
+    assert listed[str(entity.pk)] == " selected"
+    assert listed[str(other.pk)] == ""
+    assert "ООО Закрыто" not in html
+
+
+@pytest.mark.django_db
+def test_inactive_reservation_entity_is_not_preselected(emis_connection, stay, entity):
+    entity.is_active = False
+    entity.save()
+    html = render_card(
+        make_user(Role.FRONT_DESK),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+    )
+    assert all(selected == "" for _pk, selected in options(html))
+    assert str(entity.pk) not in dict(options(html))
+
+
+@pytest.mark.django_db
+def test_card_renders_no_credentials(emis_connection, stay):
+    html = render_card(
+        make_user(Role.FRONT_DESK),
+        person=stay.person,
+        stay=stay,
+        reservation=stay.reservation,
+    )
+    for secret in ("web-secret-1", "api-secret-1", "hotel-web", "hotel-api"):
+        assert secret not in html

@@ -1,0 +1,183 @@
+"""GET /emis/persons/<id>/upload/: one-time EMIS session, then redirect."""
+
+import base64
+import json
+
+import pytest
+import responses
+
+from emis.models import UploadLinkClick
+from tests.factories import make_legal_entity, make_reservation
+
+from .conftest import EMIS_BASE
+
+SESSIONS = EMIS_BASE + "/api/v1/web-sessions"
+ONE_TIME = "https://emis.test/s/one-time-token-abc"
+
+
+def upload_url(stay, entity, *, reservation=True):
+    url = f"/emis/persons/{stay.person.pk}/upload/?legal_entity={entity.pk}"
+    return url + (f"&reservation={stay.reservation.pk}" if reservation else "")
+
+
+def created(url=ONE_TIME):
+    return {"url": url, "expires_at": "2026-11-27T09:17:45Z"}
+
+
+@responses.activate
+def test_redirects_to_emis_one_time_url_and_sends_everything_server_side(
+    front_desk_client, front_desk, emis_connection, stay, entity
+):
+    responses.post(SESSIONS, json=created(), status=201)
+
+    response = front_desk_client.get(upload_url(stay, entity))
+
+    assert response.status_code == 302
+    assert response["Location"] == ONE_TIME
+    assert response["Cache-Control"] == "no-store"
+    sent = responses.calls[0].request
+    body = json.loads(sent.body)
+    assert body == {
+        "login": "hotel-web",
+        "password": "web-secret-1",
+        "legal_entity_id": str(entity.pk),
+        "person_id": str(stay.person.pk),
+        "reservation_id": str(stay.reservation.pk),
+        "hint": {"surname": "Репин", "given_names": "Илья"},
+    }
+    auth = base64.b64decode(sent.headers["Authorization"].split()[1]).decode()
+    assert auth == "hotel-api:api-secret-1"
+    click = UploadLinkClick.objects.get()
+    assert (click.user, click.person, click.legal_entity, click.reservation) == (
+        front_desk,
+        stay.person,
+        entity,
+        stay.reservation,
+    )
+    assert click.ok is True and click.error_code == ""
+
+
+@responses.activate
+def test_without_reservation_sends_no_reservation_id(
+    front_desk_client, emis_connection, stay, entity
+):
+    responses.post(SESSIONS, json=created(), status=201)
+    response = front_desk_client.get(upload_url(stay, entity, reservation=False))
+    assert response.status_code == 302
+    assert "reservation_id" not in json.loads(responses.calls[0].request.body)
+    assert UploadLinkClick.objects.get().reservation is None
+
+
+@responses.activate
+def test_a_fresh_session_is_asked_for_on_every_click(
+    front_desk_client, emis_connection, stay, entity
+):
+    responses.post(SESSIONS, json=created(ONE_TIME + "1"), status=201)
+    responses.post(SESSIONS, json=created(ONE_TIME + "2"), status=201)
+    first = front_desk_client.get(upload_url(stay, entity))
+    second = front_desk_client.get(upload_url(stay, entity))
+    assert (first["Location"], second["Location"]) == (ONE_TIME + "1", ONE_TIME + "2")
+    assert UploadLinkClick.objects.filter(ok=True).count() == 2
+
+
+@responses.activate
+def test_emis_down_shows_plain_error_page_with_retry(
+    front_desk_client, emis_connection, stay, entity, settings
+):
+    settings.EMIS_RETRY_BACKOFF = (0, 0)
+    responses.post(SESSIONS, status=503, json={"error": {"code": "x", "message": "y"}})
+    url = upload_url(stay, entity)
+
+    response = front_desk_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "EMIS had an internal error." in html
+    assert f'href="{url.replace("&", "&amp;")}" data-emis-retry' in html
+    assert "Traceback" not in html and "web-secret-1" not in html
+    click = UploadLinkClick.objects.get()
+    assert click.ok is False and click.error_code == "server_error"
+
+
+@responses.activate
+def test_refused_web_credentials_is_a_502_with_the_reason(
+    front_desk_client, emis_connection, stay, entity
+):
+    responses.post(
+        SESSIONS,
+        status=403,
+        json={"error": {"code": "web_auth_failed", "message": "bad web login"}},
+    )
+    response = front_desk_client.get(
+        upload_url(stay, entity), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 502
+    assert "EMIS refused the web credentials" in response.content.decode()
+    assert UploadLinkClick.objects.get().error_code == "web_auth_failed"
+
+
+@responses.activate
+def test_emis_unreachable_is_a_503(front_desk_client, emis_connection, stay, entity):
+    import requests
+
+    responses.post(SESSIONS, body=requests.exceptions.ConnectionError("refused"))
+    response = front_desk_client.get(upload_url(stay, entity))
+    assert response.status_code == 503
+    assert UploadLinkClick.objects.get().ok is False
+
+
+@pytest.mark.django_db
+def test_inactive_integration_is_a_503_without_calling_emis(
+    front_desk_client, stay, entity
+):
+    with responses.RequestsMock() as mocked:  # any HTTP call would fail the test
+        response = front_desk_client.get(upload_url(stay, entity))
+        assert len(mocked.calls) == 0
+    assert response.status_code == 503
+    assert UploadLinkClick.objects.get().error_code == "not_configured"
+
+
+def test_unknown_person_is_404(front_desk_client, emis_connection, entity):
+    response = front_desk_client.get(
+        f"/emis/persons/999999/upload/?legal_entity={entity.pk}"
+    )
+    assert response.status_code == 404
+    assert not UploadLinkClick.objects.exists()
+
+
+def test_missing_or_inactive_legal_entity_is_404(
+    front_desk_client, emis_connection, stay
+):
+    inactive = make_legal_entity(is_active=False)
+    base = f"/emis/persons/{stay.person.pk}/upload/"
+    assert front_desk_client.get(base).status_code == 404
+    assert front_desk_client.get(base + "?legal_entity=abc").status_code == 404
+    assert (
+        front_desk_client.get(f"{base}?legal_entity={inactive.pk}").status_code == 404
+    )
+    assert not UploadLinkClick.objects.exists()
+
+
+def test_reservation_the_person_is_not_in_is_404(
+    front_desk_client, emis_connection, stay, entity
+):
+    other = make_reservation(entity)
+    url = f"/emis/persons/{stay.person.pk}/upload/?legal_entity={entity.pk}"
+    assert front_desk_client.get(f"{url}&reservation={other.pk}").status_code == 404
+
+
+def test_support_role_is_refused(support_client, emis_connection, stay, entity):
+    assert support_client.get(upload_url(stay, entity)).status_code == 403
+    assert not UploadLinkClick.objects.exists()
+
+
+def test_anonymous_goes_to_login(client, emis_connection, stay, entity):
+    response = client.get(upload_url(stay, entity))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@responses.activate
+def test_admin_role_may_upload(admin_client_, emis_connection, stay, entity):
+    responses.post(SESSIONS, json=created(), status=201)
+    assert admin_client_.get(upload_url(stay, entity)).status_code == 302

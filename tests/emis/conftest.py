@@ -1,0 +1,83 @@
+"""Fixtures for the EMIS exchange tests: contract examples, a configured
+connection, signed webhook requests."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from emis.webhook import signature_for
+from integrations.connectors.emis.models import EmisConnection
+
+EXAMPLES = Path("/work/shared/emis-examples")
+API_PASSWORD = "s3cret-api"
+BASE_URL = "http://emis.test"
+WEBHOOK_URL = "/api/v1/emis/webhook/"
+
+
+def example(name: str) -> dict:
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+def russian(person_id: int | str = 160848, **overrides) -> dict:
+    data = copy.deepcopy(example("person-russian-citizen.json"))
+    data["person_id"] = str(person_id)
+    data.update(overrides)
+    return data
+
+
+def foreigner(person_id: int | str = 160902, **overrides) -> dict:
+    data = copy.deepcopy(example("person-foreigner-two-visas.json"))
+    data["person_id"] = str(person_id)
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def connection(db):
+    conn = EmisConnection.load()
+    conn.base_url = BASE_URL
+    conn.api_login = "pms-api"
+    conn.api_password = API_PASSWORD
+    conn.web_login = "pms-web"
+    conn.web_password = "s3cret-web"
+    conn.is_active = True
+    conn.save()
+    return conn
+
+
+def webhook_body(person: dict, legal_entity_id: int | str) -> bytes:
+    envelope = {
+        "event": "person.documents_saved",
+        "legal_entity_id": str(legal_entity_id),
+        "person": person,
+    }
+    return json.dumps(envelope, ensure_ascii=False).encode()
+
+
+def post_webhook(
+    client,
+    body: bytes,
+    *,
+    delivery: str | None = None,
+    timestamp: int | None = None,
+    secret: str = API_PASSWORD,
+    signature: str | None = None,
+    **headers,
+):
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    sig = signature if signature is not None else signature_for(secret, ts, body)
+    extra = {
+        "HTTP_X_EMIS_DELIVERY": delivery or str(uuid.uuid4()),
+        "HTTP_X_EMIS_TIMESTAMP": ts,
+        "HTTP_X_EMIS_SIGNATURE": sig,
+        **headers,
+    }
+    return client.generic(
+        "POST", WEBHOOK_URL, body, content_type="application/json", **extra
+    )

@@ -1,0 +1,269 @@
+"""Pull jobs: the services, the task (eager) and the REST API, with EMIS
+mocked at the HTTP seam."""
+
+import pytest
+import responses
+
+from emis.models import EmisJob
+from emis.pull import job_as_dict, job_enqueue_pull, job_run_pull
+from reservations.models import PersonChange
+from tests.factories import make_legal_entity, make_person, make_user
+
+from .conftest import BASE_URL, russian
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_retries(settings):
+    # One HTTP attempt per job attempt and no sleeping: the retry schedule
+    # under test is the job's own.
+    settings.EMIS_MAX_ATTEMPTS = 1
+    settings.EMIS_RETRY_BACKOFF = (0,)
+    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
+
+
+@pytest.fixture
+def mocked():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def subject(connection):
+    return make_person("Репин"), make_legal_entity()
+
+
+def person_url(person_id: int) -> str:
+    return f"{BASE_URL}/api/v1/persons/{person_id}"
+
+
+def emis_error(code: str) -> dict:
+    return {"error": {"code": code, "message": "..."}}
+
+
+def start(client, person, le):
+    return client.post(
+        f"/api/v1/persons/{person.pk}/emis/pull/",
+        {"legal_entity": le.pk},
+        content_type="application/json",
+    )
+
+
+def test_pull_applies_and_the_job_api_reports_it(
+    front_desk_client, subject, mocked, django_capture_on_commit_callbacks
+):
+    person, le = subject
+    mocked.get(person_url(person.pk), json=russian(person.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start(front_desk_client, person, le)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued"
+    call = mocked.calls[0].request
+    assert call.params == {"legal_entity_id": str(le.pk)}
+    job = front_desk_client.get(f"/api/v1/emis/jobs/{body['job']}/").json()
+    assert job["status"] == "succeeded" and job["result"] == "applied"
+    assert job["error"] is None
+    assert "surname_latin" in job["changed_fields"]
+    person.refresh_from_db()
+    assert person.surname_latin == "KRUPKIN"
+    assert PersonChange.objects.filter(person=person, source="pull").exists()
+
+
+def test_pull_of_an_unchanged_person(subject, mocked, django_capture_on_commit_callbacks):
+    person, le = subject
+    mocked.get(person_url(person.pk), json=russian(person.pk))
+    user = make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+    job.refresh_from_db()
+    assert (job.status, job.result, job.changed_fields) == ("succeeded", "unchanged", [])
+
+
+def test_emis_404_is_succeeded_not_found(
+    subject, mocked, django_capture_on_commit_callbacks
+):
+    person, le = subject
+    mocked.get(person_url(person.pk), status=404, json=emis_error("person_not_found"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert job_as_dict(job) == {
+        "id": job.pk,
+        "status": "succeeded",
+        "result": "not_found",
+        "changed_fields": [],
+        "error": None,
+    }
+
+
+def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, mocked):
+    person, le = subject
+    mocked.get(person_url(person.pk), status=503)
+    job = EmisJob.objects.create(person=person, legal_entity=le)
+    outcome = job_run_pull(job_id=job.pk)
+    job.refresh_from_db()
+    assert outcome.retry_in == 2.0  # 2 ** attempt
+    assert (job.status, job.attempts, job.error_code) == ("queued", 1, "server_error")
+    assert job_as_dict(job)["error"]["code"] == "server_error"
+
+
+def test_retry_after_from_emis_sets_the_countdown(subject, mocked):
+    person, le = subject
+    mocked.get(
+        person_url(person.pk),
+        status=429,
+        headers={"Retry-After": "42"},
+        json=emis_error("rate_limited"),
+    )
+    job = EmisJob.objects.create(person=person, legal_entity=le)
+    assert job_run_pull(job_id=job.pk).retry_in == 42.0
+
+
+def test_transient_failure_is_retried_then_succeeds(
+    subject, mocked, django_capture_on_commit_callbacks
+):
+    person, le = subject
+    mocked.get(person_url(person.pk), status=503)
+    mocked.get(person_url(person.pk), status=502)
+    mocked.get(person_url(person.pk), json=russian(person.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert (job.status, job.result, job.attempts) == ("succeeded", "applied", 3)
+    assert job_as_dict(job)["error"] is None
+    assert len(mocked.calls) == 3
+
+
+def test_transient_failure_gives_up_after_four_retries(
+    subject, mocked, django_capture_on_commit_callbacks
+):
+    person, le = subject
+    mocked.get(person_url(person.pk), status=503)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", 5)
+    assert job_as_dict(job)["error"]["code"] == "server_error"
+    assert len(mocked.calls) == 5
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [(401, "api_auth_failed"), (400, "bad_request")]
+)
+def test_permanent_failure_fails_at_once(
+    subject, mocked, django_capture_on_commit_callbacks, status, code
+):
+    person, le = subject
+    mocked.get(person_url(person.pk), status=status, json=emis_error(code))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", 1)
+    error = job_as_dict(job)["error"]
+    assert error["code"] == code and error["message"]
+
+
+def test_inactive_integration_fails_not_configured(
+    subject, connection, django_capture_on_commit_callbacks
+):
+    person, le = subject
+    connection.is_active = False
+    connection.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == ("failed", "not_configured")
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: d.update(sex="unknown"),
+        lambda d: d.update(person_id="999999999"),  # another guest's data
+    ],
+)
+def test_data_breaking_the_contract_fails_bad_response(
+    subject, mocked, django_capture_on_commit_callbacks, mutate
+):
+    person, le = subject
+    data = russian(person.pk)
+    mutate(data)
+    mocked.get(person_url(person.pk), json=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == ("failed", "bad_response")
+    person.refresh_from_db()
+    assert person.surname_latin == ""
+
+
+def test_enqueue_refuses_unsaved_guest_and_inactive_legal_entity(front_desk_client, db):
+    le = make_legal_entity()
+    person = make_person()
+    response = front_desk_client.post(
+        "/api/v1/persons/999999/emis/pull/",
+        {"legal_entity": le.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    inactive = make_legal_entity(is_active=False)
+    assert start(front_desk_client, person, inactive).status_code == 400
+    with pytest.raises(ValueError):
+        job_enqueue_pull(person_id=None, legal_entity_id=le.pk, user=None)
+    response = front_desk_client.post(
+        f"/api/v1/persons/{person.pk}/emis/pull/", {}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not EmisJob.objects.exists()
+
+
+def test_enqueue_dispatches_only_at_commit(subject, mocked, django_capture_on_commit_callbacks):
+    person, le = subject
+    mocked.get(person_url(person.pk), json=russian(person.pk))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert job.status == "queued" and len(callbacks) == 1
+    assert not mocked.calls
+
+
+def test_api_needs_the_front_desk_role(client, support_client, subject):
+    person, le = subject
+    assert start(client, person, le).status_code in (401, 403)
+    assert start(support_client, person, le).status_code == 403
+    job = EmisJob.objects.create(person=person, legal_entity=le)
+    assert support_client.get(f"/api/v1/emis/jobs/{job.pk}/").status_code == 403
+
+
+def test_job_api_shape_for_a_failed_job(admin_client_, subject):
+    person, le = subject
+    job = EmisJob.objects.create(
+        person=person, legal_entity=le, status="failed", error_code="api_auth_failed"
+    )
+    body = admin_client_.get(f"/api/v1/emis/jobs/{job.pk}/").json()
+    assert body["status"] == "failed" and body["result"] is None
+    assert body["error"]["code"] == "api_auth_failed"
+    assert "API" in body["error"]["message"] or body["error"]["message"]
+    assert admin_client_.get("/api/v1/emis/jobs/999999/").status_code == 404
+
+
+def test_a_bug_fails_the_job_instead_of_leaving_it_running(
+    subject, mocked, monkeypatch, django_capture_on_commit_callbacks
+):
+    import emis.pull
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    person, le = subject
+    mocked.get(person_url(person.pk), json=russian(person.pk))
+    monkeypatch.setattr(emis.pull, "person_apply_documents", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job_as_dict(job)["error"]["code"] == "internal_error"
+    assert job_as_dict(job)["error"]["message"]

@@ -1,0 +1,208 @@
+"""Background sync of the changes feed, EMIS mocked at the HTTP seam."""
+
+import datetime as dt
+
+import pytest
+import responses
+from django.utils import timezone
+from responses import matchers
+
+from emis import tasks
+from emis.models import SyncState, SyncUnknownPerson
+from emis.sync import sync_legal_entity, sync_status_lines
+from reservations.models import IdentityDocument, Person
+from tests.factories import make_legal_entity, make_person
+
+from .conftest import BASE_URL, foreigner, russian
+
+pytestmark = pytest.mark.django_db
+
+CHANGES = f"{BASE_URL}/api/v1/changes"
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings):
+    settings.EMIS_MAX_ATTEMPTS = 1
+    settings.EMIS_RETRY_BACKOFF = (0,)
+
+
+@pytest.fixture
+def mocked():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def le(connection):
+    return make_legal_entity()
+
+
+def page(mocked, le, cursor, *, items=(), next_cursor, has_more, status=200, **kw):
+    params = {"legal_entity_id": str(le.pk), "limit": "200"}
+    if cursor:
+        params["cursor"] = cursor
+    body = {"items": list(items), "next_cursor": next_cursor, "has_more": has_more}
+    mocked.get(
+        CHANGES,
+        match=[matchers.query_param_matcher(params)],
+        status=status,
+        json=body if status == 200 else {"error": {"code": "x", "message": "x"}},
+        **kw,
+    )
+
+
+def state(le) -> SyncState:
+    return SyncState.objects.get(legal_entity=le)
+
+
+def test_pages_are_applied_and_the_cursor_follows(mocked, le):
+    a, b = make_person("А"), make_person("Б")
+    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(
+        mocked, le, "c1",
+        items=[foreigner(b.pk), russian(777000111)],
+        next_cursor="c2", has_more=False,
+    )
+    run = sync_legal_entity(legal_entity_id=le.pk)
+    assert (run.pages, run.applied, run.unchanged, run.unknown, run.error) == (
+        2, 2, 0, 1, "",
+    )
+    s = state(le)
+    assert s.cursor == "c2" and s.pages == 2
+    assert (s.persons_applied, s.persons_unchanged, s.persons_unknown) == (2, 0, 1)
+    assert s.last_error == "" and s.last_success_at is not None
+    assert s.lease_owner == "" and s.lease_until is None
+    assert Person.objects.get(pk=a.pk).surname_latin == "KRUPKIN"
+    assert Person.objects.get(pk=b.pk).surname_latin == "ERIKSSON"
+    unknown = SyncUnknownPerson.objects.get()
+    assert (unknown.emis_person_id, unknown.version) == ("777000111", 3)
+    # The next run resumes from the stored cursor; unchanged data stays so.
+    page(mocked, le, "c2", items=[russian(a.pk)], next_cursor="c3", has_more=False)
+    again = sync_legal_entity(legal_entity_id=le.pk)
+    assert (again.applied, again.unchanged) == (0, 1)
+    assert state(le).cursor == "c3"
+
+
+def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(mocked, le):
+    a, b = make_person("А"), make_person("Б")
+    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(mocked, le, "c1", status=503, next_cursor="", has_more=False)
+    run = sync_legal_entity(legal_entity_id=le.pk)
+    s = state(le)
+    assert s.cursor == "c1"
+    assert run.error.startswith("server_error") and s.last_error.startswith("server_error")
+    assert s.last_success_at is None and s.lease_owner == ""
+    assert Person.objects.get(pk=a.pk).emis_version == 3
+    # The next run resumes there.
+    page(mocked, le, "c1", items=[foreigner(b.pk)], next_cursor="c2", has_more=False)
+    assert sync_legal_entity(legal_entity_id=le.pk).error == ""
+    assert state(le).cursor == "c2" and state(le).last_error == ""
+
+
+def test_a_page_breaking_the_contract_is_not_applied_and_not_passed(mocked, le):
+    a, b = make_person("А"), make_person("Б")
+    broken = russian(b.pk, sex="?")
+    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(mocked, le, "c1", items=[foreigner(a.pk), broken], next_cursor="c2",
+         has_more=False)
+    run = sync_legal_entity(legal_entity_id=le.pk)
+    assert state(le).cursor == "c1"
+    assert "bad_response" in run.error and "items[1].sex" in run.error
+    assert Person.objects.get(pk=a.pk).surname_latin == "KRUPKIN"  # page 2 not applied
+    assert Person.objects.get(pk=b.pk).emis_version is None
+
+
+def test_a_run_that_loses_its_lease_does_not_commit_the_page(mocked, le):
+    a = make_person("А")
+    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+
+    def steal(request):
+        # Another run took over meanwhile (our lease expired).
+        SyncState.objects.filter(legal_entity=le).update(lease_owner="other")
+        return (200, {}, '{"items": [], "next_cursor": "c2", "has_more": false}')
+
+    mocked.add_callback(
+        responses.GET, CHANGES, callback=steal,
+        match=[matchers.query_param_matcher(
+            {"legal_entity_id": str(le.pk), "limit": "200", "cursor": "c1"}
+        )],
+    )
+    run = sync_legal_entity(legal_entity_id=le.pk)
+    assert run.error.startswith("lease_lost")
+    s = state(le)
+    assert s.cursor == "c1" and s.lease_owner == "other"
+
+
+def test_a_second_run_started_meanwhile_is_refused_by_the_lease(mocked, le):
+    seen = {}
+
+    def second_run(request):
+        seen["run"] = sync_legal_entity(legal_entity_id=le.pk)
+        return (200, {}, '{"items": [], "next_cursor": "c1", "has_more": false}')
+
+    mocked.add_callback(responses.GET, CHANGES, callback=second_run)
+    first = sync_legal_entity(legal_entity_id=le.pk)
+    assert seen["run"].skipped and not first.skipped
+    assert len(mocked.calls) == 1  # the second run asked EMIS nothing
+    assert first.error == "" and state(le).cursor == "c1"
+
+
+def test_an_expired_lease_is_taken_over(mocked, le):
+    SyncState.objects.create(
+        legal_entity=le,
+        lease_owner="crashed-worker",
+        lease_until=timezone.now() - dt.timedelta(seconds=1),
+    )
+    page(mocked, le, None, next_cursor="c1", has_more=False)
+    run = sync_legal_entity(legal_entity_id=le.pk)
+    assert not run.skipped and state(le).cursor == "c1"
+
+
+def test_a_live_lease_skips_the_run(mocked, le):
+    SyncState.objects.create(
+        legal_entity=le,
+        lease_owner="busy",
+        lease_until=timezone.now() + dt.timedelta(minutes=4),
+    )
+    assert sync_legal_entity(legal_entity_id=le.pk).skipped
+    assert not mocked.calls
+    assert state(le).lease_owner == "busy"
+
+
+def test_sync_all_runs_each_active_legal_entity(mocked, le, connection):
+    other = make_legal_entity()
+    inactive = make_legal_entity(is_active=False)
+    person = make_person()
+    page(mocked, le, None, items=[russian(person.pk)], next_cursor="x1", has_more=False)
+    page(mocked, other, None, next_cursor="y1", has_more=False)
+    tasks.sync_all.delay()
+    assert state(le).cursor == "x1" and state(other).cursor == "y1"
+    assert not SyncState.objects.filter(legal_entity=inactive).exists()
+    assert IdentityDocument.objects.filter(person=person).count() == 1
+
+
+def test_sync_all_does_nothing_while_the_integration_is_inactive(mocked, le, connection):
+    connection.is_active = False
+    connection.save()
+    tasks.sync_all.delay()
+    assert not mocked.calls and not SyncState.objects.exists()
+
+
+def test_status_lines_for_the_integrations_page(mocked, le, django_assert_max_num_queries):
+    make_legal_entity(name="Ещё одно", is_active=True)
+    page(mocked, le, None, items=[russian(555000)], next_cursor="c9", has_more=False)
+    page(mocked, le, "c9", status=500, next_cursor="", has_more=False)
+    sync_legal_entity(legal_entity_id=le.pk)
+    sync_legal_entity(legal_entity_id=le.pk)
+    with django_assert_max_num_queries(2):
+        lines = sync_status_lines()
+    line = next(x for x in lines if x["legal_entity_id"] == le.pk)
+    assert line["cursor"] == "c9"
+    assert line["last_error"].startswith("server_error")
+    assert line["last_error_code"] == "server_error" and line["last_error_message"]
+    assert line["last_success_at"] is not None and line["last_run_at"] is not None
+    assert line["unknown_total"] == 1 and line["running"] is False
+    assert line["legal_entity"] == le.name
+    fresh = next(x for x in lines if x["legal_entity"] == "Ещё одно")
+    assert fresh["last_run_at"] is None and fresh["cursor"] == ""
+    assert fresh["last_error_code"] == "" and fresh["last_error_message"] == ""

@@ -1,0 +1,188 @@
+"""Both directions of transliteration, with hypothesis round trips."""
+
+import re
+
+import iuliia
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emis import russian_names
+from emis.transliteration import (
+    icao_shaped,
+    latin_key,
+    names,
+    round_trip_exceptions,
+    to_cyrillic,
+    to_latin,
+)
+
+ICAO = iuliia.ICAO_DOC_9303
+STANDARDS = ("icao_doc_9303", "gost_52535", "mvd_310")
+CYRILLIC_OUTPUT = re.compile(r"[А-ЯЁа-яё]+(?:[ -][А-ЯЁа-яё]+)*")
+LATIN_OUTPUT = re.compile(r"[A-Za-z']+(?:[ -][A-Za-z']+)*")
+
+LATIN_INPUT = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz '\"-’"
+CYRILLIC_INPUT = "АБВЁЖЙЪЫЬЭЮЯабвёжйъыьэюя '\"-«»"
+# Ё/Э read as E, Й as I, Ъ as IE and Ь as nothing: the letters Latin cannot
+# tell apart. Ы is left out too: its Y is read the older standards' way.
+UNAMBIGUOUS = "абвгдежзиклмнопрстуфхцчшщюя"
+ALL_BUT_Y = "абвгдеёжзийклмнопрстуфхцчшщъьэюя"
+
+
+def icao(cyrillic: str) -> str:
+    return latin_key(ICAO.translate(cyrillic))
+
+
+def cyrillic_words(alphabet: str):
+    """One to three capitalised words joined by a space or a hyphen; each word
+    has a letter with a Latin counterpart (a lone Ь has none)."""
+    word = (
+        st.text(alphabet=alphabet, min_size=1, max_size=12)
+        .map(str.capitalize)
+        .filter(lambda w: icao(w) and icao(w) not in round_trip_exceptions())
+    )
+    return st.lists(word, min_size=1, max_size=3).flatmap(
+        lambda ws: st.sampled_from([" ", "-"]).map(lambda sep: sep.join(ws))
+    )
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("ILIA", "Илья"),
+        ("ILYA", "Илья"),
+        ("IL'YA", "Илья"),
+        ("IULIIA", "Юлия"),
+        ("YULIYA", "Юлия"),
+        ("SHCHUKIN", "Щукин"),
+        ("ALEKSANDR", "Александр"),
+        ("ALEXANDER", "Александр"),
+        ("DOSTOEVSKII", "Достоевский"),
+        ("DOSTOEVSKIY", "Достоевский"),
+        ("ROZHDESTVENSKY", "Рождественский"),
+        ("TROTSKII", "Троцкий"),
+        ("KUZNETSOVA", "Кузнецова"),
+        ("BORISOVICH", "Борисович"),
+        ("ZAKHAREVICH", "Захаревич"),
+        ("PAVLOVNA", "Павловна"),
+        ("ILINICHNA", "Ильинична"),
+        ("SERGEY", "Сергей"),
+        ("ANDREI", "Андрей"),
+        ("ZAITSEV", "Зайцев"),
+        ("KRYLOV", "Крылов"),
+        ("SOLOVYEV", "Соловьев"),
+        ("VASILEV", "Васильев"),
+        ("SHCHEGLOVA", "Щеглова"),
+        ("KHRUSHCHEV", "Хрущёв"),
+        ("EGOROV", "Егоров"),
+        ("ERIKSSON", "Эрикссон"),
+        ("ANNA MARIA", "Анна Мария"),
+        ("RIMSKII-KORSAKOV", "Римский-Корсаков"),
+        ("TCAREV", "Царев"),
+        ("JOHN", "Джон"),
+    ],
+)
+def test_latin_to_cyrillic_examples(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+
+
+def test_latin_to_cyrillic_keeps_only_cyrillic_letters_space_and_hyphen():
+    assert to_cyrillic("  o'brien 123 ") == "Обриен"
+    assert to_cyrillic("MÜLLER") == "Муллер"
+    assert to_cyrillic("- -") == ""
+    assert to_cyrillic("ANNA   MARIA") == "Анна Мария"
+
+
+@pytest.mark.parametrize(
+    ("standard", "cyrillic", "latin"),
+    [
+        ("icao_doc_9303", "ЩУКИН", "Shchukin"),
+        ("icao_doc_9303", "Юлия Щеглова", "Iuliia Shcheglova"),
+        ("icao_doc_9303", "Подъячев", "Podieiachev"),
+        ("icao_doc_9303", "РИМСКИЙ-КОРСАКОВ", "Rimskii-Korsakov"),
+        ("gost_52535", "Царёв", "Tcarev"),
+        ("gost_52535", "Подъячев", "Podiachev"),
+        ("mvd_310", "Илья", "Il'ya"),
+        ("mvd_310", "Подъячев", "Podyachev"),
+        ("mvd_310", "Соловьев", "Solovyev"),
+        ("mvd_310", "Ёлкин Юрий", "Elkin Yuriy"),
+    ],
+)
+def test_cyrillic_to_latin_by_standard(standard, cyrillic, latin):
+    assert to_latin(cyrillic, standard) == latin
+
+
+@settings(max_examples=300, deadline=None)
+@given(cyrillic_words(UNAMBIGUOUS))
+def test_icao_round_trip_unambiguous_letters(word):
+    latin = latin_key_words(word)
+    back = to_cyrillic(latin)
+    assert CYRILLIC_OUTPUT.fullmatch(back)
+    assert latin_key_words(back) == latin
+
+
+@settings(max_examples=300, deadline=None)
+@given(cyrillic_words(ALL_BUT_Y))
+def test_icao_round_trip_holds_for_every_letter_but_y(word):
+    latin = latin_key_words(word)
+    back = to_cyrillic(latin)
+    assert latin_key_words(back) == latin
+
+
+def latin_key_words(cyrillic_or_latin: str) -> str:
+    """ICAO Latin of each word, separators kept."""
+    return "".join(
+        part if part in (" ", "-") else icao(part)
+        for part in re.split(r"([ -])", cyrillic_or_latin)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(russian_names.all_words()))
+def test_dictionary_words_come_back_exactly_from_icao(word):
+    assert to_cyrillic(icao(word)) == word
+
+
+@pytest.mark.parametrize(
+    "schema", [iuliia.GOST_52535, iuliia.MVD_310, iuliia.WIKIPEDIA]
+)
+def test_dictionary_words_come_back_from_older_spellings(schema):
+    wrong = [
+        word
+        for word in russian_names.all_words()
+        if to_cyrillic(latin_key(schema.translate(word))) != word
+    ]
+    # Older passports keep these spellings: the exact word must come back.
+    assert wrong == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.text(alphabet=LATIN_INPUT, max_size=40))
+def test_to_cyrillic_output_is_cyrillic_space_hyphen(text):
+    result = to_cyrillic(text)
+    assert result == "" or CYRILLIC_OUTPUT.fullmatch(result)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=40) | st.text(alphabet=CYRILLIC_INPUT, max_size=40),
+    st.sampled_from(STANDARDS),
+)
+def test_to_latin_output_is_ascii_letters_space_hyphen_apostrophe(text, standard):
+    result = to_latin(text, standard)
+    assert result == "" or LATIN_OUTPUT.fullmatch(result)
+
+
+def test_round_trip_exceptions_are_the_documented_foreign_names():
+    assert round_trip_exceptions() == {"MARIA", "GEORGE", "MICHAEL", "CHARLES"}
+
+
+def test_icao_shaped_dictionary_keys_map_back_to_themselves():
+    for key, word in names().items():
+        if icao_shaped(key) and key not in round_trip_exceptions():
+            assert icao(word) == key, (key, word)
+
+
+def test_every_dictionary_word_is_reachable_by_its_icao_spelling():
+    assert all(names()[icao(word)] == word for word in russian_names.all_words())
