@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from emis import name_policy
+from emis import bulk_sql, name_policy
 from emis.payload import NAME_PARTS, EmisPerson
 from pms.masking import mask_number
 from reservations.models import (
@@ -143,26 +143,24 @@ class _Dirty:
 
     def __init__(self, model: type[models.Model]):
         self.model = model
-        self.new: list[models.Model] = []
+        self.new: dict[int, models.Model] = {}  # by id(): each object once
         self.changed: dict[int, models.Model] = {}
         self.fields: set[str] = set()
 
     def mark(self, obj: models.Model, changes: list[Change], names: Sequence[str]) -> None:
         if obj.pk is None:
-            if not any(o is obj for o in self.new):
-                self.new.append(obj)
+            self.new[id(obj)] = obj
         elif changes or names:
             self.changed[id(obj)] = obj
             self.fields.update(names)
 
     def save(self, now) -> None:
-        if self.new:
-            self.model.objects.bulk_create(self.new)
+        bulk_sql.insert(self.model, list(self.new.values()))
         if self.changed and self.fields:
             objs = list(self.changed.values())
             for obj in objs:
-                obj.updated_at = now  # bulk_update skips auto_now
-            self.model.objects.bulk_update(objs, sorted(self.fields | {"updated_at"}))
+                obj.updated_at = now  # a bulk update skips auto_now
+            bulk_sql.update(self.model, objs, sorted(self.fields | {"updated_at"}))
 
 
 class _Batch:
@@ -174,7 +172,7 @@ class _Batch:
         self.documents = _Dirty(IdentityDocument)
         self.visas = _Dirty(Visa)
         self.cards = _Dirty(MigrationCard)
-        self.history: list[PersonChange] = []
+        self.history: list[tuple] = []  # (person_id, field, old, new, sensitive)
         # In-memory related lists, so a person twice in one page sees the
         # documents created for it earlier in the same batch.
         self._docs: dict[int, list[IdentityDocument]] = {}
@@ -299,16 +297,9 @@ class _Batch:
         return changes
 
     def _record(self, person: Person, changes: list[Change]) -> None:
+        # Plain tuples, not PersonChange objects: thousands per sync page.
         self.history += [
-            PersonChange(
-                person=person,
-                field=label[:_MAX_FIELD],
-                old_value=_as_text(old),
-                new_value=_as_text(new),
-                sensitive=sensitive,
-                source=self.source,
-                user=self.user,
-            )
+            (person.pk, label[:_MAX_FIELD], _as_text(old), _as_text(new), sensitive)
             for label, old, new, sensitive in changes
         ]
 
@@ -319,8 +310,23 @@ class _Batch:
         self.persons.save(now)
         for dirty in (self.documents, self.visas, self.cards):
             dirty.save(now)
-        if self.history:
-            PersonChange.objects.bulk_create(self.history)
+        self._save_history(now)
+
+    def _save_history(self, now) -> None:
+        # The same rows reservations.services.history_record writes, for many
+        # persons in one statement.
+        names = ("person", "field", "old_value", "new_value", "sensitive", "source",
+                 "user", "created_at")
+        fields = [PersonChange._meta.get_field(n) for n in names]
+        user_id = self.user.pk if self.user is not None else None
+        rows = [
+            (*row, self.source, user_id, now) for row in self.history
+        ]
+        prepared = [
+            [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
+            for row in rows
+        ]
+        bulk_sql.insert_rows(PersonChange, fields, prepared)
 
 
 def _set_all(obj: models.Model, values: dict[str, Any], label: str) -> list[Change]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .checks import StayWarning, stay_warnings
+from .checks import StayWarning, stay_is_ready, stay_warnings
 from .models import Person, PersonChange, Reservation, Stay
 from .validators import normalize_phone
 
@@ -72,8 +72,8 @@ class GuestRow:
 
     @property
     def ready(self) -> bool:
-        """Ready for registration: an identity document and nothing to fix."""
-        return bool(self.person.documents.all()) and not self.warnings
+        """Ready for registration (see ``checks.stay_is_ready``)."""
+        return stay_is_ready(self.stay, self.warnings)
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,12 @@ def test_bench(connection, settings):
                      json={"items": pg, "next_cursor": f"c{n+1}", "has_more": n < 9})
         import cProfile, pstats
         t = time.perf_counter()
-        prof = cProfile.Profile(); prof.enable()
+        prof = cProfile.Profile()
+        if __import__('os').environ.get('PROF'): prof.enable()
         run = sync_legal_entity(legal_entity_id=le.pk)
         prof.disable()
         dt = time.perf_counter() - t
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+        (pstats.Stats(prof).sort_stats("cumulative").print_stats(30) if __import__("os").environ.get("PROF") else None)
     print(f"\nSYNC {run.applied} applied in {dt:.2f}s = {run.applied/dt:.0f}/s err={run.error}")
     parsed = [parse_person(x) for x in items[:200]]
     t = time.perf_counter()

@@ -8,7 +8,7 @@ import pytest
 import requests
 import responses
 from django.db import DatabaseError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
@@ -453,4 +453,5 @@ def test_from_connection_with_a_lost_key_is_a_clear_error(settings, tmp_path):
     settings.PMS_ENCRYPTION_KEY_FILE = tmp_path / "other.key"  # a new, wrong key
     error = _code(EmisClient.from_connection)
     assert error.code == "secrets_unreadable"
-    assert "encryption key" in error.message
+    with translation.override("en"):
+        assert "encryption key" in error.message
