@@ -69,7 +69,9 @@ def person_apply_documents(
     with transaction.atomic():
         person = person_lock(person_id=person_id)
         prefetch_related_objects([person], *_RELATED)
-        batch = _Batch(source=source, user=user, resolve=_resolver(legal_entity_id, policy))
+        batch = _Batch(
+            source=source, user=user, resolve=_resolver(legal_entity_id, policy)
+        )
         result = batch.apply(person, data)
         batch.save()
     return result
@@ -100,7 +102,14 @@ def persons_apply_many(
         persons = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         by_id = {p.pk: p for p in persons}
         prefetch_related_objects(list(by_id.values()), *_RELATED)
-        batch = _Batch(source=source, user=user, resolve=_resolver(legal_entity_id, policy))
+        # One line per person would flood the log during a full sync: the
+        # caller logs a summary per page, the details are in the history.
+        batch = _Batch(
+            source=source,
+            user=user,
+            resolve=_resolver(legal_entity_id, policy),
+            log_level=logging.DEBUG,
+        )
         outcome = ManyResult(results=[], unknown=[])
         for item in items:
             person = by_id.get(item.pms_person_id)
@@ -113,15 +122,11 @@ def persons_apply_many(
 
 
 def _resolver(legal_entity_id: int, policy) -> Resolver:
-    """The name policy, loaded once per batch when the module supports it."""
-    policy_for = getattr(name_policy, "policy_for", None)
-    resolve_with = getattr(name_policy, "resolve_names_with", None)
-    if resolve_with is not None and (policy is not None or policy_for is not None):
-        if policy is None:
-            policy = policy_for(legal_entity_id)
-        return lambda latin, cyrillic: resolve_with(policy, latin=latin, cyrillic=cyrillic)
-    return lambda latin, cyrillic: name_policy.resolve_names(
-        latin=latin, cyrillic=cyrillic, legal_entity_id=legal_entity_id
+    """The name policy, read from the database once per batch."""
+    if policy is None:
+        policy = name_policy.policy_for(legal_entity_id)
+    return lambda latin, cyrillic: name_policy.resolve_names_with(
+        policy, latin=latin, cyrillic=cyrillic
     )
 
 
@@ -130,7 +135,9 @@ def _norm(value: str | None) -> str:
     return "".join((value or "").split()).upper()
 
 
-def _set(obj: models.Model, name: str, new: Any, label: str, sensitive=False) -> list[Change]:
+def _set(
+    obj: models.Model, name: str, new: Any, label: str, sensitive=False
+) -> list[Change]:
     old = getattr(obj, name)
     if old == new:
         return []
@@ -147,7 +154,9 @@ class _Dirty:
         self.changed: dict[int, models.Model] = {}
         self.fields: set[str] = set()
 
-    def mark(self, obj: models.Model, changes: list[Change], names: Sequence[str]) -> None:
+    def mark(
+        self, obj: models.Model, changes: list[Change], names: Sequence[str]
+    ) -> None:
         if obj.pk is None:
             self.new[id(obj)] = obj
         elif changes or names:
@@ -164,8 +173,9 @@ class _Dirty:
 
 
 class _Batch:
-    def __init__(self, *, source: str, user, resolve: Resolver):
+    def __init__(self, *, source: str, user, resolve: Resolver, log_level=logging.INFO):
         self.source = source
+        self.log_level = log_level
         self.user = user if user is not None and user.is_authenticated else None
         self.resolve = resolve
         self.persons = _Dirty(Person)
@@ -198,7 +208,8 @@ class _Batch:
             result = ApplyResult(
                 APPLIED if changes else UNCHANGED, [c[0] for c in changes]
             )
-        log.info(
+        log.log(
+            self.log_level,
             "person_id=%s status=%s source=%s changed=%s",
             person.pk,
             result.status,
@@ -211,7 +222,9 @@ class _Batch:
         person.emis_version = data.version
         person.emis_content_hash = digest
         person.emis_updated_at = data.updated_at
-        self.persons.mark(person, [], ["emis_version", "emis_content_hash", "emis_updated_at"])
+        self.persons.mark(
+            person, [], ["emis_version", "emis_content_hash", "emis_updated_at"]
+        )
 
     def _person_fields(self, person: Person, data: EmisPerson) -> list[Change]:
         latin, cyrillic = data.names("latin"), data.names("cyrillic")
@@ -228,7 +241,9 @@ class _Batch:
             if part != "surname" or value:  # a profile always keeps a surname
                 changes += _set(person, part, value, part)
         transliterated = [p for p in NAME_PARTS if p in resolved.transliterated]
-        changes += _set(person, "transliterated_parts", transliterated, "transliterated_parts")
+        changes += _set(
+            person, "transliterated_parts", transliterated, "transliterated_parts"
+        )
         changes += _set(person, "sex", data.sex, "sex")
         changes += _set(person, "citizenship", data.citizenship, "citizenship")
         # A document that prints no birth date/place (many foreign passports
@@ -246,7 +261,8 @@ class _Batch:
         for item in data.documents:
             key = (item.kind, _norm(item.series), _norm(item.number))
             doc = next(
-                (d for d in docs if (d.kind, _norm(d.series), _norm(d.number)) == key), None
+                (d for d in docs if (d.kind, _norm(d.series), _norm(d.number)) == key),
+                None,
             )
             if doc is None:
                 doc = IdentityDocument(person=person, kind=item.kind)
@@ -260,7 +276,9 @@ class _Batch:
             if item.source is not None:
                 values["source"] = item.source
             doc_changes = _set_all(doc, values, label)
-            self.documents.mark(doc, doc_changes, [c[0].rsplit(".", 1)[1] for c in doc_changes])
+            self.documents.mark(
+                doc, doc_changes, [c[0].rsplit(".", 1)[1] for c in doc_changes]
+            )
             changes += doc_changes
         return changes
 
@@ -269,7 +287,9 @@ class _Batch:
         changes: list[Change] = []
         for item in data.visas:
             key = (_norm(item.series), _norm(item.number))
-            visa = next((v for v in visas if (_norm(v.series), _norm(v.number)) == key), None)
+            visa = next(
+                (v for v in visas if (_norm(v.series), _norm(v.number)) == key), None
+            )
             if visa is None:
                 visa = Visa(person=person)
                 visas.append(visa)
@@ -277,7 +297,9 @@ class _Batch:
             values = {name: getattr(item, name) for name in _VISA_FIELDS}
             values["series"], values["number"] = item.series, item.number
             visa_changes = _set_all(visa, values, label)
-            self.visas.mark(visa, visa_changes, [c[0].rsplit(".", 1)[1] for c in visa_changes])
+            self.visas.mark(
+                visa, visa_changes, [c[0].rsplit(".", 1)[1] for c in visa_changes]
+            )
             changes += visa_changes
         return changes
 
@@ -313,20 +335,24 @@ class _Batch:
         self._save_history(now)
 
     def _save_history(self, now) -> None:
-        # The same rows reservations.services.history_record writes, for many
-        # persons in one statement.
-        names = ("person", "field", "old_value", "new_value", "sensitive", "source",
-                 "user", "created_at")
+        # The rows reservations.services.history_record writes, for many
+        # persons in one statement. Only the timestamp needs preparing for
+        # the database; the rest are ints, strings and booleans.
+        names = (
+            "person",
+            "field",
+            "old_value",
+            "new_value",
+            "sensitive",
+            "source",
+            "user",
+            "created_at",
+        )
         fields = [PersonChange._meta.get_field(n) for n in names]
+        created_at = fields[-1].get_db_prep_save(now, connection)
         user_id = self.user.pk if self.user is not None else None
-        rows = [
-            (*row, self.source, user_id, now) for row in self.history
-        ]
-        prepared = [
-            [f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)]
-            for row in rows
-        ]
-        bulk_sql.insert_rows(PersonChange, fields, prepared)
+        rows = [(*row, self.source, user_id, created_at) for row in self.history]
+        bulk_sql.insert_rows(PersonChange, fields, rows)
 
 
 def _set_all(obj: models.Model, values: dict[str, Any], label: str) -> list[Change]:

@@ -12,6 +12,7 @@ would store them.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from itertools import islice
 
@@ -48,15 +49,37 @@ def insert_rows(
     if not rows:
         return
     qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
     columns = ", ".join(qn(f.column) for f in fields)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and hasattr(cursor, "copy_expert"):
+            # COPY is several times faster than INSERT for thousands of rows
+            # (a sync page writes one history row per changed field).
+            cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", _csv(rows)
+            )
+            return
+        row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
         for chunk in _chunks(rows, _batch_size(len(fields))):
             values = ", ".join([row_sql] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {values}",  # noqa: S608 - names from model meta
-                [value for row in chunk for value in row],
-            )
+            # Table and column names come from model meta, values are params.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _csv_value(value) -> str:
+    # Unquoted empty is NULL in COPY's CSV format; everything else is quoted.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        value = "t" if value else "f"
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _csv(rows: Sequence[Sequence]) -> io.StringIO:
+    return io.StringIO(
+        "".join(",".join(_csv_value(v) for v in row) + "\n" for row in rows)
+    )
 
 
 def update(
@@ -73,19 +96,21 @@ def update(
     table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
     # VALUES columns are untyped until cast: cast each to its column's type.
     assignments = ", ".join(
-        f"{qn(f.column)} = v.c{i}::{f.db_type(connection)}" for i, f in enumerate(fields)
+        f"{qn(f.column)} = v.c{i}::{f.db_type(connection)}"
+        for i, f in enumerate(fields)
     )
     aliases = ", ".join(["pk"] + [f"c{i}" for i in range(len(fields))])
     row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
     rows = [
-        [obj.pk] + [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
+        [obj.pk]
+        + [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
         for obj in objs
     ]
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, _MAX_ROWS):
             values = ", ".join([row_sql] * len(chunk))
-            cursor.execute(
-                f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - names from model meta
-                f"FROM (VALUES {values}) AS v({aliases}) WHERE t.{pk} = v.pk",
-                [value for row in chunk for value in row],
+            sql = (
+                f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 (meta names)
+                f"FROM (VALUES {values}) AS v({aliases}) WHERE t.{pk} = v.pk"
             )
+            cursor.execute(sql, [value for row in chunk for value in row])

@@ -35,7 +35,9 @@ JobSerializer = inline_serializer(
     fields={
         "id": serializers.IntegerField(),
         "status": serializers.ChoiceField(choices=EmisJob.Status.choices),
-        "result": serializers.ChoiceField(choices=EmisJob.Result.choices, allow_null=True),
+        "result": serializers.ChoiceField(
+            choices=EmisJob.Result.choices, allow_null=True
+        ),
         "changed_fields": serializers.ListField(child=serializers.CharField()),
         "error": _ERROR,
     },
@@ -47,7 +49,7 @@ _QUEUED = inline_serializer(
 
 
 class PersonPullView(APIView):
-    """"Получить данные документов": queue a pull of one person's EMIS data."""
+    """ "Получить данные документов": queue a pull of one person's EMIS data."""
 
     permission_classes = [IsFrontDesk]
 
@@ -56,7 +58,9 @@ class PersonPullView(APIView):
         request=PullRequestSerializer,
         responses={
             202: _QUEUED,
-            400: OpenApiResponse(description="Guest not saved or legal entity inactive"),
+            400: OpenApiResponse(
+                description="Guest not saved or legal entity inactive"
+            ),
         },
         tags=["emis"],
     )
@@ -71,19 +75,25 @@ class PersonPullView(APIView):
             )
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"job": job.pk, "status": "queued"}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"job": job.pk, "status": "queued"}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class JobDetailView(APIView):
     permission_classes = [IsFrontDesk]
 
-    @extend_schema(operation_id="emis_job_detail", responses={200: JobSerializer}, tags=["emis"])
+    @extend_schema(
+        operation_id="emis_job_detail", responses={200: JobSerializer}, tags=["emis"]
+    )
     def get(self, request: Request, job_id: int) -> Response:
         return Response(job_as_dict(get_object_or_404(EmisJob, pk=job_id)))
 
 
 urlpatterns = [
     path("emis/webhook/", emis_webhook, name="emis-webhook"),
-    path("persons/<int:person_id>/emis/pull/", PersonPullView.as_view(), name="emis-pull"),
+    path(
+        "persons/<int:person_id>/emis/pull/", PersonPullView.as_view(), name="emis-pull"
+    ),
     path("emis/jobs/<int:job_id>/", JobDetailView.as_view(), name="emis-job"),
 ]

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from reservations.countries import ALPHA3
@@ -164,12 +164,21 @@ def _canonical(value: Any) -> str:
     )
 
 
+def _plain(value: Any) -> Any:
+    # dataclasses.asdict deep-copies every leaf: too slow for a sync page.
+    if hasattr(value, "__dataclass_fields__"):
+        return {key: _plain(item) for key, item in vars(value).items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
 def content_hash(person: EmisPerson) -> str:
     """sha256 of the content minus ``version``/``updated_at``.
 
     Lists are sorted so that EMIS re-ordering documents is not a change.
     """
-    content = asdict(person)
+    content = _plain(person)
     del content["version"], content["updated_at"]
     for key in ("documents", "visas"):
         content[key] = sorted(_canonical(item) for item in content[key])
@@ -212,7 +221,9 @@ class _Reader:
             return None
         return value
 
-    def text(self, obj: dict, key: str, path: str, *, nullable: bool = True) -> str | None:
+    def text(
+        self, obj: dict, key: str, path: str, *, nullable: bool = True
+    ) -> str | None:
         value = self._value(obj, key, path, nullable)
         if value is None:
             return None
@@ -263,7 +274,9 @@ class _Reader:
             return None
         return parsed.astimezone(dt.UTC)
 
-    def country(self, obj: dict, key: str, path: str, *, nullable: bool = True) -> str | None:
+    def country(
+        self, obj: dict, key: str, path: str, *, nullable: bool = True
+    ) -> str | None:
         value = self.text(obj, key, path, nullable=nullable)
         if value is None:
             return None
@@ -316,7 +329,9 @@ def _name_forms(r: _Reader, person: dict, part: str, path: str) -> NameForms | N
         cyrillic=r.text(obj, "cyrillic", f"{p}.cyrillic"),
         latin=r.text(obj, "latin", f"{p}.latin"),
     )
-    if part == "surname" and not ((forms.cyrillic or "").strip() or (forms.latin or "").strip()):
+    if part == "surname" and not (
+        (forms.cyrillic or "").strip() or (forms.latin or "").strip()
+    ):
         r.fail(p, "needs a Cyrillic or a Latin value")
     return forms
 
@@ -385,7 +400,9 @@ def _read_person(r: _Reader, raw: Any, path: str) -> EmisPerson | None:
         sex=r.choice(obj, "sex", f"{path}.sex", frozenset({"M", "F"}), nullable=False),
         birth_date=r.date(obj, "birth_date", f"{path}.birth_date"),
         birth_place=r.text(obj, "birth_place", f"{path}.birth_place"),
-        citizenship=r.country(obj, "citizenship", f"{path}.citizenship", nullable=False),
+        citizenship=r.country(
+            obj, "citizenship", f"{path}.citizenship", nullable=False
+        ),
         documents=tuple(
             _document(r, d, f"{path}.documents[{i}]")
             for i, d in enumerate(r.items(obj, "documents", f"{path}.documents"))
@@ -428,7 +445,9 @@ def parse_webhook(body: bytes) -> WebhookEvent:
     else:
         person = _read_person(r, obj["person"], "person")
     r.raise_if_any()
-    return WebhookEvent(event=event, legal_entity_id=int(legal_entity_id), person=person)
+    return WebhookEvent(
+        event=event, legal_entity_id=int(legal_entity_id), person=person
+    )
 
 
 def parse_changes_page(data: Any) -> ChangesPage:

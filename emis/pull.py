@@ -1,4 +1,4 @@
-""""Получить данные документов": the PMS asks EMIS for one person's data.
+""" "Получить данные документов": the PMS asks EMIS for one person's data.
 
 A pull is an ``EmisJob`` row (the dialog polls it) worked by the Celery task
 ``emis.tasks.pull_person``. Transient EMIS failures are retried with backoff
@@ -46,7 +46,9 @@ class PullOutcome:
     retry_in: float | None = None
 
 
-def job_enqueue_pull(*, person_id: int | None, legal_entity_id: int | None, user) -> EmisJob:
+def job_enqueue_pull(
+    *, person_id: int | None, legal_entity_id: int | None, user
+) -> EmisJob:
     """Create a queued pull job and dispatch it once the transaction commits.
 
     Raises ValueError (a message for staff) when the guest is not saved yet
@@ -93,7 +95,9 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
     claimed = EmisJob.objects.filter(
         pk=job_id, status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING]
     ).update(
-        status=EmisJob.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+        status=EmisJob.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
     )
     if not claimed:
         return PullOutcome()  # finished already (a redelivered message)
@@ -104,7 +108,9 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
         return _failed_attempt(job, exc)
     except PayloadError as exc:
         log.warning("job=%s bad EMIS data, fields=%s", job.pk, ",".join(exc.paths))
-        return _failed_attempt(job, EmisError("bad_response", detail=",".join(exc.paths)))
+        return _failed_attempt(
+            job, EmisError("bad_response", detail=",".join(exc.paths))
+        )
     except Exception:
         # A bug must not leave the dialog polling a "running" job forever.
         _finish(job, status=EmisJob.Status.FAILED, error=_INTERNAL)
@@ -121,7 +127,9 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
 def _fetch_and_apply(job: EmisJob):
     client = EmisClient.from_connection()
     try:
-        raw = client.get_person(person_id=job.person_id, legal_entity_id=job.legal_entity_id)
+        raw = client.get_person(
+            person_id=job.person_id, legal_entity_id=job.legal_entity_id
+        )
     except EmisError as exc:
         if exc.code != "person_not_found":
             raise
@@ -129,7 +137,9 @@ def _fetch_and_apply(job: EmisJob):
     data = parse_person(raw, path="person")
     if data.pms_person_id != job.person_id:
         # Documents of another guest must never land on this one.
-        raise PayloadError({"person.person_id": ["does not match the requested person"]})
+        raise PayloadError(
+            {"person.person_id": ["does not match the requested person"]}
+        )
     return person_apply_documents(
         person_id=job.person_id,
         legal_entity_id=job.legal_entity_id,
@@ -173,7 +183,11 @@ def _finish(
     job.finished_at = timezone.now() if final else None
     job.save(
         update_fields=[
-            "status", "result", "changed_fields", "error_code", "error_message",
+            "status",
+            "result",
+            "changed_fields",
+            "error_code",
+            "error_message",
             "finished_at",
         ]
     )

@@ -53,7 +53,9 @@ class SyncRun:
 def legal_entities_to_sync() -> list[int]:
     if not EmisConnection.load().is_active:
         return []
-    return list(LegalEntity.objects.active().order_by("pk").values_list("pk", flat=True))
+    return list(
+        LegalEntity.objects.active().order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:
@@ -63,14 +65,18 @@ def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:
     run = SyncRun(legal_entity_id=legal_entity_id)
     if not _claim(state.pk, token):
         run.skipped = True
-        log.info("legal_entity=%s skipped: another sync run holds the lease", legal_entity_id)
+        log.info(
+            "legal_entity=%s skipped: another sync run holds the lease", legal_entity_id
+        )
         return run
     try:
         _run(state.pk, token, run)
     except EmisError as exc:
         run.error = _stored_error(exc)
     except PayloadError as exc:
-        run.error = _stored_error(EmisError("bad_response"), f" ({', '.join(exc.paths)})")
+        run.error = _stored_error(
+            EmisError("bad_response"), f" ({', '.join(exc.paths)})"
+        )
     except _LeaseLost:
         run.error = "lease_lost: another sync run took over."
     except Exception:
@@ -80,7 +86,11 @@ def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:
         _release(state.pk, token, run.error)
     log.info(
         "legal_entity=%s pages=%s applied=%s unchanged=%s unknown=%s error=%s",
-        legal_entity_id, run.pages, run.applied, run.unchanged, run.unknown,
+        legal_entity_id,
+        run.pages,
+        run.applied,
+        run.unchanged,
+        run.unknown,
         run.error or "-",
     )
     return run
@@ -97,7 +107,9 @@ def _run(state_pk: int, token: str, run: SyncRun) -> None:
     cursor = SyncState.objects.values_list("cursor", flat=True).get(pk=state_pk) or None
     policy = _policy(run.legal_entity_id)
     while True:
-        raw = client.changes(legal_entity_id=run.legal_entity_id, cursor=cursor, limit=PAGE_SIZE)
+        raw = client.changes(
+            legal_entity_id=run.legal_entity_id, cursor=cursor, limit=PAGE_SIZE
+        )
         page = parse_changes_page(raw)
         _apply_page(state_pk, token, run, page, policy)
         if not page.has_more or (page.next_cursor == cursor and not page.items):
@@ -106,22 +118,28 @@ def _run(state_pk: int, token: str, run: SyncRun) -> None:
 
 
 def _policy(legal_entity_id: int):
-    # Loaded once per run instead of once per page, when the module allows.
-    policy_for = getattr(name_policy, "policy_for", None)
-    return policy_for(legal_entity_id) if policy_for is not None else None
+    # Read once per run instead of once per page.
+    return name_policy.policy_for(legal_entity_id)
 
 
 @transaction.atomic
-def _apply_page(state_pk: int, token: str, run: SyncRun, page: ChangesPage, policy) -> None:
+def _apply_page(
+    state_pk: int, token: str, run: SyncRun, page: ChangesPage, policy
+) -> None:
     # The cursor moves first, but commits together with the page: the row is
     # locked from here to commit, and only while we still own the lease.
     moved = SyncState.objects.filter(pk=state_pk, lease_owner=token).update(
-        cursor=page.next_cursor, lease_until=timezone.now() + LEASE, pages=F("pages") + 1
+        cursor=page.next_cursor,
+        lease_until=timezone.now() + LEASE,
+        pages=F("pages") + 1,
     )
     if moved != 1:
         raise _LeaseLost
     outcome = persons_apply_many(
-        legal_entity_id=run.legal_entity_id, items=page.items, source="sync", policy=policy
+        legal_entity_id=run.legal_entity_id,
+        items=page.items,
+        source="sync",
+        policy=policy,
     )
     _record_unknown(run.legal_entity_id, outcome.unknown)
     applied = outcome.count(APPLIED)
@@ -130,6 +148,14 @@ def _apply_page(state_pk: int, token: str, run: SyncRun, page: ChangesPage, poli
         persons_applied=F("persons_applied") + applied,
         persons_unchanged=F("persons_unchanged") + unchanged,
         persons_unknown=F("persons_unknown") + len(outcome.unknown),
+    )
+    log.info(
+        "legal_entity=%s page=%s applied=%s unchanged=%s unknown=%s",
+        run.legal_entity_id,
+        run.pages + 1,
+        applied,
+        unchanged,
+        len(outcome.unknown),
     )
     run.pages += 1
     run.applied += applied
@@ -154,22 +180,27 @@ def _record_unknown(legal_entity_id: int, items: list[EmisPerson]) -> None:
     )
     log.info(
         "legal_entity=%s unknown person ids: %s",
-        legal_entity_id, ",".join(f"person_id={pid}" for pid in latest),
+        legal_entity_id,
+        ",".join(f"person_id={pid}" for pid in latest),
     )
 
 
 def _claim(state_pk: int, token: str) -> bool:
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    claimed = SyncState.objects.filter(pk=state_pk).filter(free).update(
-        lease_owner=token,
-        lease_until=now + LEASE,
-        last_run_at=now,
-        # The counts describe the latest run.
-        pages=0,
-        persons_applied=0,
-        persons_unchanged=0,
-        persons_unknown=0,
+    claimed = (
+        SyncState.objects.filter(pk=state_pk)
+        .filter(free)
+        .update(
+            lease_owner=token,
+            lease_until=now + LEASE,
+            last_run_at=now,
+            # The counts describe the latest run.
+            pages=0,
+            persons_applied=0,
+            persons_unchanged=0,
+            persons_unknown=0,
+        )
     )
     return claimed == 1
 
@@ -227,4 +258,7 @@ def _error_parts(last_error: str) -> dict:
         message = text or last_error
     if code == "bad_response" and "(" in text:
         message = f"{message} ({text.rsplit('(', 1)[1]}"  # keep the bad field paths
-    return {"last_error_code": code if last_error else "", "last_error_message": message}
+    return {
+        "last_error_code": code if last_error else "",
+        "last_error_message": message,
+    }

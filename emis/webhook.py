@@ -43,7 +43,9 @@ class _NotFound(Exception):
 
 
 def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+    return JsonResponse(
+        {"error": {"code": code, "message": message, **extra}}, status=status
+    )
 
 
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
@@ -61,7 +63,9 @@ def signature_is_valid(
     if abs(now - int(timestamp)) > MAX_CLOCK_SKEW:
         return False
     expected = signature_for(secret, timestamp, body)
-    return hmac.compare_digest(expected.encode(), signature.strip().encode(errors="replace"))
+    return hmac.compare_digest(
+        expected.encode(), signature.strip().encode(errors="replace")
+    )
 
 
 def _read_body(request: HttpRequest) -> bytes | None:
@@ -86,7 +90,9 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
         return _error(413, "payload_too_large", "The body is larger than 1 MiB.")
     connection = EmisConnection.load()
     if not connection.is_active:
-        return _error(403, "integration_inactive", "The EMIS integration is not active.")
+        return _error(
+            403, "integration_inactive", "The EMIS integration is not active."
+        )
     if not signature_is_valid(
         secret=connection.api_password,
         timestamp=request.headers.get("X-Emis-Timestamp"),
@@ -96,15 +102,20 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
         log.warning("rejected: bad or missing signature/timestamp")
         return _error(401, "bad_signature", "Signature or timestamp missing or wrong.")
     delivery_id = (request.headers.get("X-Emis-Delivery") or "").strip()
+    errors: dict[str, list[str]] = {}
     try:
         event = parse_webhook(body)
-        if not delivery_id or len(delivery_id) > _DELIVERY_MAX:
-            raise PayloadError({"X-Emis-Delivery": ["required, at most 100 characters"]})
     except PayloadError as exc:
-        log.warning("rejected: invalid payload, fields=%s", ",".join(exc.paths))
+        errors.update(exc.errors)
+    if not delivery_id or len(delivery_id) > _DELIVERY_MAX:
+        errors["X-Emis-Delivery"] = [f"required, at most {_DELIVERY_MAX} characters"]
+    if errors:
+        log.warning("rejected: invalid payload, fields=%s", ",".join(errors))
         return _error(
-            400, "invalid_payload", "The payload breaks the EMIS API v1 contract.",
-            fields=exc.errors,
+            400,
+            "invalid_payload",
+            "The payload breaks the EMIS API v1 contract.",
+            fields=errors,
         )
     return _process(delivery_id, event)
 

@@ -73,7 +73,9 @@ def test_main_names_follow_the_name_policy():
     assert person.surname == resolved.main["surname"]
     assert person.given_names == resolved.main["given_names"]
     assert person.transliterated_parts == [
-        p for p in ("surname", "given_names", "patronymic") if p in resolved.transliterated
+        p
+        for p in ("surname", "given_names", "patronymic")
+        if p in resolved.transliterated
     ]
     # The Latin stays exactly as printed; the Cyrillic is not invented.
     assert (person.surname_latin, person.surname_cyrillic) == ("ERIKSSON", "")
@@ -126,7 +128,10 @@ def test_new_document_visas_and_card_are_created_then_updated():
     person = make_person("Eriksson")
     apply(person, foreigner(person.pk))
     assert person.documents.get().number == "L898902C3"
-    assert sorted(person.visas.values_list("number", flat=True)) == ["1111111", "2222222"]
+    assert sorted(person.visas.values_list("number", flat=True)) == [
+        "1111111",
+        "2222222",
+    ]
     assert MigrationCard.objects.get(person=person).series == "4618"
     data = foreigner(person.pk, version=2)
     data["visas"][1]["valid_to"] = "2027-12-31"
@@ -194,9 +199,7 @@ def test_query_count_does_not_grow_with_the_number_of_documents():
     def run(n_docs: int) -> int:
         person = make_person()
         for i in range(n_docs):
-            IdentityDocument.objects.create(
-                person=person, kind="other", number=f"N{i}"
-            )
+            IdentityDocument.objects.create(person=person, kind="other", number=f"N{i}")
         data = foreigner(person.pk)
         data["documents"] = [
             {"kind": "other", "number": f"N{i}", "issuer": "X"} for i in range(n_docs)
@@ -282,3 +285,20 @@ def test_derived_cyrillic_names_of_a_foreigner_are_flagged():
     person.refresh_from_db()
     assert person.transliterated_parts == ["surname", "given_names"]
     assert person.surname and person.surname != "ERIKSSON"
+
+
+def test_history_and_values_keep_quotes_commas_and_line_breaks_in_bulk():
+    le = make_legal_entity()
+    person = make_person(birth_place="")
+    tricky = 'ГОР. "МОСКВА", ул.\nЛенина \\ 1'
+    data = russian(person.pk, birth_place=tricky)
+    data["documents"][0]["issuer"] = ""  # an empty string is not NULL
+    persons_apply_many(legal_entity_id=le.pk, items=[parse_person(data)], source="sync")
+    person.refresh_from_db()
+    assert person.birth_place == tricky
+    row = PersonChange.objects.get(person=person, field="birth_place")
+    assert (row.old_value, row.new_value, row.source) == ("", tricky, "sync")
+    assert row.user_id is None and row.created_at is not None
+    assert IdentityDocument.objects.get(person=person).issuer == ""
+    assert person.transliterated_parts == []
+    assert person.emis_updated_at == dt.datetime(2026, 11, 27, 9, 12, 45, tzinfo=dt.UTC)

@@ -28,7 +28,9 @@ def test_staff_save_after_a_webhook_keeps_both_changes(connection):
     person.refresh_from_db()
     assert person.phone == "+79123456789"
     assert person.surname_latin == "KRUPKIN"
-    fields = set(PersonChange.objects.filter(person=person).values_list("field", flat=True))
+    fields = set(
+        PersonChange.objects.filter(person=person).values_list("field", flat=True)
+    )
     assert {"phone", "surname_latin"} <= fields
 
 
@@ -36,7 +38,9 @@ def test_staff_save_after_a_webhook_keeps_both_changes(connection):
 @pytest.mark.django_db(transaction=True)
 def test_webhook_and_staff_update_racing_on_postgres(connection):
     if db.vendor != "postgresql":
-        pytest.skip("SQLite serialises every write; the race needs PostgreSQL row locks")
+        pytest.skip(
+            "SQLite serialises every write; the race needs PostgreSQL row locks"
+        )
     le, person = make_legal_entity(), make_person("Репин")
     body = webhook_body(russian(person.pk), le.pk)
     locked, results = threading.Event(), {}
@@ -111,4 +115,6 @@ def test_the_same_delivery_racing_twice_is_applied_once(connection):
         t.join(30)
     assert sorted(s["status"] for s in statuses) == ["applied", "duplicate"]
     assert IdentityDocument.objects.filter(person=person).count() == 1
-    assert PersonChange.objects.filter(person=person, field="surname_latin").count() == 1
+    assert (
+        PersonChange.objects.filter(person=person, field="surname_latin").count() == 1
+    )

@@ -84,10 +84,16 @@ def test_each_bad_field_is_named_with_its_path():
         (lambda d: d.update(version="4"), "person.version"),
         (lambda d: d.update(version=True), "person.version"),
         (lambda d: d.update(updated_at="2026-11-27 12:00"), "person.updated_at"),
-        (lambda d: d.update(updated_at="2026-11-27T09:12:45+03:00"), "person.updated_at"),
+        (
+            lambda d: d.update(updated_at="2026-11-27T09:12:45+03:00"),
+            "person.updated_at",
+        ),
         (lambda d: d.pop("updated_at"), "person.updated_at"),
         (lambda d: d.update(surname=None), "person.surname"),
-        (lambda d: d.update(surname={"cyrillic": None, "latin": None}), "person.surname"),
+        (
+            lambda d: d.update(surname={"cyrillic": None, "latin": None}),
+            "person.surname",
+        ),
         (lambda d: d.update(surname={"cyrillic": "", "latin": " "}), "person.surname"),
         (lambda d: d.update(given_names="Илья"), "person.given_names"),
         (lambda d: d.update(birth_place="Ж" * 201), "person.birth_place"),
@@ -107,7 +113,10 @@ def test_each_bad_field_is_named_with_its_path():
             "person.migration_card.entry_date",
         ),
         (lambda d: d.update(migration_card=[]), "person.migration_card"),
-        (lambda d: d["documents"][0].update(source="scanner"), "person.documents[0].source"),
+        (
+            lambda d: d["documents"][0].update(source="scanner"),
+            "person.documents[0].source",
+        ),
         (lambda d: d["documents"][0].update(issuer=5), "person.documents[0].issuer"),
         (lambda d: d["documents"].append("passport"), "person.documents[1]"),
     ],
@@ -162,7 +171,9 @@ def test_webhook_envelope_errors():
     with pytest.raises(PayloadError) as info:
         parse_webhook(b"\xff\xfe")
     assert "body" in info.value.errors
-    body = json.dumps({"event": "person.deleted", "legal_entity_id": 17, "person": None})
+    body = json.dumps(
+        {"event": "person.deleted", "legal_entity_id": 17, "person": None}
+    )
     with pytest.raises(PayloadError) as info:
         parse_webhook(body.encode())
     assert set(info.value.errors) == {"event", "legal_entity_id", "person"}

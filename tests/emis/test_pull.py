@@ -71,7 +71,9 @@ def test_pull_applies_and_the_job_api_reports_it(
     assert PersonChange.objects.filter(person=person, source="pull").exists()
 
 
-def test_pull_of_an_unchanged_person(subject, mocked, django_capture_on_commit_callbacks):
+def test_pull_of_an_unchanged_person(
+    subject, mocked, django_capture_on_commit_callbacks
+):
     person, le = subject
     mocked.get(person_url(person.pk), json=russian(person.pk))
     user = make_user()
@@ -79,7 +81,11 @@ def test_pull_of_an_unchanged_person(subject, mocked, django_capture_on_commit_c
         job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
     job.refresh_from_db()
-    assert (job.status, job.result, job.changed_fields) == ("succeeded", "unchanged", [])
+    assert (job.status, job.result, job.changed_fields) == (
+        "succeeded",
+        "unchanged",
+        [],
+    )
 
 
 def test_emis_404_is_succeeded_not_found(
@@ -220,7 +226,9 @@ def test_enqueue_refuses_unsaved_guest_and_inactive_legal_entity(front_desk_clie
     assert not EmisJob.objects.exists()
 
 
-def test_enqueue_dispatches_only_at_commit(subject, mocked, django_capture_on_commit_callbacks):
+def test_enqueue_dispatches_only_at_commit(
+    subject, mocked, django_capture_on_commit_callbacks
+):
     person, le = subject
     mocked.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -19,8 +19,14 @@ def wired(db, emis_sandbox, settings):
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
     conn = EmisConnection.load()
     conn.base_url = emis_sandbox.base_url
-    conn.api_login, conn.api_password = emis_sandbox.api_login, emis_sandbox.api_password
-    conn.web_login, conn.web_password = emis_sandbox.web_login, emis_sandbox.web_password
+    conn.api_login, conn.api_password = (
+        emis_sandbox.api_login,
+        emis_sandbox.api_password,
+    )
+    conn.web_login, conn.web_password = (
+        emis_sandbox.web_login,
+        emis_sandbox.web_password,
+    )
     conn.is_active = True
     conn.save()
     return emis_sandbox
@@ -37,7 +43,9 @@ def test_pull_from_the_sandbox(wired, django_capture_on_commit_callbacks):
     assert IdentityDocument.objects.get(person=person).number == "L898902C3"
 
 
-def test_pull_of_a_person_the_sandbox_never_saw(wired, django_capture_on_commit_callbacks):
+def test_pull_of_a_person_the_sandbox_never_saw(
+    wired, django_capture_on_commit_callbacks
+):
     le, person = make_legal_entity(), make_person()
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
@@ -98,4 +106,3 @@ def test_sandbox_webhooks_land_on_the_right_guests(wired, live_server):
         for s in stays
     }
     assert list(numbers.values()) == [[], ["222222"], ["333333"]]
-

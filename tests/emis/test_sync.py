@@ -59,13 +59,20 @@ def test_pages_are_applied_and_the_cursor_follows(mocked, le):
     a, b = make_person("А"), make_person("Б")
     page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
     page(
-        mocked, le, "c1",
+        mocked,
+        le,
+        "c1",
         items=[foreigner(b.pk), russian(777000111)],
-        next_cursor="c2", has_more=False,
+        next_cursor="c2",
+        has_more=False,
     )
     run = sync_legal_entity(legal_entity_id=le.pk)
     assert (run.pages, run.applied, run.unchanged, run.unknown, run.error) == (
-        2, 2, 0, 1, "",
+        2,
+        2,
+        0,
+        1,
+        "",
     )
     s = state(le)
     assert s.cursor == "c2" and s.pages == 2
@@ -90,7 +97,9 @@ def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(mocked, le)
     run = sync_legal_entity(legal_entity_id=le.pk)
     s = state(le)
     assert s.cursor == "c1"
-    assert run.error.startswith("server_error") and s.last_error.startswith("server_error")
+    assert run.error.startswith("server_error") and s.last_error.startswith(
+        "server_error"
+    )
     assert s.last_success_at is None and s.lease_owner == ""
     assert Person.objects.get(pk=a.pk).emis_version == 3
     # The next run resumes there.
@@ -103,8 +112,14 @@ def test_a_page_breaking_the_contract_is_not_applied_and_not_passed(mocked, le):
     a, b = make_person("А"), make_person("Б")
     broken = russian(b.pk, sex="?")
     page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
-    page(mocked, le, "c1", items=[foreigner(a.pk), broken], next_cursor="c2",
-         has_more=False)
+    page(
+        mocked,
+        le,
+        "c1",
+        items=[foreigner(a.pk), broken],
+        next_cursor="c2",
+        has_more=False,
+    )
     run = sync_legal_entity(legal_entity_id=le.pk)
     assert state(le).cursor == "c1"
     assert "bad_response" in run.error and "items[1].sex" in run.error
@@ -122,10 +137,14 @@ def test_a_run_that_loses_its_lease_does_not_commit_the_page(mocked, le):
         return (200, {}, '{"items": [], "next_cursor": "c2", "has_more": false}')
 
     mocked.add_callback(
-        responses.GET, CHANGES, callback=steal,
-        match=[matchers.query_param_matcher(
-            {"legal_entity_id": str(le.pk), "limit": "200", "cursor": "c1"}
-        )],
+        responses.GET,
+        CHANGES,
+        callback=steal,
+        match=[
+            matchers.query_param_matcher(
+                {"legal_entity_id": str(le.pk), "limit": "200", "cursor": "c1"}
+            )
+        ],
     )
     run = sync_legal_entity(legal_entity_id=le.pk)
     assert run.error.startswith("lease_lost")
@@ -181,14 +200,18 @@ def test_sync_all_runs_each_active_legal_entity(mocked, le, connection):
     assert IdentityDocument.objects.filter(person=person).count() == 1
 
 
-def test_sync_all_does_nothing_while_the_integration_is_inactive(mocked, le, connection):
+def test_sync_all_does_nothing_while_the_integration_is_inactive(
+    mocked, le, connection
+):
     connection.is_active = False
     connection.save()
     tasks.sync_all.delay()
     assert not mocked.calls and not SyncState.objects.exists()
 
 
-def test_status_lines_for_the_integrations_page(mocked, le, django_assert_max_num_queries):
+def test_status_lines_for_the_integrations_page(
+    mocked, le, django_assert_max_num_queries
+):
     make_legal_entity(name="Ещё одно", is_active=True)
     page(mocked, le, None, items=[russian(555000)], next_cursor="c9", has_more=False)
     page(mocked, le, "c9", status=500, next_cursor="", has_more=False)

@@ -44,10 +44,15 @@ def test_worked_signing_example_is_applied(anon, monkeypatch):
     body = (EXAMPLES / "webhook-documents-saved.json").read_bytes()
     LegalEntity.objects.create(pk=17, name="ООО Пример", inn="7707083893")
     Person.objects.create(pk=160848, surname="Крупкин")
-    expected = hmac.new(b"s3cret-api", b"1795770000." + body, hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        b"s3cret-api", b"1795770000." + body, hashlib.sha256
+    ).hexdigest()
     monkeypatch.setattr(webhook.time, "time", lambda: 1795770000 + 299)
     response = post_webhook(
-        anon, body, timestamp=1795770000, signature="sha256=" + expected,
+        anon,
+        body,
+        timestamp=1795770000,
+        signature="sha256=" + expected,
         delivery="7d6f0c7e-3c1e-4c53-9d2a-7f1f0a4f1b2e",
     )
     assert response.status_code == 200, response.content
@@ -57,7 +62,9 @@ def test_worked_signing_example_is_applied(anon, monkeypatch):
     assert person.documents.get().number == "123456"
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.person_id, delivery.legal_entity_id) == (
-        "applied", 160848, 17,
+        "applied",
+        160848,
+        17,
     )
 
 
@@ -78,7 +85,9 @@ def test_applied_then_unchanged_then_duplicate_then_stale(anon, target):
 
 def test_a_duplicate_delivery_is_not_applied_again(anon, target):
     le, person = target
-    post_webhook(anon, webhook_body(russian(person.pk, version=3), le.pk), delivery="d-9")
+    post_webhook(
+        anon, webhook_body(russian(person.pk, version=3), le.pk), delivery="d-9"
+    )
     newer = webhook_body(russian(person.pk, version=4, birth_place="ГОР. ТВЕРЬ"), le.pk)
     assert post_webhook(anon, newer, delivery="d-9").json() == {"status": "duplicate"}
     person.refresh_from_db()
@@ -244,7 +253,9 @@ def test_each_guest_of_a_reservation_gets_only_their_own_documents(anon):
     for stay, number in ((second, "222222"), (third, "333333")):
         data = russian(stay.person_id)
         data["documents"][0]["number"] = number
-        assert post_webhook(anon, webhook_body(data, le)).json() == {"status": "applied"}
+        assert post_webhook(anon, webhook_body(data, le)).json() == {
+            "status": "applied"
+        }
     numbers = {
         stay.person_id: list(
             IdentityDocument.objects.filter(person_id=stay.person_id).values_list(
@@ -260,3 +271,25 @@ def test_each_guest_of_a_reservation_gets_only_their_own_documents(anon):
     }
     first_person = Person.objects.get(pk=first.person_id)
     assert (first_person.surname, first_person.emis_version) == ("Первый", None)
+
+
+def test_a_crash_before_commit_leaves_no_claim_so_the_retry_is_processed(
+    anon, target, monkeypatch
+):
+    le, person = target
+    body = webhook_body(russian(person.pk), le.pk)
+    real_apply = webhook.person_apply_documents
+
+    def crash(**kwargs):
+        real_apply(**kwargs)  # the work is done, then the process dies
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(webhook, "person_apply_documents", crash)
+    anon.raise_request_exception = False
+    assert post_webhook(anon, body, delivery="d-crash").status_code == 500
+    assert not WebhookDelivery.objects.exists()
+    person.refresh_from_db()
+    assert person.emis_version is None  # rolled back with the claim
+    monkeypatch.setattr(webhook, "person_apply_documents", real_apply)
+    retry = post_webhook(anon, body, delivery="d-crash")
+    assert retry.json() == {"status": "applied"}

@@ -44,7 +44,9 @@ def _database_url() -> str:
     if connection.vendor == "sqlite":
         name = str(s["NAME"])
         if name == ":memory:" or "mode=memory" in name:
-            pytest.skip("in-memory SQLite test database: a worker process cannot share it")
+            pytest.skip(
+                "in-memory SQLite test database: a worker process cannot share it"
+            )
         return f"sqlite:///{name}"
     if connection.vendor != "postgresql":
         pytest.skip(f"no DATABASE_URL form for {connection.vendor}")
@@ -98,9 +100,19 @@ def worker(broker, settings, tmp_path):
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, our own app
             [
-                sys.executable, "-m", "celery", "-A", "pms", "worker",
-                "--pool=solo", "-Q", "celery", "--concurrency=1",
-                "--loglevel=INFO", "--without-gossip", "--without-mingle",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "pms",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                "celery",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
             ],
             cwd=REPO_ROOT,
             env=env,
