@@ -18,7 +18,9 @@ floor runs in a child process too.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import os
 import subprocess
 import sys
 import time
@@ -52,9 +54,16 @@ def child_sync(legal_entity_id: int) -> dict:
 
     gc.collect()
     before = _rss_kb()
+    profile = os.environ.get("BENCH_PROFILE")  # a path: cProfile stats go there
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     run = sync.sync_legal_entity(legal_entity_id=legal_entity_id)
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     return {
         "seconds": seconds,
         "rss_before_kb": before,
@@ -322,7 +331,7 @@ def main() -> None:
     parser.add_argument("--child", nargs="+")
     args = parser.parse_args()
     if args.child:
-        common.setup_django(dict(__import__("os").environ))
+        common.setup_django(dict(os.environ))
         kind = args.child[0]
         result = child_sync(int(args.child[1])) if kind == "sync" else child_floor()
         print(json.dumps(result))

@@ -203,6 +203,11 @@ class _Batch:
                     *self._visa_list(person, data),
                     *self._card(person, data),
                 ]
+            elif self.source == "pull":
+                # Same data, but the operator asked for it explicitly: the main
+                # names follow the policy in force now, so a policy switched
+                # since the last delivery shows on the next "Получить данные".
+                changes = self._main_names(person, data)
             self._bookkeeping(person, data, digest)
             self._record(person, changes)
             result = ApplyResult(
@@ -235,15 +240,7 @@ class _Batch:
             for script, values in (("latin", latin), ("cyrillic", cyrillic)):
                 name = f"{part}_{script}"
                 changes += _set(person, name, values[part] or "", name)
-        resolved = self.resolve(latin, cyrillic)
-        for part in NAME_PARTS:
-            value = (resolved.main.get(part) or "")[:_MAX_FIELD]
-            if part != "surname" or value:  # a profile always keeps a surname
-                changes += _set(person, part, value, part)
-        transliterated = [p for p in NAME_PARTS if p in resolved.transliterated]
-        changes += _set(
-            person, "transliterated_parts", transliterated, "transliterated_parts"
-        )
+        changes += self._main_names(person, data, mark=False)
         changes += _set(person, "sex", data.sex, "sex")
         changes += _set(person, "citizenship", data.citizenship, "citizenship")
         # A document that prints no birth date/place (many foreign passports
@@ -253,6 +250,24 @@ class _Batch:
         if data.birth_place is not None:
             changes += _set(person, "birth_place", data.birth_place, "birth_place")
         self.persons.mark(person, changes, [c[0] for c in changes])
+        return changes
+
+    def _main_names(
+        self, person: Person, data: EmisPerson, *, mark: bool = True
+    ) -> list[Change]:
+        """The main name fields under the name policy, and which were derived."""
+        resolved = self.resolve(data.names("latin"), data.names("cyrillic"))
+        changes: list[Change] = []
+        for part in NAME_PARTS:
+            value = (resolved.main.get(part) or "")[:_MAX_FIELD]
+            if part != "surname" or value:  # a profile always keeps a surname
+                changes += _set(person, part, value, part)
+        transliterated = [p for p in NAME_PARTS if p in resolved.transliterated]
+        changes += _set(
+            person, "transliterated_parts", transliterated, "transliterated_parts"
+        )
+        if mark:
+            self.persons.mark(person, changes, [c[0] for c in changes])
         return changes
 
     def _documents(self, person: Person, data: EmisPerson) -> list[Change]:

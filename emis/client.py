@@ -228,7 +228,7 @@ class EmisClient:
         trace.http_status = response.status_code
         if response.status_code != expected:
             raise _from_status(response, trace.operation, idempotent=idempotent)
-        return _json_object(response, trace.operation)
+        return _json_object(response, trace.operation, idempotent=idempotent)
 
 
 # --- classification: library exceptions and statuses become EmisError codes --
@@ -352,13 +352,17 @@ def _retry_delay(exc: EmisError, attempt: int) -> float | None:
 # --- shape checks -------------------------------------------------------------
 
 
-def _json_object(response: requests.Response, operation: str) -> dict[str, Any]:
+def _json_object(
+    response: requests.Response, operation: str, *, idempotent: bool = False
+) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
+        # Half a document (a proxy or EMIS cut it off) is usually a one-off:
+        # reading a GET again is harmless. If it persists it is permanent.
         raise _error(
             "bad_response",
-            retryable=False,
+            retryable=idempotent,
             http_status=response.status_code,
             detail=f"{operation}: body is not JSON",
         ) from None

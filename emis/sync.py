@@ -25,7 +25,7 @@ from emis.client import EmisClient
 from emis.errors import EmisError
 from emis.models import SyncState, SyncUnknownPerson
 from emis.payload import ChangesPage, EmisPerson, PayloadError, parse_changes_page
-from integrations.connectors.emis.models import EmisConnection
+from integrations.connectors.emis.selectors import connection_is_active
 from legal_entities.models import LegalEntity
 
 log = logging.getLogger("emis.sync")
@@ -51,7 +51,7 @@ class SyncRun:
 
 
 def legal_entities_to_sync() -> list[int]:
-    if not EmisConnection.load().is_active:
+    if not connection_is_active():  # never decrypts: a lost key can't crash beat
         return []
     return list(
         LegalEntity.objects.active().order_by("pk").values_list("pk", flat=True)

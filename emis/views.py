@@ -168,3 +168,17 @@ def changed_field_labels(paths: list[str]) -> list[str]:
         if label not in labels:
             labels.append(label)
     return labels
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def sync_now(request: HttpRequest) -> HttpResponse:
+    """"Синхронизировать сейчас" on the Стыковки page: the periodic sync, at once."""
+    from django.contrib import messages
+    from django.db import transaction
+
+    from .tasks import sync_all
+
+    transaction.on_commit(sync_all.delay)
+    messages.success(request, _("The sync with EMIS has been started."))
+    return redirect("integrations:list")

@@ -28,6 +28,7 @@ from emis.apply import person_apply_documents
 from emis.models import WebhookDelivery
 from emis.payload import PayloadError, WebhookEvent, parse_webhook
 from integrations.connectors.emis.models import EmisConnection
+from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
 from reservations.models import Person
 
@@ -88,7 +89,16 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
     body = _read_body(request)
     if body is None:
         return _error(413, "payload_too_large", "The body is larger than 1 MiB.")
-    connection = EmisConnection.load()
+    try:
+        connection = EmisConnection.load()
+    except SecretKeyError:
+        # The key that decrypts api_password is gone: we cannot verify the
+        # signature. A 5xx makes EMIS retry the delivery later, so nothing is
+        # lost once an administrator restores the key.
+        log.error("cannot verify webhooks: the stored API password cannot be decrypted")
+        return _error(
+            503, "secrets_unreadable", "The PMS cannot read its EMIS credentials."
+        )
     if not connection.is_active:
         return _error(
             403, "integration_inactive", "The EMIS integration is not active."

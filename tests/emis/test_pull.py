@@ -275,3 +275,35 @@ def test_a_bug_fails_the_job_instead_of_leaving_it_running(
     assert job.status == "failed"
     assert job_as_dict(job)["error"]["code"] == "internal_error"
     assert job_as_dict(job)["error"]["message"]
+
+
+def test_a_re_pull_applies_a_switched_name_policy(
+    subject, mocked, django_capture_on_commit_callbacks
+):
+    """Same EMIS data, policy switched to Latin: the re-pull changes the main
+    names' script (and only them); a second re-pull is "unchanged"."""
+    from emis.models import NamePolicy
+
+    person, le = subject
+    mocked.get(person_url(person.pk), json=russian(person.pk))
+    user = make_user()
+
+    def pull() -> EmisJob:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+        job.refresh_from_db()
+        return job
+
+    assert pull().result == "applied"
+    person.refresh_from_db()
+    assert person.surname == "Крупкин"
+    policy = NamePolicy.load()
+    policy.script = "latin"
+    policy.save()
+    job = pull()
+    assert job.result == "applied"
+    assert set(job.changed_fields) <= {"surname", "given_names", "patronymic", "transliterated_parts"}
+    person.refresh_from_db()
+    assert person.surname == "Krupkin"
+    assert person.surname_cyrillic == "Крупкин"  # stored script untouched
+    assert pull().result == "unchanged"

@@ -293,3 +293,12 @@ def test_a_crash_before_commit_leaves_no_claim_so_the_retry_is_processed(
     monkeypatch.setattr(webhook, "person_apply_documents", real_apply)
     retry = post_webhook(anon, body, delivery="d-crash")
     assert retry.json() == {"status": "applied"}
+
+
+def test_a_lost_encryption_key_is_503_so_emis_retries(anon, target, settings, tmp_path):
+    le, person = target
+    settings.PMS_ENCRYPTION_KEY_FILE = tmp_path / "another.key"  # the old key is gone
+    response = post_webhook(anon, webhook_body(russian(person.pk), le.pk))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "secrets_unreadable"
+    assert not WebhookDelivery.objects.exists()

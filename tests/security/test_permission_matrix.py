@@ -45,6 +45,7 @@ ACCESS: dict[str, str] = {
     "emis:pull": FRONT_DESK,
     "emis:job": FRONT_DESK,
     "emis:person_state": FRONT_DESK,
+    "emis:sync_now": ADMIN,
     "api-token": PUBLIC,
     "api-legal-entity-list": FRONT_DESK,
     "api-legal-entity-detail": FRONT_DESK,
@@ -81,6 +82,7 @@ POST_ONLY = {
     "emis-upload-link",
     "emis:pull",
     "reservations:guest_attach",
+    "emis:sync_now",
 }
 
 

@@ -1,0 +1,33 @@
+"""The background sync's state as status lines on the Стыковки page."""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import gettext as _
+
+from integrations.registry import StatusLine
+
+from .sync import sync_status_lines
+
+
+def _when(value) -> str:
+    return date_filter(value, "d.m.Y H:i") if value else "—"
+
+
+def sync_status() -> list[StatusLine]:
+    lines = []
+    for row in sync_status_lines():
+        if row["running"]:
+            state = _("running now")
+        else:
+            state = _("last run %(when)s") % {"when": _when(row["last_run_at"])}
+        text = _(
+            "Sync · %(entity)s: %(state)s; applied %(applied)s, unchanged "
+            "%(unchanged)s, unknown person IDs %(unknown)s (total %(unknown_total)s)"
+        ) % {**row, "entity": row["legal_entity"], "state": state}
+        level = "ok" if row["last_success_at"] and not row["last_error"] else ""
+        lines.append(StatusLine(text, level))
+        if row["last_error"]:
+            message = row["last_error_message"] or row["last_error"]
+            lines.append(StatusLine(_("Sync error: %(message)s") % {"message": message}, "err"))
+    return lines

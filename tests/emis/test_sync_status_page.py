@@ -1,0 +1,46 @@
+"""The background sync's state on the Стыковки page, and "Sync now"."""
+
+import pytest
+import responses
+
+from emis.models import SyncState
+from tests.factories import make_legal_entity, make_person
+
+from .conftest import BASE_URL, russian
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sync_state_is_on_the_integrations_page(admin_client_, connection):
+    entity = make_legal_entity(name="ООО Северная")
+    SyncState.objects.create(
+        legal_entity=entity,
+        cursor="c-000042",
+        persons_applied=7,
+        persons_unknown=2,
+        last_error="timeout: read timed out",
+    )
+    page = admin_client_.get("/integrations/").content.decode()
+    assert "ООО Северная" in page
+    assert "7" in page
+    assert "EMIS не ответил вовремя" in page  # the error in plain words
+
+
+def test_sync_now_runs_the_sync(admin_client_, connection, django_capture_on_commit_callbacks):
+    entity = make_legal_entity()
+    person = make_person("Репин")
+    with responses.RequestsMock() as rsps:
+        rsps.get(
+            f"{BASE_URL}/api/v1/changes",
+            json={"items": [russian(person.pk)], "next_cursor": "c-1", "has_more": False},
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client_.post("/emis/sync/")
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.surname_cyrillic == "Крупкин"
+    assert SyncState.objects.get(legal_entity=entity).cursor == "c-1"
+
+
+def test_front_desk_cannot_start_a_sync(front_desk_client, connection):
+    assert front_desk_client.post("/emis/sync/").status_code == 403
