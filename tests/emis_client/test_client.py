@@ -322,17 +322,33 @@ def test_invalid_address_is_unreachable_without_retry():
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type"),
+    ("body", "content_type", "calls"),
     [
-        ("<html>oops</html>", "text/html"),
-        ('{"status": "ok"', "application/json"),  # truncated JSON
-        ("[1, 2]", "application/json"),  # not an object
-        ('{"status": "down"}', "application/json"),  # wrong answer
+        # Not JSON at all (cut short on the way, or garbled): a GET is read
+        # again within the client's bounded attempts, then it is permanent.
+        ("<html>oops</html>", "text/html", 3),
+        ('{"status": "ok"', "application/json", 3),  # truncated JSON
+        ("[1, 2]", "application/json", 1),  # not an object
+        ('{"status": "down"}', "application/json", 1),  # wrong answer
     ],
 )
-def test_ping_bad_bodies_are_bad_response(emis, http, body, content_type):
+def test_ping_bad_bodies_are_bad_response(emis, http, body, content_type, calls):
     http.get(PING, body=body, content_type=content_type)
     error = _code(emis.ping)
+    assert error.code == "bad_response"
+    assert len(http.calls) == calls
+
+
+def test_a_body_that_is_not_json_is_read_again_once_it_recovers(emis, http):
+    http.get(PING, body='{"status": "o', content_type="application/json")
+    http.get(PING, json={"status": "ok", "api_version": "1"})
+    assert emis.ping()["status"] == "ok"
+    assert len(http.calls) == 2
+
+
+def test_a_web_session_body_that_is_not_json_is_not_posted_again(emis, http):
+    http.post(SESSIONS, status=201, body="{", content_type="application/json")
+    error = _code(lambda: emis.create_web_session(legal_entity_id=1, person_id=2))
     assert error.code == "bad_response"
     assert len(http.calls) == 1
 

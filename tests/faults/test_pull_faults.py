@@ -97,6 +97,17 @@ def test_a_one_off_fault_is_retried_and_the_pull_succeeds(
     spec, _code = FAULTS[fault]
     wired.set_faults(**spec, times=1, paths=[PERSONS])
     job = pull(person, le, django_capture_on_commit_callbacks)
+    if fault == "malformed_json" and layer == "task":
+        # A body that is not JSON is read again by the client only (it is
+        # "bad_response", permanent for the job): with one HTTP attempt
+        # allowed the job fails at once, having applied nothing.
+        assert (job.status, job.error_code, job.attempts) == (
+            "failed",
+            "bad_response",
+            1,
+        )
+        assert snapshot(person.pk)["emis"][0] == 1
+        return
     assert (job.status, job.result) == ("succeeded", "applied"), job.error_code
     assert job.attempts == (1 if layer == "client" else 2)
     assert job_as_dict(job)["error"] is None
