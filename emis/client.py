@@ -357,7 +357,7 @@ def _json_object(
 ) -> dict[str, Any]:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested
         # Half a document (a proxy or EMIS cut it off) is usually a one-off:
         # reading a GET again is harmless. If it persists it is permanent.
         raise _error(

@@ -20,6 +20,9 @@ from typing import Any
 from reservations.countries import ALPHA3
 
 MAX_TEXT = 200
+# Person.emis_version is a PositiveIntegerField: a 32-bit column on
+# PostgreSQL. A larger version would fail at the database, not here.
+MAX_VERSION = 2**31 - 1
 NAME_PARTS = ("surname", "given_names", "patronymic")
 # The ICAO MRZ codes the contract allows beside ISO 3166-1 alpha-3.
 ICAO_SPECIAL = frozenset({"XXA", "XXB", "XXX"})
@@ -45,6 +48,18 @@ _TIMESTAMP_RE = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
 )
 _COUNTRY_RE = re.compile(r"[A-Z]{3}")
+
+
+def _storable(value: str) -> bool:
+    """Text a database column can hold: PostgreSQL refuses NUL, and a lone
+    surrogate (legal in JSON as "\\ud800") cannot be encoded as UTF-8."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class PayloadError(ValueError):
@@ -230,6 +245,9 @@ class _Reader:
         if not isinstance(value, str):
             self.fail(path, "must be a string")
             return None
+        if not _storable(value):
+            self.fail(path, "must not contain NUL characters or lone surrogates")
+            return None
         if len(value) > MAX_TEXT:
             self.fail(path, f"at most {MAX_TEXT} characters")
             return None
@@ -300,8 +318,12 @@ class _Reader:
         value = self._value(obj, key, path, nullable=False)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.fail(path, "must be an integer ≥ 0")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_VERSION
+        ):
+            self.fail(path, f"must be an integer from 0 to {MAX_VERSION}")
             return None
         return value
 
@@ -433,6 +455,8 @@ def parse_webhook(body: bytes) -> WebhookEvent:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise PayloadError({"body": ["not valid UTF-8 JSON"]}) from None
+    except RecursionError:  # "[[[[…" nested deeper than the parser goes
+        raise PayloadError({"body": ["nested too deeply"]}) from None
     r = _Reader()
     obj = r.obj(data, "body")
     if obj is None:
@@ -465,6 +489,8 @@ def parse_changes_page(data: Any) -> ChangesPage:
         r.fail("next_cursor", "must be a non-empty string")
     elif len(next_cursor) > 500:  # SyncState.cursor's width
         r.fail("next_cursor", "at most 500 characters")
+    elif not _storable(next_cursor):
+        r.fail("next_cursor", "must not contain NUL characters or lone surrogates")
     has_more = obj.get("has_more")
     if not isinstance(has_more, bool):
         r.fail("has_more", "must be true or false")

@@ -1,4 +1,4 @@
-""""Получить данные документов" against the real sandbox process while EMIS
+""" "Получить данные документов" against the real sandbox process while EMIS
 misbehaves: a one-off fault is retried and the pull succeeds; a lasting
 fault fails the job with a plain reason and leaves the profile untouched."""
 
@@ -21,7 +21,7 @@ FAULTS = {
     "500": ({"status": 500}, "server_error"),
     "503": ({"status": 503}, "server_error"),
     "429": ({"status": 429, "retry_after": 2}, "rate_limited"),
-    "slow": ({"latency_ms": 1200}, "timeout"),
+    "slow": ({"latency_ms": 3000}, "timeout"),
     "malformed_json": ({"malformed_json": True}, "bad_response"),
     "truncate_body": ({"truncate_body": True}, "unreachable"),
     "drop_connection": ({"drop_connection": True}, "unreachable"),
@@ -31,7 +31,7 @@ PERSONS = "/api/v1/persons"
 
 @pytest.fixture(autouse=True)
 def _short_read_timeout(settings):
-    settings.EMIS_READ_TIMEOUT = 0.3  # below the "slow" fault's latency
+    settings.EMIS_READ_TIMEOUT = 0.6  # far below the "slow" fault's latency
 
 
 @pytest.fixture
@@ -86,8 +86,14 @@ def assert_v2_applied(person) -> None:
 )
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_a_one_off_fault_is_retried_and_the_pull_succeeds(
-    subject, wired, settings, sleeps, django_capture_on_commit_callbacks, fault,
-    layer, max_attempts,
+    subject,
+    wired,
+    settings,
+    sleeps,
+    django_capture_on_commit_callbacks,
+    fault,
+    layer,
+    max_attempts,
 ):
     """``client``: the HTTP client's own bounded retry absorbs the fault
     within one job attempt. ``task``: the client gives up at once and the
@@ -181,7 +187,11 @@ def test_refused_credentials_fail_at_once_without_retrying(
 
 
 def test_the_dialog_api_shows_the_plain_reason(
-    subject, wired, settings, sleeps, front_desk_client,
+    subject,
+    wired,
+    settings,
+    sleeps,
+    front_desk_client,
     django_capture_on_commit_callbacks,
 ):
     settings.EMIS_MAX_ATTEMPTS = 1
