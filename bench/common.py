@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-
 def _fernet_key() -> str:
     from cryptography.fernet import Fernet
 
@@ -284,9 +283,7 @@ def summary(values: Sequence[float]) -> dict[str, float]:
 
 def fmt_range(values: Sequence[float], digits: int = 0) -> str:
     s = summary(values)
-    return (
-        f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
-    )
+    return f"{s['median']:.{digits}f} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
 
 
 def save_result(name: str, data: dict) -> Path:
