@@ -45,3 +45,23 @@ def admin_client_(client, admin_user):
 def support_client(client, support_user):
     client.force_login(support_user)
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_db_sessions(django_db_setup, django_db_blocker):
+    """At the very end, end any session still attached to the test database.
+
+    A browser's keep-alive connection can leave a live-server handler thread
+    (and its PostgreSQL session) alive after the server stops, which would make
+    the test database's teardown fail with "being accessed by other users".
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
