@@ -36,3 +36,13 @@ def test_person_id_survives_reservation_deletion():
     assert Person.objects.get(pk=person_id).surname == "Иванов"
     second = make_guest(make_reservation(), surname="Петров")
     assert second.person_id > person_id
+
+
+@pytest.mark.django_db
+def test_pages_are_russian_until_the_switcher_says_english(front_desk_client):
+    page = front_desk_client.get("/reservations/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert "Заявки" in page.content.decode()
+    front_desk_client.post("/i18n/setlang/", {"language": "en", "next": "/reservations/"})
+    page = front_desk_client.get("/reservations/")
+    assert "Reservations" in page.content.decode()
+    assert "Заявки" not in page.content.decode()

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import translation
 
 from pms.context_processors import roles
 from pms.roles import Role
@@ -16,7 +17,10 @@ def render_card(user, *, person=None, stay=None, reservation=None, query=""):
     request.user = user
     context = {"person": person, "stay": stay, "reservation": reservation}
     context.update(roles(request))
-    return render_to_string("emis/_guest_card_emis.html", context, request=request)
+    # Rendered outside a request: pin the default language (the thread may
+    # still hold another test's).
+    with translation.override("ru"):
+        return render_to_string("emis/_guest_card_emis.html", context, request=request)
 
 
 def options(html):

@@ -56,7 +56,8 @@ def test_pull_applies_and_reports_changed_fields(
     assert response.status_code == 202
     job = response.json()
     url = f"/emis/persons/{person_id}/jobs/{job['id']}/"
-    state = front_desk_client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    front_desk_client.cookies["django_language"] = "en"
+    state = front_desk_client.get(url).json()
     assert state["final"] is True
     assert (state["status"], state["result"]) == ("succeeded", "applied")
     assert "birth_place" in state["changed_fields"]
@@ -91,9 +92,8 @@ def test_permanent_emis_error_fails_the_job_with_a_plain_message(
     person_id = stay.person.pk
     responses.get(f"{EMIS_BASE}/api/v1/persons/{person_id}", status=401, json={})
     job = run_jobs(front_desk_client, stay, entity).json()
-    state = front_desk_client.get(
-        f"/emis/persons/{person_id}/jobs/{job['id']}/", HTTP_ACCEPT_LANGUAGE="en"
-    ).json()
+    front_desk_client.cookies["django_language"] = "en"
+    state = front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/").json()
     assert state["status"] == "failed" and state["final"] is True
     assert state["error"]["code"] == "api_auth_failed"
     assert "API credentials" in state["error"]["message"]

@@ -87,8 +87,9 @@ def test_emis_down_shows_plain_error_page_with_retry(
     settings.EMIS_RETRY_BACKOFF = (0, 0)
     responses.post(SESSIONS, status=503, json={"error": {"code": "x", "message": "y"}})
     url = upload_url(stay, entity)
+    front_desk_client.cookies["django_language"] = "en"
 
-    response = front_desk_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    response = front_desk_client.get(url)
 
     assert response.status_code == 503
     html = response.content.decode()
@@ -108,9 +109,8 @@ def test_refused_web_credentials_is_a_502_with_the_reason(
         status=403,
         json={"error": {"code": "web_auth_failed", "message": "bad web login"}},
     )
-    response = front_desk_client.get(
-        upload_url(stay, entity), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    front_desk_client.cookies["django_language"] = "en"
+    response = front_desk_client.get(upload_url(stay, entity))
     assert response.status_code == 502
     assert "EMIS refused the web credentials" in response.content.decode()
     assert UploadLinkClick.objects.get().error_code == "web_auth_failed"
