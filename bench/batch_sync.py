@@ -9,10 +9,11 @@ Per size and repetition: a fresh database (copied from a migrated
 template) where the PMS knows N persons by surname only; the sandbox
 seeded with the same person IDs, each with a passport, a visa and a
 migration card; the sync run in a child process (its wall time around the
-sync call, and its peak RSS from ``getrusage().ru_maxrss``, next to its RSS
-just before the sync); the contract requests the sandbox served; a check
-of the rows written. Then the database is rebuilt the same way and the
-floor runs in a child process too.
+sync call, and its peak RSS during the sync: ``/proc/self/status`` VmHWM,
+reset just before the sync, next to its RSS at that moment); the contract
+requests the sandbox served; a check of the rows written. Then the
+database is rebuilt the same way twice, for the floor and for the floor
+plus the sync's history rows, each in a child process too.
 """
 
 from __future__ import annotations
@@ -38,22 +39,39 @@ PAGE = 200  # emis.sync.PAGE_SIZE
 # --- child processes -----------------------------------------------------------
 
 
-def _rss_kb() -> int:
+def _status_kb(key: str) -> int:
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(key + ":"):
                 return int(line.split()[1])
     return 0
 
 
+def _rss_kb() -> int:
+    return _status_kb("VmRSS")
+
+
+def _reset_peak() -> None:
+    # getrusage().ru_maxrss would not do: Linux carries it across exec, so a
+    # child reports its parent's peak. VmHWM is this process image's own
+    # high-water mark, and writing "5" to clear_refs resets it to the
+    # current RSS, so the peak measured is the sync's own.
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def _peak_kb() -> int:
+    return _status_kb("VmHWM")
+
+
 def child_sync(legal_entity_id: int) -> dict:
     import gc
-    import resource
 
     from emis import sync  # noqa: F401  (imports done before measuring)
 
     gc.collect()
     before = _rss_kb()
+    _reset_peak()
     profile = os.environ.get("BENCH_PROFILE")  # a path: cProfile stats go there
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
@@ -67,7 +85,7 @@ def child_sync(legal_entity_id: int) -> dict:
     return {
         "seconds": seconds,
         "rss_before_kb": before,
-        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "maxrss_kb": _peak_kb(),
         "pages": run.pages,
         "applied": run.applied,
         "unchanged": run.unchanged,
@@ -76,22 +94,36 @@ def child_sync(legal_entity_id: int) -> dict:
     }
 
 
-def child_floor() -> dict:
+def child_floor(history_path: str | None) -> dict:
     """The same rows written by plain ORM bulk operations: persons upserted
     with ``update_conflicts``, documents and visas delete+``bulk_create``,
-    migration cards upserted. Person dicts are built before the clock."""
+    migration cards upserted. Person dicts are built before the clock.
+
+    With ``history_path`` (the sync's PersonChange rows, dumped as JSON) the
+    same history rows are ``bulk_create``d too, in the same transaction."""
     import datetime as dt
     import gc
-    import resource
 
     from django.db import transaction
+    from django.utils import timezone
 
-    from reservations.models import IdentityDocument, MigrationCard, Person, Visa
+    from reservations.models import (
+        IdentityDocument,
+        MigrationCard,
+        Person,
+        PersonChange,
+        Visa,
+    )
 
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
     data = [common.emis_person(pid) for pid in ids]
+    history = []
+    if history_path:
+        with open(history_path) as f:
+            history = json.load(f)
     gc.collect()
     before = _rss_kb()
+    _reset_peak()
     started = time.perf_counter()
     date = dt.date.fromisoformat
     persons, docs, visas, cards = [], [], [], []
@@ -186,13 +218,36 @@ def child_floor() -> dict:
             batch_size=1000,
             update_conflicts=True,
             unique_fields=["person"],
-            update_fields=["series", "number", "entry_date", "valid_to", "visit_purpose"],
+            update_fields=[
+                "series",
+                "number",
+                "entry_date",
+                "valid_to",
+                "visit_purpose",
+            ],
         )
+        if history:
+            now = timezone.now()
+            PersonChange.objects.bulk_create(
+                [
+                    PersonChange(
+                        person_id=row[0],
+                        field=row[1],
+                        old_value=row[2],
+                        new_value=row[3],
+                        sensitive=row[4],
+                        source="sync",
+                        created_at=now,
+                    )
+                    for row in history
+                ],
+                batch_size=1000,
+            )
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
         "rss_before_kb": before,
-        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "maxrss_kb": _peak_kb(),
     }
 
 
@@ -243,16 +298,24 @@ def _check_rows(n: int) -> dict:
     }
 
 
-def _history_rows() -> int:
+def _dump_history(path: Path) -> int:
+    """The sync's history rows, for the floor that writes them too."""
     from reservations.models import PersonChange
 
-    return PersonChange.objects.count()
+    rows = list(
+        PersonChange.objects.order_by("pk").values_list(
+            "person_id", "field", "old_value", "new_value", "sensitive"
+        )
+    )
+    path.write_text(json.dumps(rows, ensure_ascii=False))
+    return len(rows)
 
 
 def run_size(n: int, repeat: int, sandbox, env: dict) -> dict:
     runs = []
     for rep in range(1, repeat + 1):
         le_id, ids = _fresh_pms(n)
+        load_before = os.getloadavg()[0]
         common.connect_emis(sandbox)
         sandbox.reset()
         t = time.perf_counter()
@@ -261,10 +324,14 @@ def run_size(n: int, repeat: int, sandbox, env: dict) -> dict:
         sync = _child(env, "sync", str(le_id))
         requests = sandbox.request_counts()
         rows = _check_rows(n)
-        history = _history_rows()
+        history_file = common.bench_var_dir("sync") / "history.json"
+        history = _dump_history(history_file)
         _fresh_pms(n)
         floor = _child(env, "floor")
         floor_rows = _check_rows(n)
+        _fresh_pms(n)
+        floor_h = _child(env, "floor", str(history_file))
+        history_file.unlink()
         ok = (
             not sync["error"]
             and sync["applied"] == n
@@ -277,6 +344,8 @@ def run_size(n: int, repeat: int, sandbox, env: dict) -> dict:
             "persons_per_s": n / sync["seconds"],
             "floor_seconds": floor["seconds"],
             "ratio_to_floor": sync["seconds"] / floor["seconds"],
+            "floor_history_seconds": floor_h["seconds"],
+            "ratio_to_floor_history": sync["seconds"] / floor_h["seconds"],
             "pages": sync["pages"],
             "requests": requests,
             "changes_requests": requests.get("/api/v1/changes", 0),
@@ -287,16 +356,19 @@ def run_size(n: int, repeat: int, sandbox, env: dict) -> dict:
             "rows": rows,
             "rows_ok": ok,
             "seed_seconds": seed_s,
+            "loadavg_before": load_before,
         }
         runs.append(run)
         print(
             f"  n={n} rep={rep}: sync {run['seconds']:.2f} s "
             f"({run['persons_per_s']:.0f} persons/s), floor "
             f"{run['floor_seconds']:.2f} s, ratio {run['ratio_to_floor']:.2f}, "
+            f"floor+history {run['floor_history_seconds']:.2f} s, "
             f"pages {run['pages']}, requests {requests}, "
             f"peak RSS {run['maxrss_mb']:.1f} MiB (before sync "
             f"{run['rss_before_mb']:.1f}), history rows {history}, "
-            f"rows {'OK' if ok else 'WRONG ' + json.dumps(rows)}",
+            f"rows {'OK' if ok else 'WRONG ' + json.dumps(rows)} "
+            f"(load avg before {load_before:.1f})",
             flush=True,
         )
     return {"persons": n, "runs": runs}
@@ -316,6 +388,8 @@ def report(results: list[dict]) -> None:
             f"sync {common.fmt_range(col('seconds'), 2)} s; "
             f"floor {common.fmt_range(col('floor_seconds'), 2)} s; "
             f"ratio {common.fmt_range(col('ratio_to_floor'), 2)}; "
+            f"floor+history {common.fmt_range(col('floor_history_seconds'), 2)} s, "
+            f"ratio {common.fmt_range(col('ratio_to_floor_history'), 2)}; "
             f"changes requests {common.fmt_range(col('changes_requests'))} "
             f"for {common.fmt_range(col('pages'))} pages; "
             f"peak RSS {common.fmt_range(col('maxrss_mb'), 1)} MiB "
@@ -333,7 +407,10 @@ def main() -> None:
     if args.child:
         common.setup_django(dict(os.environ))
         kind = args.child[0]
-        result = child_sync(int(args.child[1])) if kind == "sync" else child_floor()
+        if kind == "sync":
+            result = child_sync(int(args.child[1]))
+        else:
+            result = child_floor(args.child[1] if len(args.child) > 1 else None)
         print(json.dumps(result))
         return
     sizes = args.persons or [1000, 10000]

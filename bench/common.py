@@ -66,6 +66,8 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "postgresql": pg_version(),
         "os": platform.platform(),
+        # Other work on the machine skews every figure: shown with each run.
+        "load_avg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 

@@ -19,9 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from emis import bulk_sql, name_policy
@@ -39,12 +37,12 @@ from reservations.services import person_lock
 log = logging.getLogger("emis.apply")
 
 APPLIED, UNCHANGED, STALE = "applied", "unchanged", "stale"
-_RELATED = ("documents", "visas", "migration_card")
 _MAX_FIELD = 200  # Person.surname and friends
 _DOC_FIELDS = ("issue_date", "expiry_date", "issuer", "issuer_code", "issuing_country")
 _VISA_FIELDS = ("category", "entries", "valid_from", "valid_to", "issuing_country")
 _CARD_FIELDS = ("entry_date", "valid_to", "visit_purpose")
 
+_SEQUENCES = (list, tuple)  # a constant: `list | tuple` is rebuilt on each call
 Change = tuple[str, Any, Any, bool]  # (field label, old, new, sensitive)
 Resolver = Callable[[dict, dict], Any]
 
@@ -65,13 +63,21 @@ def person_apply_documents(
     policy=None,
 ) -> ApplyResult:
     """Apply one EMIS Person to profile ``person_id`` (Person.DoesNotExist if
-    there is none). ``source`` is "webhook", "pull" or "sync"."""
-    with transaction.atomic():
+    there is none). ``source`` is "webhook", "pull" or "sync".
+
+    Inside a caller's transaction no savepoint is made (two round trips per
+    webhook): an error here then spoils the caller's whole transaction, which
+    is what the webhook wants anyway."""
+    with transaction.atomic(savepoint=False):
         person = person_lock(person_id=person_id)
-        prefetch_related_objects([person], *_RELATED)
         batch = _Batch(
             source=source, user=user, resolve=_resolver(legal_entity_id, policy)
         )
+        if (
+            not _is_stale(person, data)
+            and data.content_hash != person.emis_content_hash
+        ):
+            batch.load([person], [data])  # else no document can change
         result = batch.apply(person, data)
         batch.save()
     return result
@@ -101,7 +107,6 @@ def persons_apply_many(
     with transaction.atomic():
         persons = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         by_id = {p.pk: p for p in persons}
-        prefetch_related_objects(list(by_id.values()), *_RELATED)
         # One line per person would flood the log during a full sync: the
         # caller logs a summary per page, the details are in the history.
         batch = _Batch(
@@ -110,6 +115,7 @@ def persons_apply_many(
             resolve=_resolver(legal_entity_id, policy),
             log_level=logging.DEBUG,
         )
+        batch.load(list(by_id.values()), items)
         outcome = ManyResult(results=[], unknown=[])
         for item in items:
             person = by_id.get(item.pms_person_id)
@@ -119,6 +125,10 @@ def persons_apply_many(
                 outcome.results.append((item, batch.apply(person, item)))
         batch.save()
     return outcome
+
+
+def _is_stale(person: Person, data: EmisPerson) -> bool:
+    return person.emis_version is not None and data.version < person.emis_version
 
 
 def _resolver(legal_entity_id: int, policy) -> Resolver:
@@ -183,15 +193,40 @@ class _Batch:
         self.visas = _Dirty(Visa)
         self.cards = _Dirty(MigrationCard)
         self.history: list[tuple] = []  # (person_id, field, old, new, sensitive)
-        # In-memory related lists, so a person twice in one page sees the
-        # documents created for it earlier in the same batch.
+        # In-memory related rows by person id, so a person twice in one page
+        # sees the documents created for it earlier in the same batch.
         self._docs: dict[int, list[IdentityDocument]] = {}
         self._visas: dict[int, list[Visa]] = {}
+        self._cards: dict[int, MigrationCard] = {}
+
+    def load(self, persons: Sequence[Person], items: Sequence[EmisPerson]) -> None:
+        """The documents, visas and migration cards of ``persons`` that
+        ``items`` may match: one query per kind the items carry at all (a
+        Russian citizen's data has no visa and no migration card).
+
+        Grouped here instead of by ``prefetch_related_objects``, which builds
+        a related manager and queryset per person and relation: for a sync
+        page that cost more than the queries themselves.
+        """
+        ids = [p.pk for p in persons]
+        self._docs.update({pk: [] for pk in ids})
+        self._visas.update({pk: [] for pk in ids})
+        if any(item.documents for item in items):
+            for doc in bulk_sql.select_in(IdentityDocument, "person", ids):
+                self._docs[doc.person_id].append(doc)
+        if any(item.visas for item in items):
+            for visa in bulk_sql.select_in(Visa, "person", ids):
+                self._visas[visa.person_id].append(visa)
+        if any(item.migration_card is not None for item in items):
+            self._cards.update(
+                (card.person_id, card)
+                for card in bulk_sql.select_in(MigrationCard, "person", ids)
+            )
 
     # --- planning ------------------------------------------------------------
 
     def apply(self, person: Person, data: EmisPerson) -> ApplyResult:
-        if person.emis_version is not None and data.version < person.emis_version:
+        if _is_stale(person, data):
             result = ApplyResult(STALE)
         else:
             digest = data.content_hash
@@ -271,7 +306,7 @@ class _Batch:
         return changes
 
     def _documents(self, person: Person, data: EmisPerson) -> list[Change]:
-        docs = self._docs.setdefault(person.pk, list(person.documents.all()))
+        docs = self._docs.setdefault(person.pk, [])
         changes: list[Change] = []
         for item in data.documents:
             key = (item.kind, _norm(item.series), _norm(item.number))
@@ -280,7 +315,7 @@ class _Batch:
                 None,
             )
             if doc is None:
-                doc = IdentityDocument(person=person, kind=item.kind)
+                doc = IdentityDocument(person_id=person.pk, kind=item.kind)
                 docs.append(doc)
                 # The kind is part of the label already; record it as created.
                 label = _doc_label(item.kind, item.series, item.number)
@@ -298,7 +333,7 @@ class _Batch:
         return changes
 
     def _visa_list(self, person: Person, data: EmisPerson) -> list[Change]:
-        visas = self._visas.setdefault(person.pk, list(person.visas.all()))
+        visas = self._visas.setdefault(person.pk, [])
         changes: list[Change] = []
         for item in data.visas:
             key = (_norm(item.series), _norm(item.number))
@@ -306,7 +341,7 @@ class _Batch:
                 (v for v in visas if (_norm(v.series), _norm(v.number)) == key), None
             )
             if visa is None:
-                visa = Visa(person=person)
+                visa = Visa(person_id=person.pk)
                 visas.append(visa)
             label = _label("visas", _short(item.series), _masked(item.number))
             values = {name: getattr(item, name) for name in _VISA_FIELDS}
@@ -322,11 +357,9 @@ class _Batch:
         item = data.migration_card
         if item is None:
             return []  # a card staff typed stays: EMIS simply has none
-        try:
-            card = person.migration_card
-        except ObjectDoesNotExist:
-            card = MigrationCard(person=person)
-            person.migration_card = card
+        card = self._cards.get(person.pk)
+        if card is None:
+            card = self._cards[person.pk] = MigrationCard(person_id=person.pk)
         values = {name: getattr(item, name) for name in _CARD_FIELDS}
         values["series"], values["number"] = item.series, item.number
         changes = _set_all(card, values, "migration_card")
@@ -353,21 +386,18 @@ class _Batch:
         # The rows reservations.services.history_record writes, for many
         # persons in one statement. Only the timestamp needs preparing for
         # the database; the rest are ints, strings and booleans.
-        names = (
-            "person",
-            "field",
-            "old_value",
-            "new_value",
-            "sensitive",
-            "source",
-            "user",
-            "created_at",
-        )
-        fields = [PersonChange._meta.get_field(n) for n in names]
-        created_at = fields[-1].get_db_prep_save(now, connection)
+        get = PersonChange._meta.get_field
+        fields = [get(n) for n in ("person", "field", "old_value", "new_value")]
+        fields.append(get("sensitive"))
+        created_at = get("created_at").get_db_prep_save(now, connection)
         user_id = self.user.pk if self.user is not None else None
-        rows = [(*row, self.source, user_id, created_at) for row in self.history]
-        bulk_sql.insert_rows(PersonChange, fields, rows)
+        # Written once per statement, not once per row.
+        constants = [
+            (get("source"), self.source),
+            (get("user"), user_id),
+            (get("created_at"), created_at),
+        ]
+        bulk_sql.insert_rows(PersonChange, fields, self.history, constants=constants)
 
 
 def _set_all(obj: models.Model, values: dict[str, Any], label: str) -> list[Change]:
@@ -400,8 +430,12 @@ def _doc_label(kind: str, series: str | None, number: str) -> str:
 
 def _as_text(value: Any) -> str:
     # The same text form as reservations.services.history_record writes.
+    # Called for every history row (~30 per person in a sync): strings, the
+    # common case, return first.
+    if value.__class__ is str:
+        return value
     if value is None:
         return ""
-    if isinstance(value, list | tuple):
+    if isinstance(value, _SEQUENCES):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -19,11 +19,12 @@ import logging
 import time
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from emis import bulk_sql
 from emis.apply import person_apply_documents
 from emis.models import WebhookDelivery
 from emis.payload import PayloadError, WebhookEvent, parse_webhook
@@ -134,13 +135,11 @@ def _process(delivery_id: str, event: WebhookEvent) -> JsonResponse:
     person_id = event.person.pms_person_id
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    delivery = WebhookDelivery.objects.create(delivery_id=delivery_id)
-            except IntegrityError:
-                status = "duplicate"
-            else:
-                status = _apply(delivery, event)
+            # The claim: None when this delivery ID was processed already.
+            delivery = bulk_sql.insert_unless_conflict(
+                WebhookDelivery(delivery_id=delivery_id)
+            )
+            status = "duplicate" if delivery is None else _apply(delivery, event)
     except _NotFound as exc:
         log.info("delivery=%s person_id=%s not found: %s", delivery_id, person_id, exc)
         return _error(404, "not_found", f"Unknown {exc} in this PMS.")
@@ -164,5 +163,7 @@ def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> str:
     delivery.status = result.status
     delivery.person_id = person_id
     delivery.legal_entity_id = event.legal_entity_id
-    delivery.save(update_fields=["status", "person_id", "legal_entity_id"])
+    bulk_sql.update(
+        WebhookDelivery, [delivery], ["status", "person_id", "legal_entity_id"]
+    )
     return result.status

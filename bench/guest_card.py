@@ -1,0 +1,161 @@
+"""Guest card: queries and render time of the reservation card's Гости tab
+and of a guest page, for reservations with 1, 10 and 50 guests.
+
+    .venv/bin/python bench/guest_card.py
+    .venv/bin/python bench/guest_card.py --guests 1 --guests 50 --requests 50
+
+One PostgreSQL database holds the three reservations; every guest has two
+identity documents, two visas and a migration card, the EMIS ones applied
+through ``emis.apply`` (so the change history is filled too). Pages are
+requested in-process through Django's test Client, logged in as a front
+desk user, with DEBUG off; queries are counted with
+``CaptureQueriesContext`` and the render time is the wall time of
+``client.get`` (median of ``--requests`` after 3 warm-up requests), per
+repetition.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+
+DB = "bench_card"
+TEMPLATE = "bench_card_tpl"
+
+
+def build(sizes: list[int]) -> dict[int, tuple[int, int]]:
+    """Reservations of each size: {size: (reservation id, first stay id)}."""
+    from django.db import connections
+
+    from emis.apply import person_apply_documents
+    from emis.payload import parse_person
+    from integrations.connectors.emis.models import EmisConnection
+    from reservations.models import IdentityDocument, Visa
+    from tests.factories import make_guest, make_legal_entity, make_reservation
+
+    connections.close_all()
+    common.recreate_database(DB, TEMPLATE)
+    conn = EmisConnection.load()
+    conn.base_url = "http://127.0.0.1:9"  # the pages call nobody
+    conn.api_login, conn.api_password = "pms-api", "unused"
+    conn.web_login, conn.web_password = "pms-web", "unused"
+    conn.is_active = True
+    conn.save()
+    le = make_legal_entity()
+    out = {}
+    for size in sizes:
+        reservation = make_reservation(le)
+        stays = [make_guest(reservation, surname=f"Гость{i}") for i in range(size)]
+        for stay in stays:
+            pid = stay.person_id
+            person_apply_documents(
+                person_id=pid,
+                legal_entity_id=le.pk,
+                data=parse_person(common.emis_person(pid)),
+                source="webhook",
+            )
+            # A second document and an older visa typed by staff.
+            IdentityDocument.objects.create(
+                person_id=pid, kind="foreign_passport_rf", number=f"75{pid:07d}"
+            )
+            Visa.objects.create(
+                person_id=pid,
+                series="24",
+                number=f"9{pid:06d}",
+                valid_from=dt.date(2025, 6, 1),
+                valid_to=dt.date(2025, 6, 30),
+            )
+        out[size] = (reservation.pk, stays[0].pk)
+    return out
+
+
+def measure(client, url: str, requests: int) -> tuple[int, float]:
+    """(queries of one request, median wall time in ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as queries:
+        resp = client.get(url)
+    assert resp.status_code == 200, url
+    count = len(queries)  # now: the next request's start clears the log
+    times = []
+    for _ in range(requests):
+        t = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+    return count, statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--guests", type=int, action="append")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = args.guests or [1, 10, 50]
+    info = common.print_machine()
+    var = common.bench_var_dir("card")
+    common.migrated_template(TEMPLATE, var)
+    common.setup_django(common.bench_env(common.database_url(DB), var))
+    from django.test import Client
+
+    from pms.roles import Role
+    from tests.factories import make_user
+
+    results: dict[str, dict[int, dict]] = {"guests_tab": {}, "guest_page": {}}
+    try:
+        built = build(sizes)
+        client = Client()
+        client.force_login(make_user(Role.FRONT_DESK))
+        for size, (reservation_id, stay_id) in built.items():
+            urls = {
+                "guests_tab": f"/reservations/{reservation_id}/?tab=guests",
+                "guest_page": f"/reservations/{reservation_id}/guests/{stay_id}/",
+            }
+            for page, url in urls.items():
+                load_before = os.getloadavg()[0]
+                runs = [measure(client, url, args.requests) for _ in range(args.repeat)]
+                results[page][size] = {
+                    "queries": sorted({q for q, _t in runs}),
+                    "median_ms": [t for _q, t in runs],
+                    "loadavg_before": load_before,
+                }
+                print(
+                    f"  {page} guests={size}: queries {results[page][size]['queries']}, "
+                    f"median {common.fmt_range(results[page][size]['median_ms'], 1)} ms "
+                    f"(load avg before {load_before:.1f})",
+                    flush=True,
+                )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        common.drop_database(DB)
+        common.drop_database(TEMPLATE)
+    print("\nguest card (median render ms: median, min–max over repetitions):")
+    for page, by_size in results.items():
+        base = statistics.median(by_size[min(by_size)]["median_ms"])
+        for size, r in by_size.items():
+            ratio = statistics.median(r["median_ms"]) / base
+            print(
+                f"  {page:<10} {size:>3} guests: {r['queries']} queries, "
+                f"{common.fmt_range(r['median_ms'], 1)} ms, {ratio:.2f}× of "
+                f"{min(by_size)} guest(s)"
+            )
+    path = common.save_result("guest_card", {"machine": info, "results": results})
+    print(f"\nfigures saved to {path.relative_to(common.REPO)}")
+
+
+if __name__ == "__main__":
+    main()
