@@ -21,7 +21,9 @@ RUN pip install --no-cache-dir . \
  && python manage.py compilemessages -v0 \
  && SECRET_KEY=build PMS_ENCRYPTION_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
     python manage.py collectstatic --noinput -v0 \
- && useradd --system --home /app pms && mkdir -p /var/lib/pms && chown pms /var/lib/pms
+ && useradd --system --home /app pms && mkdir -p /var/lib/pms && chown -R pms /var/lib/pms
 USER pms
 EXPOSE 8000
-CMD ["gunicorn", "pms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]
+# Bind, workers, timeout and an access log without query strings (guest
+# surnames): pms/gunicorn_conf.py.
+CMD ["gunicorn", "-c", "python:pms.gunicorn_conf", "pms.wsgi:application"]

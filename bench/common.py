@@ -190,20 +190,14 @@ def free_port() -> int:
 
 def start_sandbox(workdir: Path):
     """The real sandbox process on a free loopback port (webhooks off)."""
-    from tests.support.sandbox import SandboxHandle, start_sandbox
+    from tests.support.sandbox import start_sandbox
 
     workdir.mkdir(parents=True, exist_ok=True)
     for leftover in workdir.glob("emis-sandbox.sqlite3*"):
         leftover.unlink()
     process = start_sandbox(workdir, "--quiet")
-    handle = SandboxHandle(
-        base_url=process.base_url,
-        api_login=process.api_login,
-        api_password=process.api_password,
-        web_login=process.web_login,
-        web_password=process.web_password,
-    )
-    return process, handle
+    # The handle carries the process's control token for /_sandbox/ calls.
+    return process, process.handle()
 
 
 def connect_emis(handle) -> None:
@@ -216,6 +210,33 @@ def connect_emis(handle) -> None:
     conn.web_login, conn.web_password = handle.web_login, handle.web_password
     conn.is_active = True
     conn.save()
+
+
+def stay_all(legal_entity, persons) -> None:
+    """One reservation of ``legal_entity`` holding every person: pulls and
+    webhooks apply only to a guest with a stay with the named legal entity."""
+    import datetime
+
+    from reservations.models import Reservation, Stay
+
+    today = datetime.date.today()
+    reservation = Reservation.objects.create(
+        legal_entity=legal_entity,
+        arrival=today,
+        departure=today + datetime.timedelta(days=3),
+    )
+    Stay.objects.bulk_create(
+        [
+            Stay(
+                reservation=reservation,
+                person=person,
+                registration_from=reservation.arrival,
+                registration_to=reservation.departure,
+            )
+            for person in persons
+        ],
+        batch_size=2000,
+    )
 
 
 def emis_person(person_id: int, version: int = 1, place: str = "ГОР. МОСКВА") -> dict:

@@ -93,6 +93,7 @@ def fresh_pms(n: int, sandbox) -> tuple[int, list[int]]:
     persons = Person.objects.bulk_create(
         [Person(surname=f"Гость{i}") for i in range(n)]
     )
+    common.stay_all(le, persons)  # EMIS data lands only on guests with a stay
     ids = [p.pk for p in persons]
     sandbox.reset()
     sandbox.save_persons_bulk(str(le.pk), [common.emis_person(p) for p in ids])

@@ -184,6 +184,7 @@ def fresh_pms(n_persons: int) -> tuple[int, list[int]]:
     persons = Person.objects.bulk_create(
         [Person(surname=f"Гость{i}") for i in range(n_persons)], batch_size=2000
     )
+    common.stay_all(le, persons)  # EMIS data lands only on guests with a stay
     connections.close_all()
     return le.pk, [p.pk for p in persons]
 

@@ -13,9 +13,11 @@ mapping, shape checks) and ``emis/payload.py`` are what change.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -23,6 +25,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.utils import timezone, translation
+from django.views.decorators.debug import sensitive_variables
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 from emis.errors import EmisError
@@ -45,10 +48,63 @@ def _digits(value: int | str, name: str) -> str:
     return text
 
 
+# --- HTTP Basic, RFC 7617 with charset="UTF-8" (the contract says so) --------
+
+# Control characters cannot be typed into EMIS and break headers; lone
+# surrogates cannot be encoded as UTF-8 at all.
+_UNSENDABLE_CATEGORIES = {"Cc", "Cs"}
+
+
+@sensitive_variables()
+def credential_problem(value: str, *, basic_login: bool = False) -> str | None:
+    """Why a credential cannot be sent, or None: ``"colon"`` for a login that
+    HTTP Basic cannot carry (":" separates it from the password),
+    ``"control"`` for a control character or a lone surrogate."""
+    if any(unicodedata.category(ch) in _UNSENDABLE_CATEGORIES for ch in value):
+        return "control"
+    if basic_login and ":" in value:
+        return "colon"
+    return None
+
+
+@sensitive_variables()
+def basic_auth_header(login: str, password: str) -> str:
+    """The ``Authorization`` value: NFC, then UTF-8, then base64 (RFC 7617
+    section 2.1). ``requests`` would encode Latin-1 and fail on "Ω"."""
+    if credential_problem(login, basic_login=True) or credential_problem(password):
+        raise ValueError("the API credentials cannot be sent over HTTP Basic")
+    pair = unicodedata.normalize("NFC", f"{login}:{password}")
+    return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+
+
+class Utf8BasicAuth(requests.auth.AuthBase):
+    """``requests`` auth that sets the UTF-8 Basic header; its repr never
+    shows the credentials. ``problem`` is set when they cannot be sent."""
+
+    @sensitive_variables()
+    def __init__(self, login: str, password: str):
+        self.problem = credential_problem(
+            login, basic_login=True
+        ) or credential_problem(password)
+        self._header = None if self.problem else basic_auth_header(login, password)
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if self._header is None:
+            raise ValueError("the API credentials cannot be sent over HTTP Basic")
+        request.headers["Authorization"] = self._header
+        return request
+
+    def __repr__(self) -> str:
+        return "<Utf8BasicAuth>"
+
+    __str__ = __repr__
+
+
 class EmisClient:
     """One configured EMIS endpoint. Build it with ``from_connection()`` or,
     for "test connection" with unsaved values, with explicit keywords."""
 
+    @sensitive_variables()
     def __init__(
         self,
         *,
@@ -62,7 +118,7 @@ class EmisClient:
         session: requests.Session | None = None,
     ):
         self.base_url = (base_url or "").rstrip("/")
-        self._api_auth = (api_login, api_password)
+        self._api_auth = Utf8BasicAuth(api_login, api_password)
         self._web_login = web_login
         self._web_password = web_password
         self.timeout = (
@@ -77,7 +133,10 @@ class EmisClient:
     def __repr__(self) -> str:  # never the credentials
         return f"<EmisClient {self.base_url}>"
 
+    __str__ = __repr__
+
     @classmethod
+    @sensitive_variables()
     def from_connection(cls) -> EmisClient:
         """The client for the saved connection; ``not_configured`` when it is
         inactive or incomplete, ``secrets_unreadable`` when the encryption key
@@ -105,6 +164,7 @@ class EmisClient:
     def ping(self) -> dict[str, Any]:
         return self._call("ping", "GET", "/api/v1/ping", check=_check_ping_shape)
 
+    @sensitive_variables()
     def create_web_session(
         self,
         *,
@@ -157,6 +217,7 @@ class EmisClient:
 
     # --- transport ------------------------------------------------------------
 
+    @sensitive_variables()  # kwargs carry the web password of web-sessions
     def _call(
         self,
         operation: str,
@@ -181,6 +242,7 @@ class EmisClient:
         trace.finish(None)
         return body
 
+    @sensitive_variables()
     def _with_retries(
         self, trace: _Trace, method: str, path: str, *, idempotent: bool, **kwargs
     ) -> dict[str, Any]:
@@ -204,6 +266,7 @@ class EmisClient:
                 )
                 time.sleep(delay)
 
+    @sensitive_variables()  # also hides the frames of requests and urllib3
     def _attempt(
         self,
         trace: _Trace,
@@ -214,6 +277,13 @@ class EmisClient:
         expected: int,
         **kwargs: Any,
     ) -> dict[str, Any]:
+        if self._api_auth.problem:
+            raise _error(
+                "not_configured",
+                retryable=False,
+                detail="API credentials cannot be sent over HTTP Basic: "
+                + self._api_auth.problem,
+            )
         try:
             response = self.session.request(
                 method,

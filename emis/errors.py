@@ -22,6 +22,13 @@ _KINDS = {
     "unreachable": (False, _("EMIS address is unreachable.")),
     "server_error": (False, _("EMIS had an internal error.")),
     "bad_response": (True, _("EMIS answered with data that breaks the contract.")),
+    "emis_bad_answer": (
+        True,
+        _(
+            "EMIS named an upload page outside the configured EMIS address; "
+            "it was not opened."
+        ),
+    ),
     "bad_request": (True, _("EMIS rejected the request.")),
     "not_configured": (True, _("The EMIS integration is not set up or not active.")),
     "secrets_unreadable": (

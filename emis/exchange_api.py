@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from emis.models import EmisJob
 from emis.pull import job_as_dict, job_enqueue_pull
+from emis.scope import ScopeError
 from emis.webhook import emis_webhook
 from pms.roles import IsFrontDesk
 
@@ -59,7 +60,13 @@ class PersonPullView(APIView):
         responses={
             202: _QUEUED,
             400: OpenApiResponse(
-                description="Guest not saved or legal entity inactive"
+                description=(
+                    "Guest not saved, unknown legal entity, or no stay with it "
+                    "(`no_stay_with_legal_entity`)"
+                )
+            ),
+            403: OpenApiResponse(
+                description="Legal entity inactive (`legal_entity_inactive`)"
             ),
         },
         tags=["emis"],
@@ -73,6 +80,8 @@ class PersonPullView(APIView):
                 legal_entity_id=body.validated_data["legal_entity"],
                 user=request.user,
             )
+        except ScopeError as exc:
+            return Response({"error": exc.as_dict()}, status=exc.http_status)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(

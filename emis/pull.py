@@ -23,6 +23,8 @@ from emis.client import EmisClient
 from emis.errors import EmisError
 from emis.models import EmisJob
 from emis.payload import PayloadError, parse_person
+from emis.scope import CODES as SCOPE_CODES
+from emis.scope import ScopeError, person_scope_check, scope_message
 from legal_entities.models import LegalEntity
 from reservations.models import Person
 
@@ -52,15 +54,20 @@ def job_enqueue_pull(
     """Create a queued pull job and dispatch it once the transaction commits.
 
     Raises ValueError (a message for staff) when the guest is not saved yet
-    or the legal entity is not active: EMIS keys on the saved person ID.
+    (EMIS keys on the saved person ID) or the legal entity is unknown, and
+    its subclass ``ScopeError`` when the legal entity is inactive or the
+    guest has no stay with it.
     """
     if person_id is None or not Person.objects.filter(pk=person_id).exists():
         raise ValueError(_("Save the guest first: EMIS needs the guest's person ID."))
-    if (
-        legal_entity_id is None
-        or not LegalEntity.objects.active().filter(pk=legal_entity_id).exists()
-    ):
+    legal_entity = (
+        LegalEntity.objects.filter(pk=legal_entity_id).first()
+        if legal_entity_id is not None
+        else None
+    )
+    if legal_entity is None:
         raise ValueError(_("Choose an active legal entity."))
+    person_scope_check(person_id=person_id, legal_entity=legal_entity)
     job = EmisJob.objects.create(
         kind=EmisJob.Kind.PULL,
         person_id=person_id,
@@ -101,7 +108,12 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
     )
     if not claimed:
         return PullOutcome()  # finished already (a redelivered message)
-    job = EmisJob.objects.get(pk=job_id)
+    job = EmisJob.objects.select_related("legal_entity").get(pk=job_id)
+    refusal = _out_of_scope(job)
+    if refusal is not None:
+        log.warning("job=%s refused: %s", job.pk, refusal[0])
+        _finish(job, status=EmisJob.Status.FAILED, error=refusal)
+        return PullOutcome()
     try:
         result = _fetch_and_apply(job)
     except EmisError as exc:
@@ -122,6 +134,18 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
         changed_fields=result.changed_fields,
     )
     return PullOutcome()
+
+
+def _out_of_scope(job: EmisJob) -> tuple[str, str] | None:
+    """Checked again when worked: the legal entity may have been switched
+    off, or the stay removed, since the job was queued."""
+    if job.person_id is None or job.legal_entity is None:
+        return _INTERNAL
+    try:
+        person_scope_check(person_id=job.person_id, legal_entity=job.legal_entity)
+    except ScopeError as exc:
+        return exc.code, exc.message
+    return None
 
 
 def _fetch_and_apply(job: EmisJob):
@@ -215,6 +239,8 @@ def _error_message(job: EmisJob) -> str:
     # one of EMIS's known kinds.
     if job.error_code in _LOCAL_ERRORS:
         return str(_LOCAL_ERRORS[job.error_code])
+    if job.error_code in SCOPE_CODES and job.legal_entity_id:
+        return scope_message(job.error_code, job.legal_entity)
     try:
         return EmisError(job.error_code).message
     except ValueError:

@@ -8,16 +8,21 @@ browser gets nothing but EMIS's single-use URL.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 from integrations.connectors.emis.models import EmisConnection
+from integrations.services import connector_call_record
 from legal_entities.models import LegalEntity
 from reservations.models import Person, Reservation
 
-from .client import EmisClient
+from .client import CONNECTOR, EmisClient
 from .errors import EmisError
 from .models import UploadLinkClick
+from .scope import person_scope_check
 
 logger = logging.getLogger(__name__)
 
@@ -43,27 +48,77 @@ def _hint(person: Person) -> dict[str, str | None]:
     }
 
 
-def _checked(session: dict) -> UploadLink:
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Only what a browser and urlsplit read alike: no user info, no backslash, no
+# percent-encoding or non-ASCII that a browser would normalise differently.
+_NETLOC = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) with the default port filled in, or None when a
+    browser might read the address differently from us."""
+    if _UNSAFE.search(url):
+        return None
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not _NETLOC.fullmatch(parts.netloc):
+        return None
+    try:
+        port = parts.port
+    except ValueError:  # out of range
+        return None
+    if not parts.hostname:
+        return None
+    return scheme, parts.hostname, _DEFAULT_PORTS[scheme] if port is None else port
+
+
+def _shown(origin: tuple[str, str, int] | None) -> str:
+    # Scheme, host and port only: the path and query are the credential.
+    if origin is None:
+        return "a malformed address"
+    return "{}://{}:{}".format(*origin)
+
+
+def _checked(session: dict, *, base_url: str) -> UploadLink:
+    """Pin EMIS's one-time URL to the configured EMIS address: the operator's
+    browser is sent there, so another scheme, host or port is refused."""
     url = session.get("url") if isinstance(session, dict) else None
-    # We redirect the operator's browser to this URL: accept only an
-    # absolute http(s) address, never a script or relative URL.
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-        raise EmisError("bad_response", detail="web session without an http(s) url")
-    if not urlsplit(url).netloc:
-        raise EmisError("bad_response", detail="web session url has no host")
+    origin = _origin(url) if isinstance(url, str) else None
+    if origin is None or origin != _origin(base_url):
+        _record_bad_answer(foreign=_shown(origin))
+        raise EmisError(
+            "emis_bad_answer", detail="web session url off the configured address"
+        )
     return UploadLink(url=url, expires_at=str(session.get("expires_at") or ""))
+
+
+def _record_bad_answer(*, foreign: str) -> None:
+    """Leave the refused answer in the call log (Разное → Стыковки shows it as
+    the last error). The client logged the call itself as a success: EMIS
+    did answer 201, it is the content we refuse."""
+    logger.warning("emis web session url refused: points to %s", foreign)
+    connector_call_record(
+        connector=CONNECTOR,
+        operation="web_session_url",
+        ok=False,
+        http_status=201,
+        error_code="emis_bad_answer",
+        error_message=f"upload URL points to {foreign}"[:500],
+    )
 
 
 def _ask_emis(
     *, person: Person, legal_entity: LegalEntity, reservation: Reservation | None
 ) -> UploadLink:
-    session = EmisClient.from_connection().create_web_session(
+    client = EmisClient.from_connection()
+    session = client.create_web_session(
         legal_entity_id=legal_entity.pk,
         person_id=person.pk,
         reservation_id=reservation.pk if reservation else None,
         hint=_hint(person),
     )
-    return _checked(session)
+    return _checked(session, base_url=client.base_url)
 
 
 def upload_link_create(
@@ -75,8 +130,13 @@ def upload_link_create(
 ) -> UploadLink:
     """Ask EMIS for a fresh upload URL; record the click whatever happens.
 
-    Raises ``EmisError`` when EMIS refuses, is down or is not configured.
+    Raises ``ScopeError`` (nothing asked, no click) when the legal entity is
+    inactive or the person has no stay with it, ``EmisError`` when EMIS
+    refuses, is down, is not configured or names a URL off its address.
     """
+    person_scope_check(
+        person_id=person.pk, legal_entity=legal_entity, reservation=reservation
+    )
     ok, error_code = False, "internal_error"
     try:
         link = _ask_emis(
@@ -119,6 +179,32 @@ def _record(*, person, legal_entity, reservation, user, ok: bool, error_code: st
 
 # Permanent, but a problem of this PMS's own setup, not of EMIS's answer.
 _OUR_SIDE = {"not_configured", "secrets_unreadable"}
+
+
+# Failures a retry from the guest card cannot fix: the clerk is sent to an
+# administrator instead of being offered "Try again".
+_ADMIN_NEEDED = {
+    "api_auth_failed",
+    "web_auth_failed",
+    "emis_bad_answer",
+    "not_configured",
+    "secrets_unreadable",
+}
+_CLERK_MESSAGES = {
+    "web_auth_failed": _(
+        "EMIS does not accept the web login; ask your administrator to check "
+        "Misc → Integrations"
+    ),
+}
+
+
+def clerk_message(error: EmisError) -> str:
+    """What the clerk reads on the upload error page."""
+    return str(_CLERK_MESSAGES.get(error.code, error.message))
+
+
+def clerk_may_retry(error: EmisError) -> bool:
+    return error.code not in _ADMIN_NEEDED
 
 
 def error_http_status(error: EmisError) -> int:

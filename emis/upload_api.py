@@ -18,13 +18,18 @@ from pms.roles import IsFrontDesk
 from reservations.models import Person, Reservation
 
 from .errors import EmisError
+from .scope import ScopeError
 from .upload import error_http_status, upload_link_create
 
 
 class UploadLinkRequestSerializer(serializers.Serializer):
     legal_entity = serializers.PrimaryKeyRelatedField(
-        queryset=LegalEntity.objects.active(),
-        help_text="ID of an active legal entity (the EMIS `legal_entity_id`).",
+        # Inactive ones too: they are refused with 403, like the page does.
+        queryset=LegalEntity.objects.all(),
+        help_text=(
+            "ID of an active legal entity the person has a stay with "
+            "(the EMIS `legal_entity_id`)."
+        ),
     )
     reservation = serializers.PrimaryKeyRelatedField(
         queryset=Reservation.objects.all(),
@@ -70,21 +75,32 @@ class UploadLinkView(APIView):
         summary="One-time EMIS upload URL for a person",
         description=(
             "Asks EMIS for a fresh web session (the web credentials are sent "
-            "server-side only) and returns its single-use URL. Every call is "
-            "recorded as an upload-link click.\n\n"
+            "server-side only) and returns its single-use URL, only when it "
+            "lies on the configured EMIS address. Every call that passes the "
+            "legal-entity check is recorded as an upload-link click.\n\n"
             'Errors are `{"error": {"code", "message"}}`:\n'
+            "- **400** `no_stay_with_legal_entity`: the person has no stay in "
+            "a reservation of that legal entity (or of the given reservation);\n"
+            "- **403** `legal_entity_inactive`: the legal entity is inactive;\n"
             "- **503** EMIS unavailable, a retry may help: `not_configured` "
             "(integration inactive or incomplete), `timeout`, `unreachable`, "
             "`server_error`, `rate_limited` (with `Retry-After` when EMIS "
             "gave one);\n"
             "- **502** EMIS answered but refused or broke the contract: "
             "`api_auth_failed`, `web_auth_failed`, `bad_request`, "
-            "`bad_response`, `person_not_found`."
+            "`bad_response`, `person_not_found`, `emis_bad_answer` (EMIS named "
+            "a URL outside its configured address; never returned)."
         ),
         request=UploadLinkRequestSerializer,
         responses={
             200: UploadLinkSerializer,
-            400: OpenApiResponse(description="Unknown or inactive legal entity."),
+            400: OpenApiResponse(
+                description=(
+                    "Unknown legal entity or reservation, or no stay with the "
+                    "legal entity (`no_stay_with_legal_entity`)."
+                )
+            ),
+            403: _Error,
             404: OpenApiResponse(description="No person with this ID."),
             502: _Error,
             503: _Error,
@@ -104,6 +120,8 @@ class UploadLinkView(APIView):
                 reservation=data.validated_data.get("reservation"),
                 user=request.user,
             )
+        except ScopeError as exc:
+            return Response({"error": exc.as_dict()}, status=exc.http_status)
         except EmisError as exc:
             headers = (
                 {"Retry-After": str(int(exc.retry_after))} if exc.retry_after else {}

@@ -24,7 +24,14 @@ from reservations.models import (
 from .errors import EmisError
 from .models import EmisJob
 from .pull import job_as_dict, job_enqueue_pull
-from .upload import error_http_status, integration_active, upload_link_create
+from .scope import ScopeError
+from .upload import (
+    clerk_may_retry,
+    clerk_message,
+    error_http_status,
+    integration_active,
+    upload_link_create,
+)
 
 
 def _int_or_404(value: str | None) -> int:
@@ -34,8 +41,9 @@ def _int_or_404(value: str | None) -> int:
         raise Http404 from None
 
 
-def _active_entity(value: str | None) -> LegalEntity:
-    return get_object_or_404(LegalEntity.objects.active(), pk=_int_or_404(value))
+def _entity(value: str | None) -> LegalEntity:
+    # Any legal entity: an inactive one is refused by the scope check (403).
+    return get_object_or_404(LegalEntity, pk=_int_or_404(value))
 
 
 def _reservation_of(person: Person, value: str | None) -> Reservation | None:
@@ -45,13 +53,16 @@ def _reservation_of(person: Person, value: str | None) -> Reservation | None:
     return get_object_or_404(Reservation, pk=_int_or_404(value), stays__person=person)
 
 
-@require_GET
+@require_POST
 @role_required(Role.FRONT_DESK)
 def upload(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Opened in a new tab: ask EMIS for a one-time session and go there."""
+    """Posted by the dialog's form into a new tab (POST with CSRF, so a link
+    on another site cannot open sessions): ask EMIS for a one-time session
+    and go there."""
     person = get_object_or_404(Person, pk=person_id)
-    legal_entity = _active_entity(request.GET.get("legal_entity"))
-    reservation = _reservation_of(person, request.GET.get("reservation"))
+    legal_entity = _entity(request.POST.get("legal_entity"))
+    reservation = _reservation_of(person, request.POST.get("reservation"))
+    retry_fields = {"legal_entity": legal_entity.pk, "reservation": reservation}
     try:
         link = upload_link_create(
             person=person,
@@ -59,18 +70,39 @@ def upload(request: HttpRequest, person_id: int) -> HttpResponse:
             reservation=reservation,
             user=request.user,
         )
+    except ScopeError as exc:
+        return _upload_error(request, person, exc.code, exc.message, exc.http_status)
     except EmisError as exc:
-        response = render(
+        response = _upload_error(
             request,
-            "emis/upload_error.html",
-            {"error": exc, "person": person, "retry_url": request.get_full_path()},
-            status=error_http_status(exc),
+            person,
+            exc.code,
+            clerk_message(exc),
+            error_http_status(exc),
+            retry=retry_fields if clerk_may_retry(exc) else None,
         )
         if exc.retry_after:
             response["Retry-After"] = str(int(exc.retry_after))
         return response
     response = redirect(link.url)
     # The one-time URL must not be kept by the browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _upload_error(
+    request: HttpRequest,
+    person: Person,
+    code: str,
+    message: str,
+    status: int,
+    *,
+    retry: dict | None = None,
+) -> HttpResponse:
+    """The new tab's plain error page; "Try again" (the same POST) only when
+    trying again can help, otherwise the message sends the clerk to an admin."""
+    context = {"code": code, "message": message, "person": person, "retry": retry}
+    response = render(request, "emis/upload_error.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -85,7 +117,7 @@ def pull_start(request: HttpRequest, person_id: int) -> JsonResponse:
     """Start "Получить данные документов": queue a pull job, answer its state."""
     person = get_object_or_404(Person, pk=person_id)
     try:
-        legal_entity = _active_entity(request.POST.get("legal_entity"))
+        legal_entity = _entity(request.POST.get("legal_entity"))
     except Http404:
         return JsonResponse(
             {"error": {"code": "bad_request", "message": _("Choose a legal entity.")}},
@@ -97,6 +129,8 @@ def pull_start(request: HttpRequest, person_id: int) -> JsonResponse:
         job = job_enqueue_pull(
             person_id=person.pk, legal_entity_id=legal_entity.pk, user=request.user
         )
+    except ScopeError as exc:  # inactive legal entity, or no stay with it
+        return JsonResponse({"error": exc.as_dict()}, status=exc.http_status)
     except ValueError as exc:  # the service's message for staff
         return JsonResponse(
             {"error": {"code": "bad_request", "message": str(exc)}}, status=400

@@ -8,6 +8,16 @@ exactly the contract's table. The delivery is claimed by inserting its
 commit leaves no claim, so EMIS's retry is processed; a concurrent duplicate
 waits on the unique index and then answers ``duplicate``.
 
+The lookup is scoped like the pull and the upload link: the legal entity must
+be active (403 otherwise) and the person must have a stay with it. An unknown
+legal entity, an unknown person and a person staying only with another legal
+entity get the very same 404, so the answer tells nothing about which.
+
+Headers are parsed strictly (ASCII only, bounded length) before anything
+uses them: whatever a header holds, the answer is a 401 or a 400, never a 500
+(a crash used to show the signing key on the DEBUG error page). Functions
+holding the key are marked for ``pms.error_reporting`` all the same.
+
 No outbound calls, and the body is never logged (it is personal data).
 """
 
@@ -16,18 +26,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import time
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from emis import bulk_sql
 from emis.apply import person_apply_documents
 from emis.models import WebhookDelivery
 from emis.payload import PayloadError, WebhookEvent, parse_webhook
+from emis.scope import INACTIVE, ScopeError, person_scope_check
 from integrations.connectors.emis.models import EmisConnection
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
@@ -38,10 +51,30 @@ log = logging.getLogger("emis.webhook")
 MAX_BODY = 1024 * 1024  # 1 MiB
 MAX_CLOCK_SKEW = 300  # seconds
 _DELIVERY_MAX = WebhookDelivery._meta.get_field("delivery_id").max_length
+# ASCII only, bounded: "²" and "١٢٣" are digits to str.isdigit() and int(),
+# and int() of 5,000 digits raises. 12 digits reach the year 33658.
+_TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
+_SIGNATURE_RE = re.compile(r"sha256=[0-9a-f]{64}")
+_DELIVERY_RE = re.compile(rf"[\x20-\x7e]{{1,{_DELIVERY_MAX}}}")
+# Optional whitespace around a field value is not part of it (RFC 9110 5.5).
+_OWS = " \t"
+NOT_FOUND_MESSAGE = (
+    "Unknown person_id or legal_entity_id in this PMS, or the person has no "
+    "stay with that legal entity."
+)
 
 
-class _NotFound(Exception):
-    """Unknown person or legal entity: rolls the delivery claim back."""
+class _Refused(Exception):
+    """Not applied (404 or 403): rolls the delivery claim back, so EMIS's
+    retry is processed once the cause is fixed."""
+
+    def __init__(self, status: int, code: str, message: str, reason: str):
+        super().__init__(reason)  # the reason is for the log only
+        self.response = _error(status, code, message)
+
+
+def _not_found(reason: str) -> _Refused:
+    return _Refused(404, "not_found", NOT_FOUND_MESSAGE, reason)
 
 
 def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
@@ -50,24 +83,34 @@ def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
     )
 
 
+@sensitive_variables("secret", "mac")
 def signature_for(secret: str, timestamp: str, body: bytes) -> str:
     """``sha256=<hex>`` of HMAC-SHA256(secret, "<timestamp>." + body)."""
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return "sha256=" + mac.hexdigest()
 
 
+@sensitive_variables("secret", "expected")
 def signature_is_valid(
     *, secret: str, timestamp: str | None, signature: str | None, body: bytes, now=None
 ) -> bool:
-    if not (secret and timestamp and signature) or not timestamp.isdigit():
+    """Whether ``signature`` is ``sha256=`` + the 64 lowercase hex digits of
+    the body's HMAC and ``timestamp`` (ASCII digits) is within 300 s of now.
+    Anything malformed is simply not valid."""
+    if not secret or timestamp is None or signature is None:
+        return False
+    if not (_TIMESTAMP_RE.fullmatch(timestamp) and _SIGNATURE_RE.fullmatch(signature)):
         return False
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > MAX_CLOCK_SKEW:
         return False
     expected = signature_for(secret, timestamp, body)
-    return hmac.compare_digest(
-        expected.encode(), signature.strip().encode(errors="replace")
-    )
+    return hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii"))
+
+
+def _header(request: HttpRequest, name: str) -> str | None:
+    value = request.headers.get(name)
+    return None if value is None else value.strip(_OWS)
 
 
 def _read_body(request: HttpRequest) -> bytes | None:
@@ -83,6 +126,7 @@ def _read_body(request: HttpRequest) -> bytes | None:
     return None if len(body) > MAX_BODY else body
 
 
+@sensitive_variables("connection")
 @csrf_exempt
 @login_not_required
 @require_POST
@@ -106,20 +150,22 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
         )
     if not signature_is_valid(
         secret=connection.api_password,
-        timestamp=request.headers.get("X-Emis-Timestamp"),
-        signature=request.headers.get("X-Emis-Signature"),
+        timestamp=_header(request, "X-Emis-Timestamp"),
+        signature=_header(request, "X-Emis-Signature"),
         body=body,
     ):
         log.warning("rejected: bad or missing signature/timestamp")
         return _error(401, "bad_signature", "Signature or timestamp missing or wrong.")
-    delivery_id = (request.headers.get("X-Emis-Delivery") or "").strip()
+    delivery_id = _header(request, "X-Emis-Delivery") or ""
     errors: dict[str, list[str]] = {}
     try:
         event = parse_webhook(body)
     except PayloadError as exc:
         errors.update(exc.errors)
-    if not delivery_id or len(delivery_id) > _DELIVERY_MAX:
-        errors["X-Emis-Delivery"] = [f"required, at most {_DELIVERY_MAX} characters"]
+    if not _DELIVERY_RE.fullmatch(delivery_id):
+        errors["X-Emis-Delivery"] = [
+            f"required, 1 to {_DELIVERY_MAX} printable ASCII characters"
+        ]
     if errors:
         log.warning("rejected: invalid payload, fields=%s", ",".join(errors))
         return _error(
@@ -140,17 +186,16 @@ def _process(delivery_id: str, event: WebhookEvent) -> JsonResponse:
                 WebhookDelivery(delivery_id=delivery_id)
             )
             status = "duplicate" if delivery is None else _apply(delivery, event)
-    except _NotFound as exc:
-        log.info("delivery=%s person_id=%s not found: %s", delivery_id, person_id, exc)
-        return _error(404, "not_found", f"Unknown {exc} in this PMS.")
+    except _Refused as exc:
+        log.info("delivery=%s person_id=%s refused: %s", delivery_id, person_id, exc)
+        return exc.response
     log.info("delivery=%s person_id=%s status=%s", delivery_id, person_id, status)
     return JsonResponse({"status": status})
 
 
 def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> str:
     person_id = event.person.pms_person_id
-    if not LegalEntity.objects.filter(pk=event.legal_entity_id).exists():
-        raise _NotFound("legal_entity_id")
+    _check_scope(person_id=person_id, legal_entity_id=event.legal_entity_id)
     try:
         result = person_apply_documents(
             person_id=person_id,
@@ -158,8 +203,8 @@ def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> str:
             data=event.person,
             source="webhook",
         )
-    except Person.DoesNotExist:
-        raise _NotFound("person_id") from None
+    except Person.DoesNotExist:  # a stay protects its person: only in a race
+        raise _not_found("unknown person_id") from None
     delivery.status = result.status
     delivery.person_id = person_id
     delivery.legal_entity_id = event.legal_entity_id
@@ -167,3 +212,23 @@ def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> str:
         WebhookDelivery, [delivery], ["status", "person_id", "legal_entity_id"]
     )
     return result.status
+
+
+def _check_scope(*, person_id: int, legal_entity_id: int) -> None:
+    """The same rule as the pull and the upload link (``emis.scope``), with
+    the webhook's answers: 403 for an inactive legal entity, and one 404 for
+    an unknown legal entity or a person without a stay with it."""
+    legal_entity = LegalEntity.objects.filter(pk=legal_entity_id).first()
+    if legal_entity is None:
+        raise _not_found("unknown legal_entity_id")
+    try:
+        person_scope_check(person_id=person_id, legal_entity=legal_entity)
+    except ScopeError as exc:
+        if exc.code == INACTIVE:
+            raise _Refused(
+                403,
+                "integration_inactive",
+                "The EMIS integration is not active for this legal entity.",
+                "legal entity inactive",
+            ) from None
+        raise _not_found("unknown person_id or no stay with legal_entity_id") from None

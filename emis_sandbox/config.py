@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 ENV_PREFIX = "EMIS_SANDBOX_"
 
@@ -18,9 +19,12 @@ class Config:
     webhook_url: str = "http://127.0.0.1:8000/api/v1/emis/webhook/"
     webhook_enabled: bool = True
     api_login: str = "pms-api"
-    api_password: str = "sandbox-api-secret"
+    api_password: str = field(default="sandbox-api-secret", repr=False)
     web_login: str = "pms-web"
-    web_password: str = "sandbox-web-secret"
+    web_password: str = field(default="sandbox-web-secret", repr=False)
+    # Guards the control API (/_sandbox/), which can sign webhooks with the API
+    # password. Empty here: parse_config() draws a random one per start.
+    control_token: str = field(default="", repr=False)
     session_ttl: float = 600.0
     webhook_attempts: int = 5
     webhook_backoff: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0)
@@ -79,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--web-login", default=_env("web_login", d.web_login))
     p.add_argument("--web-password", default=_env("web_password", d.web_password))
     p.add_argument(
+        "--control-token",
+        default=_env("control_token", d.control_token),
+        help="token the control API (/_sandbox/) requires in X-Sandbox-Token; "
+        "random per start when not given (printed at start). Prefer the env "
+        "variable: other local users can read a command line",
+    )
+    p.add_argument(
         "--session-ttl",
         type=float,
         default=float(_env("session_ttl", d.session_ttl)),
@@ -118,4 +129,7 @@ def parse_config(argv: Sequence[str] | None = None) -> Config:
     ns = build_parser().parse_args(argv)
     if ns.webhook_attempts < 1:
         raise SystemExit("--webhook-attempts must be at least 1")
-    return Config(**vars(ns))
+    config = Config(**vars(ns))
+    if not config.control_token.strip():
+        config = replace(config, control_token=secrets.token_urlsafe(24))
+    return config

@@ -6,6 +6,7 @@ import base64
 import binascii
 import hmac
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -58,29 +59,42 @@ def _dispatch(ctx: Context, req: Request) -> Response:
     raise ApiError(404, "not_found", f"no such endpoint: {req.path}")
 
 
-def _authenticate(ctx: Context, req: Request) -> None:
-    header = req.headers.get("Authorization") or ""
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """Login and password of an HTTP Basic header, decoded as RFC 7617 with
+    ``charset="UTF-8"`` says (UTF-8, then NFC); None when absent or broken
+    (not base64, not UTF-8, no ":")."""
     scheme, _, encoded = header.partition(" ")
-    login = password = ""
-    if scheme.lower() == "basic":
-        try:
-            login, _, password = (
-                base64.b64decode(encoded.strip(), validate=True)
-                .decode("utf-8")
-                .partition(":")
-            )
-        except (binascii.Error, UnicodeDecodeError):
-            login = password = ""
-    ok_login = hmac.compare_digest(login.encode(), ctx.config.api_login.encode())
-    ok_password = hmac.compare_digest(
-        password.encode(), ctx.config.api_password.encode()
+    if scheme.lower() != "basic":
+        return None
+    try:
+        text = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    login, colon, password = unicodedata.normalize("NFC", text).partition(":")
+    return (login, password) if colon else None
+
+
+def _same_text(given: str, expected: str) -> bool:
+    expected = unicodedata.normalize("NFC", expected)
+    # surrogatepass: a password given on a non-UTF-8 command line must not
+    # crash the comparison (it simply never matches).
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"),
+        expected.encode("utf-8", "surrogatepass"),
     )
+
+
+def _authenticate(ctx: Context, req: Request) -> None:
+    given = _basic_credentials(req.headers.get("Authorization") or "")
+    login, password = given or ("", "")
+    ok_login = _same_text(login, ctx.config.api_login)
+    ok_password = _same_text(password, ctx.config.api_password)
     if not (ok_login and ok_password):
         raise ApiError(
             401,
             "api_auth_failed",
             "API login or password is wrong",
-            (("WWW-Authenticate", 'Basic realm="EMIS API"'),),
+            (("WWW-Authenticate", 'Basic realm="EMIS API", charset="UTF-8"'),),
         )
 
 

@@ -1,7 +1,14 @@
-"""Control API for tests and demos (``/_sandbox/...``): no auth, JSON in and out."""
+"""Control API for tests and demos (``/_sandbox/...``): JSON in and out.
+
+Every call needs the control token (``X-Sandbox-Token``) the sandbox prints
+at start: ``POST /_sandbox/persons`` with ``send_webhook`` makes the sandbox
+sign a webhook with the API password, so without the token any local process
+could feed the PMS forged passport data.
+"""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from typing import Any
 
@@ -19,13 +26,33 @@ from emis_sandbox.httpkit import (
 from emis_sandbox.persons import PersonInvalid, is_digits, normalize_person
 
 Handler = Callable[[Context, Request], Response]
+TOKEN_HEADER = "X-Sandbox-Token"
 
 
 def handle(ctx: Context, req: Request) -> Response:
+    _authorize(ctx, req)
     route = ROUTES.get((req.method, req.path.rstrip("/")))
     if route is None:
         raise ApiError(404, "not_found", f"no control endpoint {req.method} {req.path}")
     return route(ctx, req)
+
+
+def _authorize(ctx: Context, req: Request) -> None:
+    """401 unless the request carries the control token (checked before routing,
+    so an outsider learns nothing, not even which endpoints exist)."""
+    # Bytes against bytes: http.server decodes headers as Latin-1, so this
+    # gives back the bytes sent; surrogateescape keeps a token from a non-UTF-8
+    # environment comparable.
+    expected = ctx.config.control_token.encode("utf-8", "surrogateescape")
+    given = (req.headers.get(TOKEN_HEADER) or "").encode("latin-1", "replace")
+    # compare_digest: the time taken tells nothing about how much matched.
+    if not expected or not hmac.compare_digest(given, expected):
+        raise ApiError(
+            401,
+            "control_auth_failed",
+            f"the control API needs {TOKEN_HEADER}: the control_token the "
+            "sandbox printed at start",
+        )
 
 
 def reset(ctx: Context, req: Request) -> Response:

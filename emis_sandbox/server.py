@@ -33,8 +33,9 @@ UPLOAD_PATH = re.compile(r"^/s/(?P<token>[A-Za-z0-9_-]{1,200})/?$")
 
 INDEX = (
     "<h1>EMIS Service sandbox</h1><p>Contract API under <code>/api/v1/</code> "
-    "(HTTP Basic), control API under <code>/_sandbox/</code>, one-time upload "
-    "pages under <code>/s/&lt;token&gt;</code>. See docs/sandbox.md.</p>"
+    "(HTTP Basic), control API under <code>/_sandbox/</code> (header "
+    "<code>X-Sandbox-Token</code>: the control token printed at start), one-time "
+    "upload pages under <code>/s/&lt;token&gt;</code>. See docs/sandbox.md.</p>"
 )
 
 

@@ -6,7 +6,9 @@ it before the old one is dropped. With no keys configured (the embedded
 defaults) one is generated once into an untracked file under var/.
 
 A missing or wrong key raises ``SecretKeyError`` — never ciphertext passed on
-as if it were the password, never an empty value.
+as if it were the password, never an empty value. A decrypted value is a
+``Secret``: a str to every caller, stars to ``repr()``; the functions holding
+keys or plaintext are marked for the error reporter (pms/error_reporting.py).
 """
 
 from __future__ import annotations
@@ -21,12 +23,25 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models.functions import Cast
+from django.views.decorators.debug import sensitive_variables
 
 
 class SecretKeyError(ImproperlyConfigured):
     """The stored secret cannot be decrypted with the configured keys."""
 
 
+class Secret(str):
+    """A decrypted secret. A plain ``str`` for every use (HTTP Basic, HMAC,
+    comparisons), but its ``repr()`` — an error page's variables, ``%r`` in a
+    log line, a dict or dataclass repr — never shows the value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'********'"
+
+
+@sensitive_variables()
 def _configured_keys() -> list[str]:
     keys = getattr(settings, "PMS_ENCRYPTION_KEYS", None) or []
     if isinstance(keys, str):  # tolerate a raw "k1,k2" set in code
@@ -43,8 +58,9 @@ def _create_key_file(path: Path) -> None:
 
     The key goes to a temporary file first and is hard-linked into place:
     the link fails if another process got there first, and then its key wins.
+    Only its owner may read it: mkstemp creates it 0600, in a 0700 directory.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -56,6 +72,7 @@ def _create_key_file(path: Path) -> None:
         os.unlink(tmp)
 
 
+@sensitive_variables()
 def _keys() -> list[bytes]:
     keys = _configured_keys()
     if keys:
@@ -72,6 +89,7 @@ def _key_source() -> str:
     return f"the key file {_key_file()}"
 
 
+@sensitive_variables()
 def fernet() -> MultiFernet:
     try:
         return MultiFernet([Fernet(k) for k in _keys()])
@@ -82,10 +100,12 @@ def fernet() -> MultiFernet:
         ) from exc
 
 
+@sensitive_variables()
 def encrypt(plaintext: str) -> str:
     return fernet().encrypt(plaintext.encode()).decode()
 
 
+@sensitive_variables()
 def decrypt(token: str) -> str:
     try:
         return fernet().decrypt(token.encode()).decode()
@@ -98,6 +118,7 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+@sensitive_variables()
 def rotate(token: str) -> str:
     """Re-encrypt with the first key (raises SecretKeyError like decrypt)."""
     try:
@@ -118,11 +139,13 @@ class EncryptedTextField(models.TextField):
 
     secret = True
 
+    @sensitive_variables("value")
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
             return ""
-        return decrypt(value)
+        return Secret(decrypt(value))
 
+    @sensitive_variables("value")
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         if value in (None, ""):
@@ -161,6 +184,7 @@ class SecretState:
     UNREADABLE = "unreadable"
 
 
+@sensitive_variables()
 def secret_state(token: str | None) -> str:
     """Whether a stored ciphertext holds a usable secret (never returns it)."""
     if not token:

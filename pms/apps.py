@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PmsConfig(AppConfig):
     name = "pms"
     verbose_name = _("PMS")
+
+    def ready(self):
+        from . import middleware, signals
+
+        signals.connect()
+        middleware.connect_signals()

@@ -1,7 +1,23 @@
+"""Request-wide rules: login, language, security headers and session lifetime."""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.signals import user_logged_in
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from integrations.connectors.emis.models import EmisConnection
 
 
 class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
@@ -15,6 +31,14 @@ class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request, view_func):
+        response = super().handle_no_permission(request, view_func)
+        if getattr(request, "htmx", False):
+            # htmx would follow a redirect and swap the login page into a
+            # fragment (after an idle logout, say): send the whole tab there.
+            return HttpResponseClientRedirect(response.url)
+        return response
 
 
 class PmsLocaleMiddleware(LocaleMiddleware):
@@ -35,3 +59,177 @@ class PmsLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# --- Content-Security-Policy -------------------------------------------------------
+
+# A host as it may stand in a CSP source: a DNS name or a bracketed IPv6
+# address. Anything else (spaces, ";", quotes) could rewrite the policy.
+_CSP_HOST = re.compile(r"^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$")
+
+
+def emis_form_origin(base_url: str) -> str | None:
+    """``scheme://host[:port]`` of an EMIS address, or None if it has none
+    that is safe to put in a header (no credentials, path or odd characters)."""
+    try:
+        parts = urlsplit((base_url or "").strip())
+        port = parts.port
+    except ValueError:  # a port out of range or a malformed IPv6 address
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in ("http", "https") or not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    if not _CSP_HOST.match(host):
+        return None
+    return f"{scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _configured_emis_origin() -> str | None:
+    base_url = (
+        EmisConnection.objects.filter(pk=1).values_list("base_url", flat=True).first()
+    )
+    return emis_form_origin(base_url or "")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (``CONTENT_SECURITY_POLICY``) plus the EMIS origin
+    in ``form-action`` on logged-in pages.
+
+    The guest card's "upload new documents" form posts to our own URL, which
+    redirects to EMIS; Chrome checks form-action on that redirect too. The
+    address is read from the database per page (one indexed row), so a
+    changed EMIS address applies at once, without a restart.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only or not _is_logged_in_page(request, response):
+            return parts
+        origin = _configured_emis_origin()
+        if origin:
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), origin]
+            parts.update = update
+        return parts
+
+
+def _is_logged_in_page(request, response) -> bool:
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    session = getattr(request, "session", None)
+    return session is not None and SESSION_KEY in session
+
+
+# --- HTTP methods ------------------------------------------------------------------
+
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class AllowedMethodsMiddleware:
+    """TRACE, CONNECT and invented methods are answered 405 before any view.
+
+    Function views rarely limit their methods, and a TRACE echoed by a view
+    that treats everything as GET is a needless surface (ASVS 14.5.1).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ALLOWED_METHODS:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": f'Method "{request.method}" not allowed.'}, status=405
+            )
+        else:
+            response = HttpResponseNotAllowed(ALLOWED_METHODS)
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
+
+
+# --- Cache-Control -----------------------------------------------------------------
+
+
+class NoStoreMiddleware:
+    """No browser or proxy keeps a copy of any page or API answer.
+
+    Pages and answers carry guests' personal data; a shared computer's cache
+    or back button must not show them to the next person. Placed after
+    WhiteNoise, so static files (served before this runs) keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+# --- Session lifetime --------------------------------------------------------------
+
+AUTH_AT_KEY = "_pms_auth_at"  # when the user logged in (epoch seconds)
+LAST_SEEN_KEY = "_pms_last_seen"  # the last request, to within TOUCH_SECONDS
+# Refresh the last-seen stamp at most this often: a session row write per
+# minute, not per request (the EMIS dialog polls several times a second).
+TOUCH_SECONDS = 60
+
+
+class SessionLifetimeMiddleware:
+    """Logs a session out after ``PMS_SESSION_IDLE_MINUTES`` without a request,
+    and after ``SESSION_COOKIE_AGE`` seconds from login whatever the activity.
+
+    After the logout the request goes on as anonymous, so a page redirects to
+    the login page (LoginRequiredEverywhereMiddleware) and the API answers
+    401 (DRF). Token-authenticated API calls have no session and are not
+    concerned: their tokens expire on their own. The absolute age is checked
+    here rather than left to the session's expiry date because Django pushes
+    that date forward whenever the session is saved, as the stamp below does.
+
+    Not ``SESSION_SAVE_EVERY_REQUEST``: it writes the session row on every
+    request and slides the expiry, which would leave no absolute limit.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session  # login() and logout() keep the object
+        if SESSION_KEY in session:
+            now = int(time.time())
+            if _expired(session, now=now):
+                logout(request)
+            else:
+                _touch(session, now=now)
+        return self.get_response(request)
+
+
+def connect_signals() -> None:
+    """Called from PmsConfig.ready(): the login time starts both clocks."""
+    user_logged_in.connect(_stamp_login, dispatch_uid="pms.session_lifetime_login")
+
+
+def _stamp_login(sender, request, user, **kwargs) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[AUTH_AT_KEY] = session[LAST_SEEN_KEY] = int(time.time())
+
+
+def _expired(session, *, now: int) -> bool:
+    seen, auth_at = session.get(LAST_SEEN_KEY), session.get(AUTH_AT_KEY)
+    if not isinstance(seen, int) or not isinstance(auth_at, int):
+        return False  # a session from before these stamps: stamped now
+    idle = settings.PMS_SESSION_IDLE_MINUTES * 60
+    return now - seen > idle or now - auth_at > settings.SESSION_COOKIE_AGE
+
+
+def _touch(session, *, now: int) -> None:
+    if not isinstance(session.get(AUTH_AT_KEY), int):
+        session[AUTH_AT_KEY] = now
+    seen = session.get(LAST_SEEN_KEY)
+    if not isinstance(seen, int) or now - seen >= TOUCH_SECONDS:
+        session[LAST_SEEN_KEY] = now

@@ -5,14 +5,20 @@ generated encryption key in ``var/encryption.key``. Production sets
 DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, PMS_ENCRYPTION_KEYS, DEBUG=false.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from pms.private_files import private_dir, private_sqlite
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("PMS_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The embedded database and the key file live here: owner only (0700), and an
+# older, wider var/ is narrowed (pms/private_files.py).
+VAR_DIR = private_dir(
+    Path(environ.Env().str("PMS_VAR_DIR", default=str(BASE_DIR / "var")))
+)
 
 env = environ.Env()
 
@@ -38,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_celery_beat",
+    "axes",
     "pms",
     "legal_entities",
     "reservations",
@@ -48,18 +55,25 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pms.middleware.AllowedMethodsMiddleware",
     # Serves collected static files itself, so the product needs no CDN and
     # no separate file server on a hotel network.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their caching and need no policy.
+    "pms.middleware.ContentSecurityPolicyMiddleware",
+    "pms.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pms.middleware.PmsLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pms.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pms.middleware.LoginRequiredEverywhereMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pms.urls"
@@ -97,15 +111,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    if Path(DATABASES["default"]["NAME"]).is_relative_to(VAR_DIR):
+        # Passport data: the file (and so its -wal/-shm) 0600 before SQLite
+        # creates it with the umask's mode.
+        private_sqlite(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ASVS 2.1.1/2.1.7/2.1.9: at least 12 characters, no common password, no
+# composition rules (length beats complexity). Applies to every password set
+# through Django's forms and `changepassword`; the demo users keep theirs.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Brute-force protection (django-axes) -------------------------------------
+# AXES_FAILURE_LIMIT failed logins for a username, or from an address, within
+# the cool-off lock that username or address out of /accounts/login/, the
+# admin and the API token endpoint, right password or not, until the cool-off
+# passes or support deletes the attempts (Django admin: Access attempts, or
+# `manage.py axes_reset_username <name>`).
+AUTHENTICATION_BACKENDS = [
+    "pms.lockout.LockoutBackend",  # first: refuses before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_LOCKOUT_CALLABLE = "pms.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "pms.lockout.client_ip"
+# Behind the hotel's reverse proxy the client's address is the one the proxy
+# appended to X-Forwarded-For; otherwise REMOTE_ADDR.
+PMS_BEHIND_PROXY = env.bool("PMS_BEHIND_PROXY", default=False)
+# API tokens live one working shift; the token endpoint then issues a new one.
+PMS_API_TOKEN_TTL_HOURS = env.int("PMS_API_TOKEN_TTL_HOURS", default=12)
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -117,7 +163,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+if Path(STATIC_ROOT).is_relative_to(VAR_DIR):
+    private_dir(Path(STATIC_ROOT))  # served by WhiteNoise, in this process
+else:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 # Serve straight from the apps' static folders too, so `runserver`, tests and
 # a fresh checkout work before (or without) collectstatic.
 WHITENOISE_USE_FINDERS = True
@@ -136,8 +185,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 _https = env.bool("PMS_HTTPS", default=not DEBUG and PMS_PUBLIC_URL.startswith("https"))
 SESSION_COOKIE_SECURE = _https
+# ASVS 3.4.4: over HTTPS the session cookie carries the __Host- prefix, so no
+# subdomain or plain-HTTP page can set or shadow it. (The CSRF cookie keeps its
+# name: the guest card's script reads it.)
+SESSION_COOKIE_NAME = "__Host-sessionid" if _https else "sessionid"
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)
+# The container health check asks gunicorn over plain HTTP (docker-compose.yml):
+# a redirect to https there would leave `web` unhealthy forever.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
@@ -149,23 +206,60 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # itself so it can answer 413 as the contract says.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024 + 1024
 
+# --- Content-Security-Policy (django-csp) --------------------------------------
+# No inline script or style anywhere: every script and stylesheet is a static
+# file (Swagger UI's start-up script too, see pms/urls.py). On logged-in pages
+# pms.middleware adds the configured EMIS origin to form-action: the upload
+# form's redirect goes there.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# --- Session lifetime ---------------------------------------------------------------
+# Absolute: one shift from login, however active (pms.middleware checks it).
+SESSION_COOKIE_AGE = env.int("PMS_SESSION_MAX_HOURS", default=12) * 3600
+# Idle: logged out after this long without a request.
+PMS_SESSION_IDLE_MINUTES = env.int("PMS_SESSION_IDLE_MINUTES", default=30)
+
 # --- Secrets at rest ---------------------------------------------------------
 # Comma-separated Fernet keys; the first encrypts, all decrypt. Unset: a key is
 # generated once into var/encryption.key (see integrations/secrets.py).
 PMS_ENCRYPTION_KEYS = env.list("PMS_ENCRYPTION_KEYS", default=[])
 PMS_ENCRYPTION_KEY_FILE = VAR_DIR / "encryption.key"
+# Error pages (DEBUG on) and error reports never show a secret: marked and
+# secret-looking variables hidden whatever DEBUG says, our setting names too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pms.error_reporting.SafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "pms.error_reporting.SafeExceptionReporter"
 
 # --- REST API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "pms.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pms.roles.IsFrontDesk"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # At most 200 rows per answer whatever ?limit= says (pms/pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "pms.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "pms.api.exception_handler",
+    # DRF's default parsers, JSON with a nesting limit: "[[[[…" is a 400,
+    # not a RecursionError (pms/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "pms.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PMS EMIS module API",
@@ -213,17 +307,40 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_pii": {"()": "pms.logging.MaskDocumentNumbersFilter"}},
+    "filters": {
+        "mask_pii": {"()": "pms.logging.MaskDocumentNumbersFilter"},
+        "strip_query": {"()": "pms.logging.StripQueryStringFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {  # Django's own, as in DEFAULT_LOGGING
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["mask_pii"],
-        }
+        },
+        # runserver's access log: the guest search sends surnames as ?q=, so
+        # request lines lose their query string (gunicorn: pms/gunicorn_conf.py).
+        # No mask_pii: it would take "200 1234" (status, size) for a passport.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["strip_query"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+    },
 }

@@ -12,6 +12,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
+from pms.pagination import MAX_LIMIT
+
 from . import api_services
 from .models import Person, Reservation, Stay
 from .serializers import (
@@ -61,12 +63,15 @@ class _ReservationGuestsMixin:
 @extend_schema(tags=["guests"])
 class ReservationGuestsView(_ReservationGuestsMixin, generics.GenericAPIView):
     serializer_class = StaySerializer
-    pagination_class = None  # a reservation's guests fit in one answer
+    # A reservation's guests fit in one answer: a plain list, capped like
+    # every API list (a bigger group is truncated, never a huge answer).
+    pagination_class = None
 
     @extend_schema(responses=StaySerializer(many=True))
     def get(self, request, reservation_id: int):
         self.get_reservation()  # 404 for an unknown reservation, not []
-        serializer = self.get_serializer(self.get_queryset(), many=True)
+        rows = self.get_queryset()[:MAX_LIMIT]
+        serializer = self.get_serializer(rows, many=True)
         return Response(serializer.data)
 
     @extend_schema(request=GuestCreateSerializer, responses={201: StaySerializer})

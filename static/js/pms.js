@@ -22,3 +22,11 @@ document.addEventListener("click", (event) => {
     done();
   }
 });
+
+// A select marked data-autosubmit (the language switcher) submits its form
+// on change. Here rather than in an onchange attribute: the CSP forbids
+// inline handlers.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});

@@ -177,7 +177,7 @@ def test_no_log_line_holds_a_secret(
     )
     front = Client()
     front.force_login(make_user(Role.FRONT_DESK))
-    link = front.get(
+    link = front.post(  # POST since issue 8, item 9
         reverse("emis:upload", args=[stay.person_id]),
         {"legal_entity": le, "reservation": reservation.pk},
     )

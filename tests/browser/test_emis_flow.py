@@ -15,6 +15,7 @@ import requests
 from django.contrib.auth.models import Group
 from mrz.generator.td3 import TD3CodeGenerator
 
+from emis.models import UploadLinkClick
 from integrations.connectors.emis.models import EmisConnection
 from pms.roles import Role
 from reservations.models import Person
@@ -184,7 +185,11 @@ def test_guest_documents_through_emis(world, browser):
     select = dialog.locator("select[data-emis-legal-entity]")
     expect(select).to_have_value(str(world["entity"].pk))
 
-    # "Загрузить новые документы": a new tab, through the PMS, to EMIS.
+    # "Загрузить новые документы": the dialog's form posts (CSRF token, legal
+    # entity, reservation) into a new tab, through the PMS, to EMIS.
+    form = dialog.locator("form[data-emis-upload-form]")
+    expect(form).to_have_attribute("method", "post")
+    expect(form).to_have_attribute("target", "_blank")
     with page.context.expect_page() as tab_info:
         dialog.get_by_role("button", name="Загрузить новые документы").click()
     tab = tab_info.value
@@ -194,6 +199,12 @@ def test_guest_documents_through_emis(world, browser):
     content = tab.content()
     for secret in (world["sandbox"].web_password, world["sandbox"].api_password):
         assert secret not in content
+    # The reservation went along: its own legal entity was the one chosen.
+    click = UploadLinkClick.objects.get()
+    assert (click.person_id, click.reservation.legal_entity_id) == (
+        person.pk,
+        world["entity"].pk,
+    )
     tab.fill("#f-mrz", MRZ)
     tab.get_by_role("button", name="Сканировать (MRZ)").click()
     expect(tab.locator("#f-surname_latin")).to_have_value("KRUPKIN")
@@ -280,14 +291,46 @@ def test_emis_down_shows_error_tab_with_retry(world, browser):
     tab.wait_for_load_state()
     assert tab.url.startswith(world["url"] + "/emis/persons/")
     expect(tab.locator("[data-emis-error]")).to_be_visible()
-    retry = tab.locator("a[data-emis-retry]")
+    retry = tab.locator("button[data-emis-retry]")
     expect(retry).to_be_visible()
 
-    # EMIS is back: the retry button goes through to EMIS.
+    # EMIS is back: the retry button (the same POST again) goes through.
     world["sandbox"].clear_faults()
     retry.click()
     tab.wait_for_url(re.compile(re.escape(world["sandbox"].base_url) + "/s/"))
     assert requests.get(world["url"] + "/healthz", timeout=5).ok
+
+
+def test_refused_web_login_sends_the_clerk_to_an_administrator(world, browser):
+    """Issue 8, item 15: no retry that cannot help, a plain message instead;
+    the administrator finds the refusal on Разное → Стыковки."""
+    from playwright.sync_api import expect
+
+    conn = EmisConnection.load()
+    conn.web_password = "not-the-web-password"
+    conn.save()
+    page = new_page(browser)
+    log_in(page, world["url"], "desk")
+    create_reservation(page, world)
+    page.click("a[href$='/guests/new/']")
+    page.fill("input[name=person-surname]", "Репин")
+    page.click("button[name=_emis]")
+    dialog = page.locator("dialog#emis-dialog")
+    expect(dialog).to_be_visible()
+
+    with page.context.expect_page() as tab_info:
+        dialog.get_by_role("button", name="Загрузить новые документы").click()
+    tab = tab_info.value
+    tab.wait_for_load_state()
+    expect(tab.locator("[data-emis-error]")).to_have_attribute(
+        "data-emis-error", "web_auth_failed"
+    )
+    expect(tab.locator("[data-emis-error-message]")).to_have_text(
+        "EMIS не принимает веб-логин; попросите администратора проверить "
+        "Разное → Стыковки"
+    )
+    expect(tab.locator("[data-emis-retry]")).to_have_count(0)
+    assert world["sandbox"].web_password not in tab.content()
 
 
 def test_pull_failure_shows_plain_error_and_retry(world, browser):

@@ -1,4 +1,5 @@
-"""The EMIS button and dialog rendered from emis/_guest_card_emis.html."""
+"""The EMIS button (emis/_guest_card_emis.html, inside the guest form) and
+its dialog (emis/_guest_card_emis_dialog.html, after the guest form)."""
 
 import re
 
@@ -20,7 +21,10 @@ def render_card(user, *, person=None, stay=None, reservation=None, query=""):
     # Rendered outside a request: pin the default language (the thread may
     # still hold another test's).
     with translation.override("ru"):
-        return render_to_string("emis/_guest_card_emis.html", context, request=request)
+        return "".join(
+            render_to_string(name, context, request=request)
+            for name in ("emis/_guest_card_emis.html", "emis/_guest_card_emis_dialog.html")
+        )
 
 
 def options(html):
@@ -73,9 +77,9 @@ def test_saved_guest_button_opens_dialog_for_that_person(emis_connection, stay):
     pk = stay.person.pk
     assert 'data-emis-open="emis-dialog"' in html
     assert 'name="_emis"' not in html
-    assert f'data-upload-url="/emis/persons/{pk}/upload/"' in html
+    assert f'action="/emis/persons/{pk}/upload/" target="_blank"' in html
     assert f'data-pull-url="/emis/persons/{pk}/pull/"' in html
-    assert f'data-reservation="{stay.reservation.pk}"' in html
+    assert f'name="reservation" value="{stay.reservation.pk}"' in html
     for label in (
         "Emis Service",
         "выбрать",
@@ -85,10 +89,17 @@ def test_saved_guest_button_opens_dialog_for_that_person(emis_connection, stay):
     ):
         assert label in html
     assert "data-autoopen" not in html
-    # Inside the guest form: the dialog must submit nothing itself.
+    # The button sits inside the guest form: it must submit nothing itself.
+    button = html[: html.index("<dialog")]
+    assert "name=" not in button and 'type="submit"' not in button
+    # The dialog holds its own POST form (issue 8, item 9): its one submit
+    # button is "Загрузить новые документы"; the others only run the script.
     dialog = html[html.index("<dialog") : html.index("</dialog>")]
-    assert "name=" not in dialog
-    assert 'type="submit"' not in dialog
+    assert dialog.count("<form ") == 1 and 'method="post"' in dialog
+    assert dialog.count('type="submit"') == 1
+    assert re.search(r'<button type="submit" class="primary" data-emis-upload>', dialog)
+    names = set(re.findall(r'name="([^"]+)"', dialog))
+    assert names == {"csrfmiddlewaretoken", "legal_entity", "reservation"}
 
 
 @pytest.mark.django_db

@@ -109,8 +109,15 @@ def test_pull_when_integration_inactive_is_503(front_desk_client, stay, entity):
 def test_pull_needs_an_active_legal_entity(front_desk_client, emis_connection, stay):
     inactive = make_legal_entity(is_active=False)
     response = pull(front_desk_client, stay, inactive)
-    assert response.status_code == 400
-    assert response.json()["error"]["code"] == "bad_request"
+    # 403 like the contract's inactive integration (issue 8, item 5; see
+    # tests/security/test_pull_upload_scope.py); an unknown one stays a 400.
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "legal_entity_inactive"
+    unknown = front_desk_client.post(
+        f"/emis/persons/{stay.person.pk}/pull/", {"legal_entity": 424242}
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["code"] == "bad_request"
     assert not EmisJob.objects.exists()
 
 

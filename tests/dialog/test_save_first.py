@@ -34,7 +34,7 @@ def test_emis_on_unsaved_guest_saves_and_reopens_with_dialog(
     card = front_desk_client.get(response["Location"]).content.decode()
     # The saved guest's page opens the dialog by itself, for that person ID.
     assert "data-autoopen" in card
-    assert f'data-upload-url="/emis/persons/{person.pk}/upload/"' in card
+    assert f'action="/emis/persons/{person.pk}/upload/" target="_blank"' in card
     assert 'name="_emis"' not in card
 
 

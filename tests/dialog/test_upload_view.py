@@ -1,4 +1,6 @@
-"""GET /emis/persons/<id>/upload/: one-time EMIS session, then redirect."""
+"""POST /emis/persons/<id>/upload/ (the guest card's form, new tab): one-time
+EMIS session, then redirect. GET is 405: see tests/security/
+test_upload_link_post.py."""
 
 import base64
 import json
@@ -15,9 +17,15 @@ SESSIONS = EMIS_BASE + "/api/v1/web-sessions"
 ONE_TIME = "https://emis.test/s/one-time-token-abc"
 
 
-def upload_url(stay, entity, *, reservation=True):
-    url = f"/emis/persons/{stay.person.pk}/upload/?legal_entity={entity.pk}"
-    return url + (f"&reservation={stay.reservation.pk}" if reservation else "")
+def upload_url(stay):
+    return f"/emis/persons/{stay.person.pk}/upload/"
+
+
+def upload(client, stay, entity, *, reservation=True):
+    data = {"legal_entity": entity.pk}
+    if reservation:
+        data["reservation"] = stay.reservation.pk
+    return client.post(upload_url(stay), data)
 
 
 def created(url=ONE_TIME):
@@ -30,11 +38,11 @@ def test_redirects_to_emis_one_time_url_and_sends_everything_server_side(
 ):
     responses.post(SESSIONS, json=created(), status=201)
 
-    response = front_desk_client.get(upload_url(stay, entity))
+    response = upload(front_desk_client, stay, entity)
 
     assert response.status_code == 302
     assert response["Location"] == ONE_TIME
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     sent = responses.calls[0].request
     body = json.loads(sent.body)
     assert body == {
@@ -62,7 +70,7 @@ def test_without_reservation_sends_no_reservation_id(
     front_desk_client, emis_connection, stay, entity
 ):
     responses.post(SESSIONS, json=created(), status=201)
-    response = front_desk_client.get(upload_url(stay, entity, reservation=False))
+    response = upload(front_desk_client, stay, entity, reservation=False)
     assert response.status_code == 302
     assert "reservation_id" not in json.loads(responses.calls[0].request.body)
     assert UploadLinkClick.objects.get().reservation is None
@@ -74,8 +82,8 @@ def test_a_fresh_session_is_asked_for_on_every_click(
 ):
     responses.post(SESSIONS, json=created(ONE_TIME + "1"), status=201)
     responses.post(SESSIONS, json=created(ONE_TIME + "2"), status=201)
-    first = front_desk_client.get(upload_url(stay, entity))
-    second = front_desk_client.get(upload_url(stay, entity))
+    first = upload(front_desk_client, stay, entity)
+    second = upload(front_desk_client, stay, entity)
     assert (first["Location"], second["Location"]) == (ONE_TIME + "1", ONE_TIME + "2")
     assert UploadLinkClick.objects.filter(ok=True).count() == 2
 
@@ -86,15 +94,18 @@ def test_emis_down_shows_plain_error_page_with_retry(
 ):
     settings.EMIS_RETRY_BACKOFF = (0, 0)
     responses.post(SESSIONS, status=503, json={"error": {"code": "x", "message": "y"}})
-    url = upload_url(stay, entity)
     front_desk_client.cookies["django_language"] = "en"
 
-    response = front_desk_client.get(url)
+    response = upload(front_desk_client, stay, entity)
 
     assert response.status_code == 503
     html = response.content.decode()
     assert "EMIS had an internal error." in html
-    assert f'href="{url.replace("&", "&amp;")}" data-emis-retry' in html
+    # "Try again" posts the same fields again (a POST form, not a GET link).
+    assert f'<form method="post" action="{upload_url(stay)}"' in html
+    assert f'name="legal_entity" value="{entity.pk}"' in html
+    assert f'name="reservation" value="{stay.reservation.pk}"' in html
+    assert "data-emis-retry" in html
     assert "Traceback" not in html and "web-secret-1" not in html
     click = UploadLinkClick.objects.get()
     assert click.ok is False and click.error_code == "server_error"
@@ -110,9 +121,10 @@ def test_refused_web_credentials_is_a_502_with_the_reason(
         json={"error": {"code": "web_auth_failed", "message": "bad web login"}},
     )
     front_desk_client.cookies["django_language"] = "en"
-    response = front_desk_client.get(upload_url(stay, entity))
+    response = upload(front_desk_client, stay, entity)
     assert response.status_code == 502
-    assert "EMIS refused the web credentials" in response.content.decode()
+    # The clerk's words (issue 8, item 15): see test_upload_web_login_refused.py.
+    assert "EMIS does not accept the web login" in response.content.decode()
     assert UploadLinkClick.objects.get().error_code == "web_auth_failed"
 
 
@@ -121,7 +133,7 @@ def test_emis_unreachable_is_a_503(front_desk_client, emis_connection, stay, ent
     import requests
 
     responses.post(SESSIONS, body=requests.exceptions.ConnectionError("refused"))
-    response = front_desk_client.get(upload_url(stay, entity))
+    response = upload(front_desk_client, stay, entity)
     assert response.status_code == 503
     assert UploadLinkClick.objects.get().ok is False
 
@@ -131,30 +143,32 @@ def test_inactive_integration_is_a_503_without_calling_emis(
     front_desk_client, stay, entity
 ):
     with responses.RequestsMock() as mocked:  # any HTTP call would fail the test
-        response = front_desk_client.get(upload_url(stay, entity))
+        response = upload(front_desk_client, stay, entity)
         assert len(mocked.calls) == 0
     assert response.status_code == 503
     assert UploadLinkClick.objects.get().error_code == "not_configured"
 
 
 def test_unknown_person_is_404(front_desk_client, emis_connection, entity):
-    response = front_desk_client.get(
-        f"/emis/persons/999999/upload/?legal_entity={entity.pk}"
+    response = front_desk_client.post(
+        "/emis/persons/999999/upload/", {"legal_entity": entity.pk}
     )
     assert response.status_code == 404
     assert not UploadLinkClick.objects.exists()
 
 
-def test_missing_or_inactive_legal_entity_is_404(
+def test_missing_legal_entity_is_404_and_inactive_is_403(
     front_desk_client, emis_connection, stay
 ):
     inactive = make_legal_entity(is_active=False)
-    base = f"/emis/persons/{stay.person.pk}/upload/"
-    assert front_desk_client.get(base).status_code == 404
-    assert front_desk_client.get(base + "?legal_entity=abc").status_code == 404
-    assert (
-        front_desk_client.get(f"{base}?legal_entity={inactive.pk}").status_code == 404
-    )
+    base = upload_url(stay)
+    assert front_desk_client.post(base).status_code == 404
+    assert front_desk_client.post(base, {"legal_entity": "abc"}).status_code == 404
+    assert front_desk_client.post(base, {"legal_entity": 424242}).status_code == 404
+    # Inactive: 403 like the contract's inactive integration (issue 8, item 5;
+    # see tests/security/test_pull_upload_scope.py).
+    response = front_desk_client.post(base, {"legal_entity": inactive.pk})
+    assert response.status_code == 403
     assert not UploadLinkClick.objects.exists()
 
 
@@ -162,17 +176,19 @@ def test_reservation_the_person_is_not_in_is_404(
     front_desk_client, emis_connection, stay, entity
 ):
     other = make_reservation(entity)
-    url = f"/emis/persons/{stay.person.pk}/upload/?legal_entity={entity.pk}"
-    assert front_desk_client.get(f"{url}&reservation={other.pk}").status_code == 404
+    response = front_desk_client.post(
+        upload_url(stay), {"legal_entity": entity.pk, "reservation": other.pk}
+    )
+    assert response.status_code == 404
 
 
 def test_support_role_is_refused(support_client, emis_connection, stay, entity):
-    assert support_client.get(upload_url(stay, entity)).status_code == 403
+    assert upload(support_client, stay, entity).status_code == 403
     assert not UploadLinkClick.objects.exists()
 
 
 def test_anonymous_goes_to_login(client, emis_connection, stay, entity):
-    response = client.get(upload_url(stay, entity))
+    response = upload(client, stay, entity)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
@@ -180,4 +196,4 @@ def test_anonymous_goes_to_login(client, emis_connection, stay, entity):
 @responses.activate
 def test_admin_role_may_upload(admin_client_, emis_connection, stay, entity):
     responses.post(SESSIONS, json=created(), status=201)
-    assert admin_client_.get(upload_url(stay, entity)).status_code == 302
+    assert upload(admin_client_, stay, entity).status_code == 302

@@ -9,17 +9,25 @@ from django.db import transaction
 from django.test import Client
 
 from reservations.models import IdentityDocument, Person, PersonChange
-from reservations.services import person_update
-from tests.factories import make_legal_entity, make_person
+from reservations.services import person_update, stay_create
+from tests.factories import make_legal_entity, make_person, make_reservation
 
 from .conftest import post_webhook, russian, webhook_body
+
+
+def _guest():
+    """A legal entity and a person staying with it: the webhook applies only
+    to a guest with a stay with the legal entity it names."""
+    le, person = make_legal_entity(), make_person("Репин")
+    stay_create(reservation=make_reservation(le), person=person)
+    return le, person
 
 
 def test_staff_save_after_a_webhook_keeps_both_changes(connection):
     """The interleaving that loses data with whole-row saves: staff opened the
     card before the webhook and save afterwards. Only changed fields are
     written, so EMIS's names survive the staff save."""
-    le, person = make_legal_entity(), make_person("Репин")
+    le, person = _guest()
     stale_copy = Person.objects.get(pk=person.pk)  # the staff's open form
     body = webhook_body(russian(person.pk), le.pk)
     assert post_webhook(Client(), body).json() == {"status": "applied"}
@@ -41,7 +49,7 @@ def test_webhook_and_staff_update_racing_on_postgres(connection):
         pytest.skip(
             "SQLite serialises every write; the race needs PostgreSQL row locks"
         )
-    le, person = make_legal_entity(), make_person("Репин")
+    le, person = _guest()
     body = webhook_body(russian(person.pk), le.pk)
     locked, results = threading.Event(), {}
 
@@ -82,7 +90,7 @@ def test_the_same_delivery_racing_twice_is_applied_once(connection):
     working: the second waits on the unique index, then answers duplicate."""
     if db.vendor != "postgresql":
         pytest.skip("SQLite serialises every write; the race needs PostgreSQL")
-    le, person = make_legal_entity(), make_person("Репин")
+    le, person = _guest()
     body = webhook_body(russian(person.pk), le.pk)
     locked, release, statuses = threading.Event(), threading.Event(), []
 

@@ -7,7 +7,14 @@ import responses
 from emis.models import EmisJob
 from emis.pull import job_as_dict, job_enqueue_pull, job_run_pull
 from reservations.models import PersonChange
-from tests.factories import make_legal_entity, make_person, make_user
+from reservations.services import stay_create
+from tests.factories import (
+    make_guest,
+    make_legal_entity,
+    make_person,
+    make_reservation,
+    make_user,
+)
 
 from .conftest import BASE_URL, russian
 
@@ -31,7 +38,9 @@ def mocked():
 
 @pytest.fixture
 def subject(connection):
-    return make_person("Репин"), make_legal_entity()
+    # A pull needs a stay with the legal entity it names (emis/scope.py).
+    le = make_legal_entity()
+    return make_guest(make_reservation(le), "Репин").person, le
 
 
 def person_url(person_id: int) -> str:
@@ -216,7 +225,9 @@ def test_enqueue_refuses_unsaved_guest_and_inactive_legal_entity(front_desk_clie
     )
     assert response.status_code == 400
     inactive = make_legal_entity(is_active=False)
-    assert start(front_desk_client, person, inactive).status_code == 400
+    # An inactive legal entity is now a 403 (issue 8, item 5).
+    stay_create(reservation=make_reservation(inactive), person=person)
+    assert start(front_desk_client, person, inactive).status_code == 403
     with pytest.raises(ValueError):
         job_enqueue_pull(person_id=None, legal_entity_id=le.pk, user=None)
     response = front_desk_client.post(

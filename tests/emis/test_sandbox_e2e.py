@@ -33,7 +33,9 @@ def wired(db, emis_sandbox, settings):
 
 
 def test_pull_from_the_sandbox(wired, django_capture_on_commit_callbacks):
-    le, person = make_legal_entity(), make_person("Eriksson")
+    # A pull needs a stay with the legal entity (emis/scope.py).
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le), "Eriksson").person
     wired.save_person(le.pk, sample_foreigner(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
@@ -46,7 +48,8 @@ def test_pull_from_the_sandbox(wired, django_capture_on_commit_callbacks):
 def test_pull_of_a_person_the_sandbox_never_saw(
     wired, django_capture_on_commit_callbacks
 ):
-    le, person = make_legal_entity(), make_person()
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le)).person
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
@@ -54,7 +57,8 @@ def test_pull_of_a_person_the_sandbox_never_saw(
 
 
 def test_pull_survives_transient_faults(wired, django_capture_on_commit_callbacks):
-    le, person = make_legal_entity(), make_person()
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le)).person
     wired.save_person(le.pk, sample_person(person.pk))
     wired.set_faults(status=503, times=4, paths=["/api/v1/persons"])
     with django_capture_on_commit_callbacks(execute=True):

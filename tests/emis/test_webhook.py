@@ -13,6 +13,7 @@ from emis import webhook
 from emis.models import WebhookDelivery
 from legal_entities.models import LegalEntity
 from reservations.models import IdentityDocument, Person
+from reservations.services import stay_create
 from tests.factories import make_guest, make_legal_entity, make_person, make_reservation
 
 from .conftest import (
@@ -36,14 +37,19 @@ def anon(connection):
 
 @pytest.fixture
 def target(db):
-    return make_legal_entity(), make_person("Репин")
+    """A legal entity and a guest staying with it (the webhook applies only
+    to a person with a stay with the named legal entity)."""
+    le, person = make_legal_entity(), make_person("Репин")
+    stay_create(reservation=make_reservation(le), person=person)
+    return le, person
 
 
 def test_worked_signing_example_is_applied(anon, monkeypatch):
     """The exact bytes of the example, signed as sign-example.md shows."""
     body = (EXAMPLES / "webhook-documents-saved.json").read_bytes()
-    LegalEntity.objects.create(pk=17, name="ООО Пример", inn="7707083893")
-    Person.objects.create(pk=160848, surname="Крупкин")
+    le = LegalEntity.objects.create(pk=17, name="ООО Пример", inn="7707083893")
+    person = Person.objects.create(pk=160848, surname="Крупкин")
+    stay_create(reservation=make_reservation(le), person=person)
     expected = hmac.new(
         b"s3cret-api", b"1795770000." + body, hashlib.sha256
     ).hexdigest()

@@ -9,7 +9,7 @@ import pytest
 from emis.errors import EmisError
 from emis.models import EmisJob
 from emis.pull import MAX_RETRIES, job_as_dict, job_enqueue_pull
-from tests.factories import make_legal_entity, make_person
+from tests.factories import make_guest, make_legal_entity, make_reservation
 from tests.support.sandbox import sample_foreigner
 
 from .conftest import connect, free_port, snapshot
@@ -38,7 +38,9 @@ def _short_read_timeout(settings):
 def subject(wired, settings, sleeps, django_capture_on_commit_callbacks):
     """A guest whose profile already holds EMIS version 1; EMIS now has
     version 2 (a new document, another birth place) waiting to be pulled."""
-    le, person = make_legal_entity(), make_person("Eriksson")
+    # A pull needs a stay with the legal entity (emis/scope.py).
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le), "Eriksson").person
     wired.save_person(le.pk, sample_foreigner(person.pk))
     assert pull(person, le, django_capture_on_commit_callbacks).result == "applied"
     v2 = sample_foreigner(person.pk, birth_place="STOCKHOLM")

@@ -56,7 +56,12 @@ def test_get_before_anything_is_saved(admin_client_):
     }
 
 
+@responses.activate
 def test_put_saves_and_never_returns_passwords(admin_client_, caplog):
+    # Saving an active connection asks EMIS first: answered at the HTTP seam.
+    responses.get(
+        "https://emis.test/api/v1/ping", json={"status": "ok", "api_version": "1"}
+    )
     caplog.set_level(logging.DEBUG)
     response = admin_client_.put(URL, FULL, content_type="application/json")
     assert response.status_code == 200, response.content

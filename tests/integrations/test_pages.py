@@ -30,6 +30,13 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+def _emis_accepts() -> None:
+    """Saving an active connection asks EMIS first: answered at the HTTP seam."""
+    responses.get(
+        "https://emis.test/api/v1/ping", json={"status": "ok", "api_version": "1"}
+    )
+
+
 def test_urls_are_named():
     assert reverse("integrations:list") == LIST
     assert reverse("integrations:emis:edit") == EDIT
@@ -126,7 +133,9 @@ def test_inactive_connection_can_be_saved_incomplete(admin_client_):
     assert (conn.api_login, conn.is_active, conn.api_password) == ("pms-api", False, "")
 
 
+@responses.activate
 def test_saving_encrypts_and_empty_submission_keeps_secrets(admin_client_):
+    _emis_accepts()
     assert admin_client_.post(EDIT, FORM).status_code == 302
     assert API_PASSWORD not in str(raw_row())
     data = {**FORM, "web_password": "", "api_password": "", "web_login": "web2"}
@@ -150,7 +159,9 @@ def test_clear_checkbox_clears_a_secret_and_activation_then_fails(admin_client_)
     assert EmisConnection.load().api_password == ""
 
 
+@responses.activate
 def test_lost_key_is_shown_plainly_not_a_500(admin_client_, settings):
+    _emis_accepts()
     settings.PMS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     save_connection()
     settings.PMS_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
@@ -169,7 +180,9 @@ def test_lost_key_is_shown_plainly_not_a_500(admin_client_, settings):
     assert EmisConnection.load().api_password == API_PASSWORD
 
 
+@responses.activate
 def test_malformed_key_on_save_is_a_form_error(admin_client_, settings):
+    _emis_accepts()
     settings.PMS_ENCRYPTION_KEYS = ["garbage"]
     page = admin_client_.post(EDIT, FORM)
     assert page.status_code == 200

@@ -59,9 +59,14 @@ def test_admin_connects_tests_breaks_and_nothing_secret_leaks(
     assert "Connection OK" in post(kept).content.decode()
     assert admin_client_.post(API + "test/").json() == {"ok": True}
 
-    # Break the API password: the answer names the credentials plainly.
+    # A wrong API password is not activated: EMIS is asked on save.
     broken = {**kept, "api_password": "not-the-password", "action": "save"}
-    assert post(broken).status_code == 302
+    refused = post(broken)
+    assert refused.status_code == 200
+    assert "api_password" in refused.context["form"].errors
+    assert EmisConnection.load().api_password == emis_sandbox.api_password
+    # Saved inactive it is kept; the test then names the credentials plainly.
+    assert post({**broken, "is_active": ""}).status_code == 302
     result = post({**kept}, HTTP_HX_REQUEST="true")
     assert 'data-code="api_auth_failed"' in result.content.decode()
     assert "EMIS refused the API credentials" in result.content.decode()

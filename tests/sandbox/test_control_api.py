@@ -45,7 +45,10 @@ def test_config_changes_at_run_time(emis_sandbox):
         "session_ttl": 600.0,
     }
     assert emis_sandbox.configure(webhook_enabled=False)["webhook_enabled"] is False
-    current = requests.get(f"{emis_sandbox.base_url}/_sandbox/config").json()
+    current = requests.get(
+        f"{emis_sandbox.base_url}/_sandbox/config",
+        headers=emis_sandbox.control_headers,
+    ).json()
     assert current["webhook_url"] == "http://pms.test/api/v1/emis/webhook/"
 
 
@@ -59,13 +62,18 @@ def test_config_changes_at_run_time(emis_sandbox):
     ],
 )
 def test_bad_config_is_400(emis_sandbox, body):
-    resp = requests.post(f"{emis_sandbox.base_url}/_sandbox/config", json=body)
+    resp = requests.post(
+        f"{emis_sandbox.base_url}/_sandbox/config",
+        headers=emis_sandbox.control_headers,
+        json=body,
+    )
     assert resp.status_code == 400
 
 
 def test_save_person_returns_201_with_person_and_no_delivery(emis_sandbox):
     resp = requests.post(
         f"{emis_sandbox.base_url}/_sandbox/persons",
+        headers=emis_sandbox.control_headers,
         json={"legal_entity_id": "17", "person": sample_foreigner("5")},
     )
     assert resp.status_code == 201
@@ -117,6 +125,7 @@ def test_save_person_normalises_to_the_contract_shape(emis_sandbox):
 def test_save_person_refuses_an_invalid_person(emis_sandbox):
     resp = requests.post(
         f"{emis_sandbox.base_url}/_sandbox/persons",
+        headers=emis_sandbox.control_headers,
         json={"legal_entity_id": "17", "person": sample_person("1", sex="X")},
     )
     assert resp.status_code == 400
@@ -154,6 +163,7 @@ def test_bulk_seeds_ten_thousand_persons_in_one_call(emis_sandbox):
 def test_bulk_is_all_or_nothing(emis_sandbox):
     resp = requests.post(
         f"{emis_sandbox.base_url}/_sandbox/persons/bulk",
+        headers=emis_sandbox.control_headers,
         json={
             "legal_entity_id": "17",
             "persons": [sample_person("1"), sample_person("2", surname=None)],
@@ -183,7 +193,10 @@ def test_request_counts_per_path_prefix(emis_sandbox):
 
 
 def test_unknown_control_endpoint_is_404(emis_sandbox):
-    resp = requests.get(f"{emis_sandbox.base_url}/_sandbox/nothing")
+    resp = requests.get(
+        f"{emis_sandbox.base_url}/_sandbox/nothing",
+        headers=emis_sandbox.control_headers,
+    )
     assert resp.status_code == 404
     assert resp.json()["error"]["code"] == "not_found"
 
@@ -200,6 +213,7 @@ def test_concurrent_saves_get_distinct_versions(emis_sandbox):
     def save(_):
         resp = requests.post(
             f"{emis_sandbox.base_url}/_sandbox/persons",
+            headers=emis_sandbox.control_headers,
             json={"legal_entity_id": "17", "person": sample_person("1")},
             timeout=30,
         )
@@ -214,6 +228,7 @@ def test_concurrent_saves_get_distinct_versions(emis_sandbox):
 def test_chunked_request_bodies_are_refused(emis_sandbox):
     resp = requests.post(
         f"{emis_sandbox.base_url}/_sandbox/persons",
+        headers=emis_sandbox.control_headers,
         data=(part for part in [b'{"legal_entity_id": ', b'"17"}']),
         timeout=10,
     )

@@ -118,9 +118,11 @@ def test_times_limits_the_fault_then_it_clears_itself(emis_sandbox, api):
     statuses = [ping(emis_sandbox, api).status_code for _ in range(4)]
 
     assert statuses == [503, 503, 200, 200]
-    assert requests.get(f"{emis_sandbox.base_url}/_sandbox/faults").json() == {
-        "faults": None
-    }
+    current = requests.get(
+        f"{emis_sandbox.base_url}/_sandbox/faults",
+        headers=emis_sandbox.control_headers,
+    )
+    assert current.json() == {"faults": None}
 
 
 def test_paths_limit_the_fault_to_those_prefixes(emis_sandbox, api):
@@ -182,6 +184,10 @@ def test_fault_applies_even_before_authentication(emis_sandbox):
     ],
 )
 def test_bad_fault_specs_are_400(emis_sandbox, body):
-    resp = requests.post(f"{emis_sandbox.base_url}/_sandbox/faults", json=body)
+    resp = requests.post(
+        f"{emis_sandbox.base_url}/_sandbox/faults",
+        headers=emis_sandbox.control_headers,
+        json=body,
+    )
     assert resp.status_code == 400
     assert resp.json()["error"]["code"] == "bad_request"

@@ -10,7 +10,7 @@ from tests.support.sandbox import SandboxError, start_sandbox
 pytestmark = pytest.mark.sandbox
 
 
-def test_options_come_from_the_env_and_the_banner_prints_them(tmp_path):
+def test_options_come_from_the_env_and_the_banner_prints_logins_only(tmp_path):
     env = {
         "EMIS_SANDBOX_API_LOGIN": "hotel-api",
         "EMIS_SANDBOX_API_PASSWORD": "api-pw",
@@ -21,8 +21,11 @@ def test_options_come_from_the_env_and_the_banner_prints_them(tmp_path):
     try:
         base = process.base_url
         assert process.banner[-1] == f"EMIS sandbox ready on {base}"
-        for value in ("hotel-api", "api-pw", "hotel-web", "web-pw", base):
+        for value in ("hotel-api", "hotel-web", base, process.control_token):
             assert any(value in line for line in process.banner[:-1])
+        # Passwords never reach stdout (terminals, CI logs, `docker logs`).
+        for secret in ("api-pw", "web-pw"):
+            assert not any(secret in line for line in process.banner)
         ok = requests.get(f"{base}/api/v1/ping", auth=("hotel-api", "api-pw"))
         default = requests.get(
             f"{base}/api/v1/ping", auth=("pms-api", "sandbox-api-secret")
@@ -60,6 +63,7 @@ def test_data_survives_a_restart_on_the_same_db(tmp_path):
     try:
         requests.post(
             f"{first.base_url}/_sandbox/persons",
+            headers=first.handle().control_headers,
             json={
                 "legal_entity_id": "17",
                 "person": {

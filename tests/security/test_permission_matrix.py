@@ -80,6 +80,7 @@ POST_ONLY = {
     "emis-webhook",
     "emis-pull",
     "emis-upload-link",
+    "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
     "reservations:guest_attach",
     "emis:sync_now",

@@ -7,6 +7,10 @@ hands a ``SandboxHandle`` to the test. Neither needs Django's database.
 The process starts with webhooks OFF and short retry back-off; a test that
 wants webhooks calls ``emis_sandbox.configure(webhook_url=...)`` (which also
 switches them on). Every reset restores those start-up settings.
+
+Each process gets a random control token (through the environment, never the
+command line); ``SandboxHandle`` sends it with every control call, and
+``control_headers`` gives it to a test that calls ``/_sandbox/`` itself.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import copy
 import os
 import queue
+import secrets
 import subprocess
 import sys
 import threading
@@ -35,6 +40,8 @@ WEB_LOGIN = "pms-web"
 WEB_PASSWORD = "sandbox-web-secret"
 # Retries in tests should not make anyone wait 7.5 s.
 TEST_BACKOFF = "0.1,0.2,0.4,0.8"
+TOKEN_HEADER = "X-Sandbox-Token"
+TOKEN_ENV = "EMIS_SANDBOX_CONTROL_TOKEN"
 
 
 class SandboxError(RuntimeError):
@@ -52,6 +59,18 @@ class SandboxProcess:
     api_password: str = API_PASSWORD
     web_login: str = WEB_LOGIN
     web_password: str = WEB_PASSWORD
+    control_token: str = field(default="", repr=False)
+
+    def handle(self) -> SandboxHandle:
+        """A client of this process, with its accounts and control token."""
+        return SandboxHandle(
+            base_url=self.base_url,
+            api_login=self.api_login,
+            api_password=self.api_password,
+            web_login=self.web_login,
+            web_password=self.web_password,
+            control_token=self.control_token,
+        )
 
     def stderr(self) -> str:
         return self.stderr_path.read_text(errors="replace")
@@ -76,7 +95,10 @@ def _read_lines(stream, lines: queue.Queue) -> None:
 def start_sandbox(
     workdir: Path, *extra_args: str, env: dict[str, str] | None = None
 ) -> SandboxProcess:
-    """Start a sandbox process and wait for its ready line (or fail with stderr)."""
+    """Start a sandbox process and wait for its ready line (or fail with stderr).
+
+    The control token is a fresh random one unless ``env`` names one.
+    """
     db_path = workdir / "emis-sandbox.sqlite3"
     stderr_path = workdir / "emis-sandbox.stderr.log"
     args = [
@@ -96,7 +118,12 @@ def start_sandbox(
         "5",
         *extra_args,
     ]
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        TOKEN_ENV: secrets.token_urlsafe(24),
+        **(env or {}),
+    }
     with stderr_path.open("w") as stderr:
         popen = subprocess.Popen(  # noqa: S603 - our own module, fixed argv
             args,
@@ -136,6 +163,7 @@ def start_sandbox(
         db_path=db_path,
         stderr_path=stderr_path,
         banner=banner,
+        control_token=full_env[TOKEN_ENV],
     )
 
 
@@ -169,10 +197,17 @@ class SandboxHandle:
     api_password: str
     web_login: str
     web_password: str
+    control_token: str = field(default="", repr=False)
     http: requests.Session = field(default_factory=requests.Session, repr=False)
 
     def __post_init__(self) -> None:
         self.http.trust_env = False  # never send localhost calls through a proxy
+        self.http.headers.update(self.control_headers)
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """The header every ``/_sandbox/`` call needs."""
+        return {TOKEN_HEADER: self.control_token}
 
     # -- control API -------------------------------------------------------
     def _call(self, method: str, path: str, payload: Any = None) -> Any:
@@ -390,12 +425,6 @@ def emis_sandbox_process(tmp_path_factory) -> Iterator[SandboxProcess]:
 def emis_sandbox(emis_sandbox_process: SandboxProcess) -> SandboxHandle:
     if emis_sandbox_process.popen.poll() is not None:
         pytest.fail("EMIS sandbox died; stderr:\n" + emis_sandbox_process.stderr())
-    handle = SandboxHandle(
-        base_url=emis_sandbox_process.base_url,
-        api_login=emis_sandbox_process.api_login,
-        api_password=emis_sandbox_process.api_password,
-        web_login=emis_sandbox_process.web_login,
-        web_password=emis_sandbox_process.web_password,
-    )
+    handle = emis_sandbox_process.handle()
     handle.reset()
     return handle

@@ -25,7 +25,7 @@ from emis.pull import job_enqueue_pull
 from integrations.connectors.emis.models import EmisConnection
 from pms.celery import app as celery_app
 from reservations.models import Person
-from tests.factories import make_legal_entity, make_person
+from tests.factories import make_guest, make_legal_entity, make_reservation
 from tests.support.sandbox import sample_person
 
 REDIS_URL = os.environ.get("PMS_TEST_REDIS_URL", "")
@@ -155,7 +155,9 @@ def _connect(sandbox) -> None:
 def test_a_real_worker_pulls_from_the_sandbox(worker, emis_sandbox):
     process, log_path = worker
     _connect(emis_sandbox)
-    le, person = make_legal_entity(), make_person("Репин")
+    # A pull needs a stay with the legal entity (emis/scope.py).
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le), "Репин").person
     emis_sandbox.save_person(le.pk, sample_person(person.pk))
 
     job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
@@ -174,7 +176,8 @@ def test_a_real_worker_retries_a_transient_failure_with_a_countdown(
 ):
     process, log_path = worker
     _connect(emis_sandbox)
-    le, person = make_legal_entity(), make_person("Репин")
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le), "Репин").person
     emis_sandbox.save_person(le.pk, sample_person(person.pk))
     # Enough 503s to outlast the client's own quick retries of one attempt.
     emis_sandbox.set_faults(status=503, times=3, paths=["/api/v1/persons"])

@@ -1,6 +1,8 @@
-// The guest card's EMIS dialog (emis/_guest_card_emis.html). No dependencies.
-// Every message shown comes from the dialog's data-msg-* attributes, so the
-// server-side translations apply.
+// The guest card's EMIS dialog (emis/_guest_card_emis_dialog.html, opened by
+// the button of emis/_guest_card_emis.html). No dependencies. Every message
+// shown comes from the dialog's data-msg-* attributes, so the server-side
+// translations apply. "Загрузить новые документы" is the dialog's own POST
+// form (target=_blank, CSRF token): this script only checks it before it goes.
 (() => {
   "use strict";
 
@@ -11,7 +13,9 @@
   const $ = (selector) => dialog.querySelector(selector);
   const openButton = document.querySelector('[data-emis-open="emis-dialog"]');
   const select = $("[data-emis-legal-entity]");
+  const uploadForm = $("[data-emis-upload-form]");
   const uploadButton = $("[data-emis-upload]");
+  const reservationInput = $("[data-emis-reservation]");
   const pullButton = $("[data-emis-pull]");
   const statusBox = $("[data-emis-status]");
   const statusText = $("[data-emis-status-text]");
@@ -49,6 +53,11 @@
 
   function syncButtons() {
     const chosen = Boolean(select.value);
+    if (reservationInput) {
+      // The reservation goes with its own legal entity only: naming it under
+      // another one is refused by the server.
+      reservationInput.disabled = select.value !== reservationInput.dataset.legalEntity;
+    }
     uploadButton.disabled = !chosen;
     pullButton.disabled = !chosen || pulling;
   }
@@ -59,16 +68,15 @@
     select.focus();
   }
 
-  function openUploadTab() {
-    if (!select.value) return show(msg("Choose"), { kind: "error" });
-    const url = new URL(dialog.dataset.uploadUrl, window.location.href);
-    url.searchParams.set("legal_entity", select.value);
-    if (dialog.dataset.reservation) {
-      url.searchParams.set("reservation", dialog.dataset.reservation);
+  function onUploadSubmit(event) {
+    // The form posts to the PMS in a new tab: the server asks EMIS for a
+    // one-time session and redirects that tab, so no credential ever
+    // reaches this page.
+    syncButtons();
+    if (!select.value) {
+      event.preventDefault();
+      return show(msg("Choose"), { kind: "error" });
     }
-    // A PMS address: the server asks EMIS for a one-time session and
-    // redirects, so no credential ever reaches this page.
-    window.open(url.toString(), "_blank", "noopener");
     show(msg("Uploaded"), { kind: "info" });
   }
 
@@ -176,7 +184,7 @@
 
   openButton.addEventListener("click", openDialog);
   select.addEventListener("change", syncButtons);
-  uploadButton.addEventListener("click", openUploadTab);
+  uploadForm.addEventListener("submit", onUploadSubmit);
   pullButton.addEventListener("click", startPull);
   retryButton.addEventListener("click", startPull);
   reloadButton.addEventListener("click", () => window.location.replace(cleanUrl()));

@@ -1,14 +1,17 @@
 """The EMIS connection form. Secrets are never rendered back: the page shows
-whether each is set; an empty field keeps the stored value."""
+whether each is set; an empty field keeps the stored value (but not for a
+changed address: see ``services.retype_errors``)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from integrations.secrets import SecretState
 
-from .services import activation_errors
+from .services import activation_errors, retype_errors
+from .validators import validate_api_login, validate_credential
 
 _SECRET_WIDGET_ATTRS = {"autocomplete": "new-password"}
 
@@ -19,6 +22,7 @@ def _secret_field(label: str) -> forms.CharField:
         required=False,
         strip=False,
         max_length=500,
+        validators=[validate_credential],
         widget=forms.PasswordInput(render_value=False, attrs=_SECRET_WIDGET_ATTRS),
     )
 
@@ -31,18 +35,33 @@ class EmisConnectionForm(forms.Form):
         max_length=200,
         help_text=_("For example https://emis.example.ru"),
     )
-    web_login = forms.CharField(label=_("Web login"), required=False, max_length=200)
+    web_login = forms.CharField(
+        label=_("Web login"),
+        required=False,
+        max_length=200,
+        validators=[validate_credential],
+    )
     web_password = _secret_field(_("Web password"))
     clear_web_password = forms.BooleanField(label=_("Clear"), required=False)
-    api_login = forms.CharField(label=_("API login"), required=False, max_length=200)
+    api_login = forms.CharField(
+        label=_("API login"),
+        required=False,
+        max_length=200,
+        validators=[validate_api_login],
+    )
     api_password = _secret_field(_("API password"))
     clear_api_password = forms.BooleanField(label=_("Clear"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
-    def __init__(self, *args, secret_states: dict[str, str], **kwargs):
+    def __init__(
+        self, *args, secret_states: dict[str, str], testing: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.secret_states = secret_states
+        # A test checks each value alone; the rules of a save do not apply.
+        self.testing = testing
 
+    @sensitive_variables()
     def secret_updates(self) -> dict[str, str | None]:
         """None keeps the stored secret, "" clears it, else the new value."""
         updates: dict[str, str | None] = {}
@@ -56,8 +75,11 @@ class EmisConnectionForm(forms.Form):
                 updates[name] = None
         return updates
 
+    @sensitive_variables()
     def clean(self):
         cleaned = super().clean()
+        if self.testing:
+            return cleaned
         values: dict[str, str] = {
             name: cleaned.get(name) or ""
             for name in ("base_url", "web_login", "api_login")
@@ -77,4 +99,14 @@ class EmisConnectionForm(forms.Form):
                 None,
                 _("The integration cannot be activated until all five values are set."),
             )
+        if "base_url" not in self.errors:
+            self._require_retyped(cleaned.get("base_url") or "")
         return cleaned
+
+    @sensitive_variables()
+    def _require_retyped(self, base_url: str) -> None:
+        """A changed address needs both passwords typed (or cleared) again."""
+        given = self.secret_updates()
+        for name, message in retype_errors(base_url=base_url, given=given).items():
+            if name not in self.errors:
+                self.add_error(name, message)

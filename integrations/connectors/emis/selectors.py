@@ -19,6 +19,12 @@ def connection_settings() -> EmisConnection:
     return conn or EmisConnection(pk=1)
 
 
+def stored_address() -> str:
+    """The saved EMIS address: the only one a stored password may go to."""
+    rows = EmisConnection.objects.filter(pk=1).values_list("base_url", flat=True)
+    return rows.first() or ""
+
+
 def secret_states() -> dict[str, str]:
     """``SecretState`` per secret field: set, unset or unreadable."""
     row = (

@@ -7,19 +7,37 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from integrations.secrets import SecretKeyError
 from pms.roles import Role, role_required
 
 from .forms import EmisConnectionForm
-from .selectors import PUBLIC_FIELDS, connection_settings, secret_states, webhook_url
-from .services import CheckResult, emis_connection_test, emis_connection_update
+from .selectors import (
+    PUBLIC_FIELDS,
+    SECRET_FIELDS,
+    connection_settings,
+    secret_states,
+    webhook_url,
+)
+from .services import (
+    MSG_RETYPE_TEST,
+    CheckResult,
+    SaveResult,
+    emis_connection_test,
+    emis_connection_update,
+    retype_errors,
+)
 
 TEMPLATE = "integrations/emis/edit.html"
 RESULT_TEMPLATE = "integrations/emis/_test_result.html"
+# A value on these that could not be saved (or sent) stops a test.
+_CHECKED_FIELDS = ("base_url", "api_login", "api_password", "web_login", "web_password")
 
 
 @role_required(Role.ADMIN)
+@sensitive_post_parameters(*SECRET_FIELDS)
+@sensitive_variables()
 def edit(request: HttpRequest) -> HttpResponse:
     states = secret_states()
     if request.method != "POST":
@@ -27,23 +45,32 @@ def edit(request: HttpRequest) -> HttpResponse:
         initial = {name: getattr(conn, name) for name in PUBLIC_FIELDS}
         form = EmisConnectionForm(initial=initial, secret_states=states)
         return _page(request, form, states)
-    form = EmisConnectionForm(request.POST, secret_states=states)
     if request.POST.get("action") == "test":
+        form = EmisConnectionForm(request.POST, secret_states=states, testing=True)
         return _test(request, form, states)
+    form = EmisConnectionForm(request.POST, secret_states=states)
     if form.is_valid():
         try:
-            emis_connection_update(**_update_kwargs(form), user=request.user)
+            saved = emis_connection_update(**_update_kwargs(form), user=request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         except SecretKeyError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("EMIS connection saved."))
+            _tell_saved(request, saved)
             return redirect("integrations:emis:edit")
     return _page(request, form, states)
 
 
+def _tell_saved(request: HttpRequest, saved: SaveResult) -> None:
+    if saved.warning:
+        messages.warning(request, saved.warning)
+    else:
+        messages.success(request, _("EMIS connection saved."))
+
+
+@sensitive_variables()
 def _update_kwargs(form: EmisConnectionForm) -> dict:
     data = form.cleaned_data
     return {
@@ -55,15 +82,13 @@ def _update_kwargs(form: EmisConnectionForm) -> dict:
     }
 
 
+@sensitive_variables()
 def _test(request: HttpRequest, form: EmisConnectionForm, states) -> HttpResponse:
     """Ping with the values on the form (saved ones fill the blanks); nothing
     is saved. htmx gets the result fragment; without JS the page re-renders."""
-    form.is_valid()  # activation errors are irrelevant to a test
-    if "base_url" in form.errors:
-        result = CheckResult(
-            ok=False, code="bad_request", message=form.errors["base_url"][0]
-        )
-    else:
+    form.is_valid()
+    result = _form_problem(form)
+    if result is None:
         data = form.cleaned_data
         result = emis_connection_test(
             base_url=data.get("base_url"),
@@ -76,6 +101,29 @@ def _test(request: HttpRequest, form: EmisConnectionForm, states) -> HttpRespons
     initial["is_active"] = bool(request.POST.get("is_active"))
     fresh = EmisConnectionForm(initial=initial, secret_states=states)
     return _page(request, fresh, states, result=result)
+
+
+@sensitive_variables()
+def _form_problem(form: EmisConnectionForm) -> CheckResult | None:
+    """Why the typed values cannot be tried, or None. A changed address
+    needs both passwords typed, as it will to be saved."""
+    for name in _CHECKED_FIELDS:
+        if name in form.errors:
+            message = form.errors[name][0]
+            return CheckResult(
+                ok=False, code="bad_request", message=message, fields=(name,)
+            )
+    data = form.cleaned_data
+    typed = {name: data.get(name) or None for name in SECRET_FIELDS}
+    missing = retype_errors(base_url=data.get("base_url") or None, given=typed)
+    if missing:
+        return CheckResult(
+            ok=False,
+            code="password_required",
+            message=str(MSG_RETYPE_TEST),
+            fields=tuple(missing),
+        )
+    return None
 
 
 def _page(request, form, states, *, result: CheckResult | None = None) -> HttpResponse:

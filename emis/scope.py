@@ -1,0 +1,67 @@
+"""Which guests the PMS may exchange with EMIS under which legal entity.
+
+EMIS files arrival notifications per legal entity, so a pull or an upload
+link names one. It must be an active legal entity, and the person must have
+a stay in one of its reservations (in the given reservation, when one is
+named): otherwise documents of one hotel's guest would travel under another
+legal entity's EMIS account. One check, used by the page, the API and the
+worker alike, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from legal_entities.models import LegalEntity
+from reservations.models import Reservation, Stay
+
+INACTIVE = "legal_entity_inactive"
+NO_STAY = "no_stay_with_legal_entity"
+CODES = (INACTIVE, NO_STAY)
+
+
+class ScopeError(ValueError):
+    """The named legal entity does not cover this person. ``http_status`` is
+    403 for an inactive legal entity (as the contract answers an inactive
+    integration) and 400 when the person has no stay with it."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        self.http_status = 403 if code == INACTIVE else 400
+        super().__init__(message)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+def scope_message(code: str, legal_entity: LegalEntity) -> str:
+    """The plain words for ``code``, in the current language."""
+    if code == INACTIVE:
+        return _("The legal entity “%(name)s” (ID %(id)s) is not active.") % {
+            "name": legal_entity.name,
+            "id": legal_entity.pk,
+        }
+    return _(
+        "The guest has no stay in a reservation of the legal entity "
+        "“%(name)s” (ID %(id)s)."
+    ) % {"name": legal_entity.name, "id": legal_entity.pk}
+
+
+def person_scope_check(
+    *,
+    person_id: int,
+    legal_entity: LegalEntity,
+    reservation: Reservation | None = None,
+) -> None:
+    """Raise ``ScopeError`` unless ``legal_entity`` is active and the person
+    has a stay in its reservations (in ``reservation``, when given)."""
+    if not legal_entity.is_active:
+        raise ScopeError(INACTIVE, scope_message(INACTIVE, legal_entity))
+    stays = Stay.objects.filter(
+        person_id=person_id, reservation__legal_entity_id=legal_entity.pk
+    )
+    if reservation is not None:
+        stays = stays.filter(reservation_id=reservation.pk)
+    if not stays.exists():
+        raise ScopeError(NO_STAY, scope_message(NO_STAY, legal_entity))

@@ -1,0 +1,227 @@
+"""Issue 8, item 5: the pull and the upload link only for a guest with a stay
+in a reservation of the named legal entity (400 otherwise), and never under
+an inactive legal entity (403, as the contract answers an inactive
+integration). Page, API and worker run the same check (emis/scope.py)."""
+
+import pytest
+import responses
+from django.test import Client
+from rest_framework.test import APIClient
+
+from emis.models import EmisJob, UploadLinkClick
+from emis.pull import job_enqueue_pull, job_run_pull
+from pms.roles import Role
+from reservations.services import stay_create
+from tests.factories import (
+    make_guest,
+    make_legal_entity,
+    make_person,
+    make_reservation,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+EMIS_BASE = "https://emis.test"
+
+
+@pytest.fixture
+def connection(db):
+    from integrations.connectors.emis.models import EmisConnection
+
+    conn = EmisConnection.load()
+    conn.base_url = EMIS_BASE
+    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
+    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
+    conn.is_active = True
+    conn.save()
+    return conn
+
+
+@pytest.fixture
+def world(connection):
+    """A guest staying with "ООО Ромашка"; "ООО Чужая" is another active
+    legal entity of the same PMS the guest never stayed with."""
+    own = make_legal_entity(name="ООО Ромашка")
+    other = make_legal_entity(name="ООО Чужая")
+    stay = make_guest(make_reservation(own), surname="Репин")
+    return {"own": own, "other": other, "stay": stay, "person": stay.person}
+
+
+@pytest.fixture
+def desk():
+    client = Client()
+    client.force_login(make_user(Role.FRONT_DESK))
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def api():
+    client = APIClient()
+    client.force_authenticate(make_user(Role.FRONT_DESK))
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def upload_page(client, person, entity, reservation=None):
+    data = {"legal_entity": entity.pk}
+    if reservation is not None:
+        data["reservation"] = reservation.pk
+    return client.post(f"/emis/persons/{person.pk}/upload/", data)
+
+
+def upload_api(client, person, entity, reservation=None):
+    data = {"legal_entity": entity.pk}
+    if reservation is not None:
+        data["reservation"] = reservation.pk
+    return client.post(
+        f"/api/v1/persons/{person.pk}/emis/upload-link/", data, format="json"
+    )
+
+
+def pull_page(client, person, entity):
+    return client.post(f"/emis/persons/{person.pk}/pull/", {"legal_entity": entity.pk})
+
+
+def pull_api(client, person, entity):
+    return client.post(
+        f"/api/v1/persons/{person.pk}/emis/pull/",
+        {"legal_entity": entity.pk},
+        format="json",
+    )
+
+
+def text(response) -> str:
+    """What the clerk or the API client reads (JSON bodies may be escaped)."""
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["error"]["message"]
+    return response.content.decode()
+
+
+def deactivate(entity):
+    entity.is_active = False
+    entity.save(update_fields=["is_active"])
+
+
+# --- no stay with the legal entity: 400 naming it, EMIS never asked ---------
+
+
+@pytest.mark.parametrize("call", [upload_page, upload_api, pull_page, pull_api])
+def test_no_stay_with_the_legal_entity_is_400_naming_it(world, desk, api, call):
+    client = api if "api" in call.__name__ else desk
+    with responses.RequestsMock() as emis:  # any call to EMIS fails the test
+        response = call(client, world["person"], world["other"])
+        assert len(emis.calls) == 0
+    assert response.status_code == 400
+    body = text(response)
+    assert "ООО Чужая" in body and f"ID {world['other'].pk}" in body
+    assert "no stay" in body
+    assert not UploadLinkClick.objects.exists()
+    assert not EmisJob.objects.exists()
+
+
+@pytest.mark.parametrize("call", [upload_api, pull_page, pull_api])
+def test_json_answers_use_the_error_shape(world, desk, api, call):
+    client = api if "api" in call.__name__ else desk
+    error = call(client, world["person"], world["other"]).json()["error"]
+    assert error["code"] == "no_stay_with_legal_entity"
+    assert "ООО Чужая" in error["message"]
+
+
+def test_a_person_with_no_stay_at_all_is_refused(connection, desk):
+    lone, entity = make_person("Одинокий"), make_legal_entity(name="ООО Ромашка")
+    assert upload_page(desk, lone, entity).status_code == 400
+    assert pull_page(desk, lone, entity).status_code == 400
+
+
+def test_the_reservation_must_be_one_of_the_legal_entity(world, desk, api):
+    # The guest also stays with "ООО Чужая", in another reservation: naming
+    # that legal entity with the first reservation mixes the two.
+    stay_create(reservation=make_reservation(world["other"]), person=world["person"])
+    first = world["stay"].reservation
+    with responses.RequestsMock() as emis:
+        page = upload_page(desk, world["person"], world["other"], first)
+        answer = upload_api(api, world["person"], world["other"], first)
+        assert len(emis.calls) == 0
+    assert page.status_code == 400 and answer.status_code == 400
+    assert answer.json()["error"]["code"] == "no_stay_with_legal_entity"
+
+
+# --- inactive legal entity: 403 ----------------------------------------------
+
+
+@pytest.mark.parametrize("call", [upload_page, upload_api, pull_page, pull_api])
+def test_inactive_legal_entity_is_403(world, desk, api, call):
+    deactivate(world["own"])
+    client = api if "api" in call.__name__ else desk
+    with responses.RequestsMock() as emis:
+        response = call(client, world["person"], world["own"])
+        assert len(emis.calls) == 0
+    assert response.status_code == 403
+    assert "ООО Ромашка" in text(response)
+    assert "not active" in text(response)
+    assert not UploadLinkClick.objects.exists()
+    assert not EmisJob.objects.exists()
+
+
+def test_inactive_page_and_api_name_the_same_code(world, desk, api):
+    deactivate(world["own"])
+    page = pull_page(desk, world["person"], world["own"]).json()["error"]
+    answer = upload_api(api, world["person"], world["own"]).json()["error"]
+    assert page["code"] == answer["code"] == "legal_entity_inactive"
+
+
+def test_upload_page_says_it_plainly_without_a_retry(world, desk):
+    page = upload_page(desk, world["person"], world["other"]).content.decode()
+    assert 'data-emis-error="no_stay_with_legal_entity"' in page
+    assert "data-emis-retry" not in page
+
+
+# --- the service and the worker ---------------------------------------------
+
+
+def test_the_service_refuses_before_queueing(world):
+    from emis.scope import ScopeError  # new with the fix
+
+    with pytest.raises(ScopeError) as refused:
+        job_enqueue_pull(
+            person_id=world["person"].pk, legal_entity_id=world["other"].pk, user=None
+        )
+    assert refused.value.http_status == 400
+    deactivate(world["own"])
+    with pytest.raises(ScopeError) as refused:
+        job_enqueue_pull(
+            person_id=world["person"].pk, legal_entity_id=world["own"].pk, user=None
+        )
+    assert refused.value.http_status == 403
+    assert not EmisJob.objects.exists()
+
+
+def test_the_worker_checks_again_when_the_job_runs(world, desk):
+    """A job queued in scope whose legal entity is switched off before a
+    worker takes it fails plainly and never reaches EMIS."""
+    job = EmisJob.objects.create(person=world["person"], legal_entity=world["own"])
+    deactivate(world["own"])
+    with responses.RequestsMock() as emis:
+        job_run_pull(job_id=job.pk)
+        assert len(emis.calls) == 0
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == ("failed", "legal_entity_inactive")
+    state = desk.get(f"/emis/persons/{world['person'].pk}/jobs/{job.pk}/").json()
+    assert state["final"] is True
+    assert "ООО Ромашка" in state["error"]["message"]
+
+
+def test_in_scope_still_works(world, desk):
+    with responses.RequestsMock() as emis:
+        emis.post(
+            EMIS_BASE + "/api/v1/web-sessions",
+            status=201,
+            json={"url": EMIS_BASE + "/s/tok", "expires_at": "2026-11-27T09:17:45Z"},
+        )
+        response = upload_page(
+            desk, world["person"], world["own"], world["stay"].reservation
+        )
+    assert response.status_code == 302
+    assert response["Location"] == EMIS_BASE + "/s/tok"

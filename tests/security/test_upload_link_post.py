@@ -1,0 +1,138 @@
+"""Issue 8, item 9: opening EMIS creates a web session and a click record,
+so it must not happen on a GET a link on another site could trigger. The
+upload link is a CSRF-checked POST from the guest card's form (target
+_blank); a GET answers 405 and asks EMIS nothing."""
+
+import re
+
+import pytest
+import responses
+from django.test import Client
+
+from emis.models import UploadLinkClick
+from integrations.connectors.emis.models import EmisConnection
+from pms.roles import Role
+from tests.factories import make_guest, make_legal_entity, make_reservation, make_user
+
+pytestmark = pytest.mark.django_db
+
+EMIS_BASE = "https://emis.test"
+ONE_TIME = EMIS_BASE + "/s/one-time-token-abc"
+
+
+@pytest.fixture
+def stay(db):
+    conn = EmisConnection.load()
+    conn.base_url = EMIS_BASE
+    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
+    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
+    conn.is_active = True
+    conn.save()
+    return make_guest(make_reservation(make_legal_entity()), surname="Репин")
+
+
+@pytest.fixture
+def desk_user(db):
+    return make_user(Role.FRONT_DESK)
+
+
+def fields(stay):
+    return {
+        "legal_entity": stay.reservation.legal_entity_id,
+        "reservation": stay.reservation_id,
+    }
+
+
+def upload_url(stay):
+    return f"/emis/persons/{stay.person_id}/upload/"
+
+
+def test_a_get_is_405_and_asks_emis_nothing(stay, desk_user):
+    client = Client()
+    client.force_login(desk_user)
+    with responses.RequestsMock() as emis:  # any call to EMIS fails the test
+        response = client.get(upload_url(stay), fields(stay))
+        assert len(emis.calls) == 0
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert not UploadLinkClick.objects.exists()
+
+
+def test_a_post_without_the_csrf_token_is_refused(stay, desk_user):
+    """What a form on another site would send with the clerk's cookie."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk_user)
+    with responses.RequestsMock() as emis:
+        response = client.post(upload_url(stay), fields(stay))
+        assert len(emis.calls) == 0
+    assert response.status_code == 403
+    assert not UploadLinkClick.objects.exists()
+
+
+@responses.activate
+def test_the_guest_cards_form_posts_with_its_token_and_goes_to_emis(stay, desk_user):
+    responses.post(
+        EMIS_BASE + "/api/v1/web-sessions",
+        status=201,
+        json={"url": ONE_TIME, "expires_at": "2026-11-27T09:17:45Z"},
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk_user)
+    card = client.get(stay.get_absolute_url()).content.decode()
+
+    form = re.search(r"<form [^>]*data-emis-upload-form[^>]*>(.*?)</form>", card, re.S)
+    assert form, "the dialog has its own upload form"
+    tag = form.group(0)[: form.group(0).index(">") + 1]
+    assert 'method="post"' in tag and 'target="_blank"' in tag
+    assert f'action="{upload_url(stay)}"' in tag
+    inner = form.group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', inner).group(1)
+    assert 'name="legal_entity"' in inner
+    assert f'name="reservation" value="{stay.reservation_id}"' in inner
+    # Not nested in the guest form (a browser would drop a nested form).
+    guest_form = card[card.index('<form method="post" id="guest-form"') :]
+    guest_form = guest_form[: guest_form.index("</form>")]
+    assert "data-emis-upload-form" not in guest_form
+
+    response = client.post(
+        upload_url(stay), {**fields(stay), "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == ONE_TIME
+    assert UploadLinkClick.objects.get().ok is True
+
+
+def test_the_card_has_no_inline_script_or_handler(stay, desk_user):
+    """script-src 'self': the dialog's behaviour comes from a static file."""
+    client = Client()
+    client.force_login(desk_user)
+    card = client.get(stay.get_absolute_url()).content.decode()
+    start = card.index('<dialog id="emis-dialog"')
+    dialog = card[start : card.index("</dialog>", start)]
+    assert not re.search(r"\son[a-z]+\s*=", dialog)
+    assert "javascript:" not in dialog
+    scripts = re.findall(r"<script\b[^>]*>", card[start:])
+    assert scripts and all("src=" in s for s in scripts)
+
+
+@responses.activate
+def test_the_error_pages_retry_is_a_post_with_csrf(stay, desk_user, settings):
+    settings.EMIS_RETRY_BACKOFF = (0, 0)
+    responses.post(EMIS_BASE + "/api/v1/web-sessions", status=503, json={})
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(desk_user)
+    card = client.get(stay.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card).group(1)
+
+    page = client.post(upload_url(stay), {**fields(stay), "csrfmiddlewaretoken": token})
+
+    assert page.status_code == 503
+    html = page.content.decode()
+    retry = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    assert retry and retry.group(1) == upload_url(stay)
+    assert "csrfmiddlewaretoken" in retry.group(2)
+    assert f'name="legal_entity" value="{stay.reservation.legal_entity_id}"' in html
+    assert f'name="reservation" value="{stay.reservation_id}"' in html
+    assert re.search(r'<button type="submit"[^>]*data-emis-retry', html)
+    assert f'href="{upload_url(stay)}' not in html  # no GET link any more
