@@ -202,7 +202,7 @@ def start_sandbox(workdir: Path):
 
 def connect_emis(handle) -> None:
     """Activate the PMS's EMIS connection with the sandbox's account."""
-    from integrations.connectors.emis.models import EmisConnection
+    from emis.models import EmisConnection
 
     conn = EmisConnection.load()
     conn.base_url = handle.base_url

@@ -37,8 +37,8 @@ def build(sizes: list[int]) -> dict[int, tuple[int, int]]:
     from django.db import connections
 
     from emis.apply import person_apply_documents
+    from emis.models import EmisConnection
     from emis.payload import parse_person
-    from integrations.connectors.emis.models import EmisConnection
     from reservations.models import IdentityDocument, Visa
     from tests.factories import make_guest, make_legal_entity, make_reservation
 

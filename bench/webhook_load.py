@@ -166,7 +166,7 @@ def send_all(url: str, plan: list[Delivery], rate: float | None) -> dict:
 def fresh_pms(n_persons: int) -> tuple[int, list[int]]:
     from django.db import connections
 
-    from integrations.connectors.emis.models import EmisConnection
+    from emis.models import EmisConnection
     from legal_entities.models import LegalEntity
     from reservations.models import Person
 
@@ -439,8 +439,8 @@ def main() -> None:
         "--conn-max-age",
         type=int,
         action="append",
-        help="server CONN_MAX_AGE value(s); default 0 (the settings' default: "
-        "a database connection per request) and 60",
+        help="server CONN_MAX_AGE value(s); default 0 (a database connection "
+        "per request) and 60 (the settings' default)",
     )
     parser.add_argument("--no-saturated", action="store_true")
     parser.add_argument("--no-paced", action="store_true")

@@ -7,8 +7,14 @@ class EmisConfig(AppConfig):
     verbose_name = _("EMIS Service")
 
     def ready(self) -> None:
-        from integrations.registry import add_status_provider
+        from integrations import registry
+        from pms.middleware import add_form_action_source
 
+        from .connection.connector import CONNECTOR
+        from .connection.selectors import form_action_urls
         from .sync_status import sync_status
 
-        add_status_provider("emis", sync_status)
+        registry.register(CONNECTOR)
+        registry.add_status_provider("emis", sync_status)
+        # The upload link redirects a guest-card form to EMIS.
+        add_form_action_source(form_action_urls)

@@ -36,10 +36,6 @@ CONNECTOR = "emis"
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 def _digits(value: int | str, name: str) -> str:
     """IDs travel as strings of digits; anything else is a programming error."""
     text = str(value)
@@ -122,8 +118,8 @@ class EmisClient:
         self._web_login = web_login
         self._web_password = web_password
         self.timeout = (
-            connect_timeout or float(_setting("EMIS_CONNECT_TIMEOUT", 3.05)),
-            read_timeout or float(_setting("EMIS_READ_TIMEOUT", 10)),
+            connect_timeout or settings.EMIS_CONNECT_TIMEOUT,
+            read_timeout or settings.EMIS_READ_TIMEOUT,
         )
         self.session = session or requests.Session()
         self.session.headers.update(
@@ -141,7 +137,7 @@ class EmisClient:
         """The client for the saved connection; ``not_configured`` when it is
         inactive or incomplete, ``secrets_unreadable`` when the encryption key
         that wrote the passwords is missing."""
-        from integrations.connectors.emis.models import EmisConnection
+        from emis.models import EmisConnection
         from integrations.secrets import SecretKeyError
 
         try:
@@ -246,7 +242,7 @@ class EmisClient:
     def _with_retries(
         self, trace: _Trace, method: str, path: str, *, idempotent: bool, **kwargs
     ) -> dict[str, Any]:
-        max_attempts = int(_setting("EMIS_MAX_ATTEMPTS", 3))
+        max_attempts = settings.EMIS_MAX_ATTEMPTS
         while True:
             trace.attempts += 1
             try:
@@ -411,11 +407,11 @@ def _retry_delay(exc: EmisError, attempt: int) -> float | None:
     if not exc.retryable:
         return None
     if exc.code == "rate_limited" and exc.retry_after is not None:
-        cap = float(_setting("EMIS_RETRY_AFTER_CAP", 5))
+        cap = settings.EMIS_RETRY_AFTER_CAP
         # Longer waits are left to the caller (a Celery countdown), not a
         # web request or a worker thread sleeping.
         return exc.retry_after if exc.retry_after <= cap else None
-    backoff = tuple(_setting("EMIS_RETRY_BACKOFF", (0.2, 0.4)))
+    backoff = settings.EMIS_RETRY_BACKOFF
     return backoff[min(attempt - 1, len(backoff) - 1)]
 
 

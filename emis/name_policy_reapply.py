@@ -100,7 +100,7 @@ def active_job() -> EmisJob | None:
     """The queued or running re-apply job, if any. A job older than
     ``EMIS_REAPPLY_STALE_AFTER`` seconds (a worker lost mid-run) no longer
     blocks starting a new one."""
-    stale_after = getattr(settings, "EMIS_REAPPLY_STALE_AFTER", 3600)
+    stale_after = settings.EMIS_REAPPLY_STALE_AFTER
     since = timezone.now() - dt.timedelta(seconds=stale_after)
     return (
         EmisJob.objects.filter(

@@ -22,10 +22,10 @@ from django.utils import timezone, translation
 from emis import name_policy
 from emis.apply import APPLIED, persons_apply_many
 from emis.client import EmisClient
+from emis.connection.selectors import connection_is_active
 from emis.errors import EmisError
 from emis.models import SyncState, SyncUnknownPerson
 from emis.payload import ChangesPage, EmisPerson, PayloadError, parse_changes_page
-from integrations.connectors.emis.selectors import connection_is_active
 from legal_entities.models import LegalEntity
 
 log = logging.getLogger("emis.sync")

@@ -24,7 +24,7 @@ def pull_person(self, job_id: int) -> None:
         # re-run at once, ignoring the countdown, and raise Retry out of the
         # web request's on_commit hook. Wait a short, capped moment in-process
         # instead; the backoff schedule proper applies with a real worker.
-        cap = getattr(settings, "EMIS_EAGER_RETRY_MAX_SLEEP", 1.0)
+        cap = settings.EMIS_EAGER_RETRY_MAX_SLEEP
         time.sleep(max(0.0, min(outcome.retry_in, cap)))
         outcome = pull.job_run_pull(job_id=job_id)
 

@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
-from integrations.connectors.emis.models import EmisConnection
 from integrations.services import connector_call_record
 from legal_entities.models import LegalEntity
 from reservations.models import Person, Reservation
 
 from .client import CONNECTOR, EmisClient
 from .errors import EmisError
-from .models import UploadLinkClick
+from .models import EmisConnection, UploadLinkClick
 from .scope import person_scope_check
 
 logger = logging.getLogger(__name__)

@@ -38,10 +38,9 @@ from django.views.decorators.http import require_POST
 
 from emis import bulk_sql
 from emis.apply import person_apply_documents
-from emis.models import WebhookDelivery
+from emis.models import EmisConnection, WebhookDelivery
 from emis.payload import PayloadError, WebhookEvent, parse_webhook
 from emis.scope import INACTIVE, ScopeError, person_scope_check
-from integrations.connectors.emis.models import EmisConnection
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
 from reservations.models import Person

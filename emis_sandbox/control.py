@@ -154,6 +154,10 @@ def deliveries(ctx: Context, req: Request) -> Response:
     return json_response(webhooks.list_deliveries(ctx.conn))
 
 
+def retries(ctx: Context, req: Request) -> Response:
+    return json_response({"retry_loops": webhooks.retry_loops()})
+
+
 def request_counts(ctx: Context, req: Request) -> Response:
     return json_response(runtime.request_counts(ctx.conn))
 
@@ -180,6 +184,7 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", "/_sandbox/persons"): save_person,
     ("POST", "/_sandbox/persons/bulk"): save_persons_bulk,
     ("GET", "/_sandbox/deliveries"): deliveries,
+    ("GET", "/_sandbox/retries"): retries,
     ("GET", "/_sandbox/requests"): request_counts,
     ("GET", "/_sandbox/faults"): get_faults,
     ("POST", "/_sandbox/faults"): set_faults,

@@ -29,6 +29,23 @@ log = logging.getLogger("emis_sandbox.webhooks")
 EVENT = "person.documents_saved"
 MAX_STORED_BODY = 4000
 
+# Retry loops still running. A reset does not end one at once (it notices at
+# its next attempt), so a test waits for this to reach 0 instead of sleeping
+# through the whole back-off schedule.
+_retry_loops = 0
+_retry_loops_lock = threading.Lock()
+
+
+def _count_retry_loop(delta: int) -> None:
+    global _retry_loops
+    with _retry_loops_lock:
+        _retry_loops += delta
+
+
+def retry_loops() -> int:
+    with _retry_loops_lock:
+        return _retry_loops
+
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     mac = hmac.new(
@@ -166,14 +183,17 @@ def _attempt(db_path: str, out: Outbound, attempt: int) -> Attempt:
 
 
 def _retry_loop(config: Config, out: Outbound, generation: int) -> None:
-    for attempt in range(2, config.webhook_attempts + 1):
-        backoff = config.webhook_backoff
-        time.sleep(backoff[min(attempt - 2, len(backoff) - 1)])
-        with connection(config.db) as conn:
-            if get_settings(conn).generation != generation:
-                return  # the sandbox was reset meanwhile
-        if not _attempt(config.db, out, attempt).retriable:
-            return
+    try:
+        for attempt in range(2, config.webhook_attempts + 1):
+            backoff = config.webhook_backoff
+            time.sleep(backoff[min(attempt - 2, len(backoff) - 1)])
+            with connection(config.db) as conn:
+                if get_settings(conn).generation != generation:
+                    return  # the sandbox was reset meanwhile
+            if not _attempt(config.db, out, attempt).retriable:
+                return
+    finally:
+        _count_retry_loop(-1)
 
 
 def deliver(
@@ -196,6 +216,7 @@ def deliver(
     first = _attempt(config.db, out, 1)
     retrying = first.retriable and config.webhook_attempts > 1
     if retrying:
+        _count_retry_loop(+1)  # before the thread starts: never seen as idle
         threading.Thread(
             target=_retry_loop,
             args=(config, out, settings.generation),

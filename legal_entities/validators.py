@@ -1,38 +1,27 @@
-"""Check-digit validation of Russian taxpayer (INN) and state registration
-(OGRN/OGRNIP) numbers, per the Federal Tax Service algorithms."""
+"""Validation of Russian taxpayer (INN), state registration (OGRN/OGRNIP) and
+tax registration reason (KPP) codes; check digits come from python-stdnum."""
+
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.ru import inn, ogrn
 
-_INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12_A = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12_B = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-
-
-def _check(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
+# Tax office code, reason code (digits or Latin capitals), sequence number.
+_KPP = re.compile(r"\d{4}[\dA-Z]{2}\d{3}", re.ASCII)
 
 
 def inn_is_valid(value: str) -> bool:
-    if not value.isdigit():
-        return False
-    if len(value) == 10:
-        return _check(value, _INN10) == int(value[9])
-    if len(value) == 12:
-        return _check(value, _INN12_A) == int(value[10]) and _check(
-            value, _INN12_B
-        ) == int(value[11])
-    return False
+    return value.isdigit() and inn.is_valid(value)
 
 
 def ogrn_is_valid(value: str) -> bool:
-    if not value.isdigit():
+    # Not ogrn.is_valid: stdnum 2.2 compares the whole remainder mod 13 for a
+    # 15-digit OGRNIP and so rejects valid numbers whose remainder is 10-12;
+    # the Federal Tax Service takes its lowest digit, as [-1] does here.
+    if not value.isdigit() or len(value) not in (13, 15):
         return False
-    if len(value) == 13:
-        return int(value[:12]) % 11 % 10 == int(value[12])
-    if len(value) == 15:
-        return int(value[:14]) % 13 % 10 == int(value[14])
-    return False
+    return ogrn.calc_check_digit(value)[-1] == value[-1]
 
 
 def validate_inn(value: str) -> None:
@@ -62,5 +51,5 @@ def validate_ogrn(value: str) -> None:
 
 
 def validate_kpp(value: str) -> None:
-    if not (len(value) == 9 and value[:4].isdigit() and value[6:].isdigit()):
+    if not _KPP.fullmatch(value):
         raise ValidationError(_("KPP must be 9 characters."), code="kpp_format")

@@ -53,7 +53,7 @@ _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s]+@")
 SECRET_CARRIERS = frozenset(
     {
         "integrations.secrets.Secret",
-        "integrations.connectors.emis.models.EmisConnection",
+        "emis.models.EmisConnection",
         "emis.client.EmisClient",
         "emis.client.Utf8BasicAuth",
         "requests.auth.AuthBase",

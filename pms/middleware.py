@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -16,8 +17,6 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
-
-from integrations.connectors.emis.models import EmisConnection
 
 
 class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
@@ -68,11 +67,25 @@ class PmsLocaleMiddleware(LocaleMiddleware):
 _CSP_HOST = re.compile(r"^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$")
 
 
-def emis_form_origin(base_url: str) -> str | None:
-    """``scheme://host[:port]`` of an EMIS address, or None if it has none
-    that is safe to put in a header (no credentials, path or odd characters)."""
+# Callables that return the URLs a logged-in page's forms may post to (or be
+# redirected to) besides our own: apps add theirs from AppConfig.ready(), so
+# this module imports no app (the EMIS app adds the EMIS address).
+FormActionSource = Callable[[], Iterable[str]]
+_form_action_sources: list[FormActionSource] = []
+
+
+def add_form_action_source(source: FormActionSource) -> None:
+    """Add a source of ``form-action`` URLs (idempotent). It runs on every
+    logged-in page, so it should be one cheap query at most."""
+    if source not in _form_action_sources:
+        _form_action_sources.append(source)
+
+
+def form_origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of an address, or None if it has none that is
+    safe to put in a header (no credentials, path or odd characters)."""
     try:
-        parts = urlsplit((base_url or "").strip())
+        parts = urlsplit((url or "").strip())
         port = parts.port
     except ValueError:  # a port out of range or a malformed IPv6 address
         return None
@@ -86,20 +99,18 @@ def emis_form_origin(base_url: str) -> str | None:
     return f"{scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
-def _configured_emis_origin() -> str | None:
-    base_url = (
-        EmisConnection.objects.filter(pk=1).values_list("base_url", flat=True).first()
-    )
-    return emis_form_origin(base_url or "")
+def _form_action_origins() -> list[str]:
+    origins = (form_origin(url) for source in _form_action_sources for url in source())
+    return [origin for origin in origins if origin]
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy (``CONTENT_SECURITY_POLICY``) plus the EMIS origin
-    in ``form-action`` on logged-in pages.
+    """django-csp's policy (``CONTENT_SECURITY_POLICY``) plus the registered
+    origins in ``form-action`` on logged-in pages.
 
     The guest card's "upload new documents" form posts to our own URL, which
     redirects to EMIS; Chrome checks form-action on that redirect too. The
-    address is read from the database per page (one indexed row), so a
+    sources are asked per page (the EMIS address: one indexed row), so a
     changed EMIS address applies at once, without a restart.
     """
 
@@ -107,10 +118,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only or not _is_logged_in_page(request, response):
             return parts
-        origin = _configured_emis_origin()
-        if origin:
+        origins = _form_action_origins()
+        if origins:
             update = dict(parts.update or {})
-            update["form-action"] = [*update.get("form-action", []), origin]
+            update["form-action"] = [*update.get("form-action", []), *origins]
             parts.update = update
         return parts
 

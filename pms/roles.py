@@ -11,7 +11,6 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from rest_framework.permissions import BasePermission
@@ -71,17 +70,6 @@ def role_required(role: Role) -> Callable:
     return decorator
 
 
-class RoleRequiredMixin(AccessMixin):
-    required_role: Role = Role.FRONT_DESK
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not has_role(request.user, self.required_role):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 class _HasRole(BasePermission):
     role: Role
 
@@ -95,7 +83,3 @@ class IsFrontDesk(_HasRole):
 
 class IsAdmin(_HasRole):
     role = Role.ADMIN
-
-
-class IsSupport(_HasRole):
-    role = Role.SUPPORT

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "legal_entities",
     "reservations",
     "integrations",
-    "integrations.connectors.emis",
     "emis",
 ]
 
@@ -101,8 +100,10 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pms.sqlite3'}"
     )
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-# With persistent connections (CONN_MAX_AGE > 0, as docker-compose sets), a
+# Persistent connections: a new PostgreSQL connection per request halved the
+# webhook throughput (docs/benchmarks.md). CONN_MAX_AGE=0 closes each one.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# With persistent connections (CONN_MAX_AGE > 0, the default), a
 # connection dropped by PostgreSQL is replaced instead of failing a request.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -287,8 +288,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- EMIS Service (docs/emis.md, "Settings") --------------------------------------
 # Background sync of the EMIS changes feed (seconds between runs).
 EMIS_SYNC_INTERVAL = env.int("EMIS_SYNC_INTERVAL", default=300)
+# Every call to EMIS: timeouts (seconds), attempts and the waits between them.
+EMIS_CONNECT_TIMEOUT = env.float("EMIS_CONNECT_TIMEOUT", default=3.05)
+EMIS_READ_TIMEOUT = env.float("EMIS_READ_TIMEOUT", default=10.0)
+EMIS_MAX_ATTEMPTS = env.int("EMIS_MAX_ATTEMPTS", default=3)
+EMIS_RETRY_BACKOFF = tuple(
+    env.list("EMIS_RETRY_BACKOFF", cast=float, default=[0.2, 0.4])
+)
+# The longest Retry-After (429) slept in-process; a longer one goes to Celery.
+EMIS_RETRY_AFTER_CAP = env.float("EMIS_RETRY_AFTER_CAP", default=5.0)
+# Without a broker, tasks run in-process: the longest wait between two tries.
+EMIS_EAGER_RETRY_MAX_SLEEP = env.float("EMIS_EAGER_RETRY_MAX_SLEEP", default=1.0)
+# A re-apply job older than this (seconds; its worker lost) no longer blocks.
+EMIS_REAPPLY_STALE_AFTER = env.int("EMIS_REAPPLY_STALE_AFTER", default=3600)
 
 # --- Cache -----------------------------------------------------------------------
 # Nothing depends on a cache for correctness: locks, cursors and delivery

@@ -19,7 +19,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-def placeholder(request: HttpRequest) -> HttpResponse:  # replaced by the apps' views
-    return HttpResponse("")

@@ -38,8 +38,9 @@ from .models import NAME_PARTS, DocumentKind, Person
 # Citizens of these states enter Russia without a visa: the CIS visa-free
 # agreements (Abkhazia and South Ossetia also, but they have no ISO code).
 # Deliberately short: a missing state only causes a warning to check, while a
-# wrong entry would hide a real problem. XXA/XXB/XXX (stateless, refugee,
-# unspecified) need papers and are not here.
+# wrong entry would hide a real problem. The ICAO codes (stateless, refugee,
+# United Nations... see ``countries.ICAO_SPECIAL_CODES``) need papers and are
+# not here.
 VISA_NOT_REQUIRED = frozenset({"ARM", "AZE", "BLR", "KAZ", "KGZ", "MDA", "TJK", "UZB"})
 
 RESIDENCE_PERMITS = frozenset(
@@ -49,10 +50,6 @@ RESIDENCE_PERMITS = frozenset(
 # Warnings that do not stop a guest from being registered: the name is
 # there, staff only need to glance at its spelling.
 NON_BLOCKING = frozenset({"name_transliterated"})
-
-# What ``stay_warnings`` reads, for ``select_related``/``prefetch_related``.
-STAY_SELECT_RELATED = ("person", "person__migration_card")
-STAY_PREFETCH_RELATED = ("person__documents", "person__visas")
 
 _NAMED_VISAS = 3
 

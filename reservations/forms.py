@@ -18,16 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from legal_entities.models import LegalEntity
 
-from .countries import country_choices
+from .countries import NATIONALITY_STATUS_CHOICES, country_choices
 from .models import Reservation
 from .validators import normalize_phone
 
 EMPTY_CHOICE = [("", "—")]
-SPECIAL_CITIZENSHIP = [
-    ("XXA", _("Stateless person (XXA)")),
-    ("XXB", _("Refugee (XXB)")),
-    ("XXX", _("Unspecified nationality (XXX)")),
-]
 
 
 class DateInput(forms.DateInput):
@@ -58,7 +53,7 @@ def country_field(label, *, special: bool = False) -> forms.ChoiceField:
     label = capfirst(label)
 
     def choices():
-        extra = list(SPECIAL_CITIZENSHIP) if special else []
+        extra = list(NATIONALITY_STATUS_CHOICES) if special else []
         return EMPTY_CHOICE + extra + country_choices()
 
     return forms.ChoiceField(label=label, choices=choices, required=False)

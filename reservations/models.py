@@ -200,10 +200,6 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}"
 
-    @property
-    def match_key(self) -> tuple[str, str, str]:
-        return (self.kind, self.series or "", self.number)
-
 
 class Visa(models.Model):
     class Entries(models.TextChoices):
@@ -233,10 +229,6 @@ class Visa(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Visa')} {self.valid_from or ''}–{self.valid_to or ''}"
-
-    @property
-    def match_key(self) -> tuple[str, str, str]:
-        return ("visa", self.series or "", self.number)
 
 
 class MigrationCard(models.Model):

@@ -2,15 +2,12 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# ISO 3166-1 alpha-3 plus the ICAO MRZ codes for stateless (XXA), refugee
-# (XXB, XXC) and unspecified (XXX) nationality, and the ICAO "D" for Germany.
-MRZ_SPECIAL_CODES = {"XXA", "XXB", "XXC", "XXX", "D<<"}
-
 
 def validate_country_code(value: str) -> None:
-    from .countries import ALPHA3
+    """ISO 3166-1 alpha-3 or an ICAO special code (``countries``)."""
+    from .countries import COUNTRY_CODES
 
-    if value and value.upper() not in ALPHA3 and value.upper() not in MRZ_SPECIAL_CODES:
+    if value and value.upper() not in COUNTRY_CODES:
         raise ValidationError(
             _("Unknown country code “%(value)s”: use ISO 3166-1 alpha-3, e.g. RUS."),
             params={"value": value},

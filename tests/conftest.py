@@ -1,9 +1,20 @@
 import pytest
+import responses
 
 from pms.roles import Role
+from tests.support.browser import chromium, new_context, new_page, page  # noqa: F401
 from tests.support.sandbox import emis_sandbox, emis_sandbox_process  # noqa: F401
 
-from .factories import make_user
+from .factories import make_emis_connection, make_user
+
+
+def pytest_configure(config):
+    """One fast password hasher for the whole run, session fixtures and live
+    servers included: the default PBKDF2 spends ~0.3 s on every user created
+    or password checked. Production keeps Django's default."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +56,20 @@ def admin_client_(client, admin_user):
 def support_client(client, support_user):
     client.force_login(support_user)
     return client
+
+
+@pytest.fixture
+def emis_connection(db):
+    """An active EMIS connection to ``factories.EMIS_BASE``."""
+    return make_emis_connection()
+
+
+@pytest.fixture
+def http():
+    """EMIS (or any host) at the HTTP seam: ``responses`` answers what a test
+    registers; an unregistered request fails, an unused answer does not."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,6 +7,7 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 
+from emis.models import EmisConnection
 from legal_entities.models import LegalEntity
 from pms.roles import Role
 from reservations.models import Person, Reservation, Stay
@@ -17,6 +18,10 @@ _seq = itertools.count(1)
 # Valid check digits (computed by legal_entities.validators).
 VALID_INN = "7707083893"
 VALID_OGRN = "1027700132195"
+
+# The EMIS address the connection points at where EMIS is answered with
+# ``responses`` (nothing listens there).
+EMIS_BASE = "https://emis.test"
 
 
 def make_user(role: Role | None = None, *, username: str | None = None, **extra) -> User:
@@ -58,3 +63,33 @@ def make_guest(reservation: Reservation, surname: str = "Репин", **person_v
 
 def make_person(surname: str = "Репин", **values) -> Person:
     return Person.objects.create(surname=surname, **values)
+
+
+def make_emis_connection(
+    base_url: str = EMIS_BASE,
+    *,
+    api: tuple[str, str] = ("hotel-api", "api-secret-1"),
+    web: tuple[str, str] = ("hotel-web", "web-secret-1"),
+    is_active: bool = True,
+) -> EmisConnection:
+    """The (single) EMIS connection, stored as the settings page would;
+    ``api`` and ``web`` are the two accounts as (login, password)."""
+    conn = EmisConnection.load()
+    conn.base_url = base_url
+    conn.api_login, conn.api_password = api
+    conn.web_login, conn.web_password = web
+    conn.is_active = is_active
+    conn.save()
+    return conn
+
+
+def connect_to_sandbox(
+    sandbox, *, base_url: str | None = None, api_password: str | None = None
+) -> EmisConnection:
+    """The EMIS connection pointed at a running sandbox, with its accounts
+    (or another ``base_url`` / API password, to see it fail)."""
+    return make_emis_connection(
+        base_url or sandbox.base_url,
+        api=(sandbox.api_login, api_password or sandbox.api_password),
+        web=(sandbox.web_login, sandbox.web_password),
+    )

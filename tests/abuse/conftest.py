@@ -8,9 +8,9 @@ import socket
 import pytest
 
 from emis.models import WebhookDelivery
-from integrations.connectors.emis.models import EmisConnection
 from reservations.models import Person, PersonChange
 from tests.emis.conftest import post_webhook as _post_webhook
+from tests.factories import make_emis_connection
 from tests.security.test_permission_matrix import world  # noqa: F401 - fixture
 
 API_LOGIN = "abuse-api-login"
@@ -29,13 +29,9 @@ def dead_url() -> str:
 
 @pytest.fixture
 def connection(db):
-    conn = EmisConnection.load()
-    conn.base_url = dead_url()
-    conn.api_login, conn.api_password = API_LOGIN, API_PASSWORD
-    conn.web_login, conn.web_password = WEB_LOGIN, WEB_PASSWORD
-    conn.is_active = True
-    conn.save()
-    return conn
+    return make_emis_connection(
+        dead_url(), api=(API_LOGIN, API_PASSWORD), web=(WEB_LOGIN, WEB_PASSWORD)
+    )
 
 
 def post_webhook(client, body: bytes, **kwargs):

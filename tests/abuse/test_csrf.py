@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from emis.models import EmisJob, NamePolicy
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection, EmisJob, NamePolicy
 from legal_entities.models import LegalEntity
 from pms.roles import Role
 from reservations.models import Person, PersonChange, Reservation, Stay

@@ -11,10 +11,9 @@ from django.test import Client
 
 from emis.pull import job_enqueue_pull
 from emis.sync import sync_legal_entity
-from integrations.connectors.emis.models import EmisConnection
 from reservations.models import IdentityDocument
 from tests.emis.conftest import webhook_body
-from tests.factories import make_guest, make_reservation
+from tests.factories import connect_to_sandbox, make_guest, make_reservation
 from tests.support.sandbox import sample_foreigner, sample_person
 
 from .conftest import post_webhook
@@ -69,18 +68,7 @@ def test_no_full_document_number_in_any_log_record(
 ):
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
     settings.EMIS_MAX_ATTEMPTS = 1
-    conn = EmisConnection.load()
-    conn.base_url = emis_sandbox.base_url
-    conn.api_login, conn.api_password = (
-        emis_sandbox.api_login,
-        emis_sandbox.api_password,
-    )
-    conn.web_login, conn.web_password = (
-        emis_sandbox.web_login,
-        emis_sandbox.web_password,
-    )
-    conn.is_active = True
-    conn.save()
+    conn = connect_to_sandbox(emis_sandbox)
     reservation = make_reservation()
     le = reservation.legal_entity_id
     first, second, third = (make_guest(reservation, surname=s) for s in "АБВ")

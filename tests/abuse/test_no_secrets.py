@@ -11,11 +11,16 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from emis.models import EmisConnection
 from emis.pull import job_enqueue_pull
-from integrations.connectors.emis.models import EmisConnection
 from integrations.secrets import raw
 from pms.roles import Role
-from tests.factories import make_guest, make_reservation, make_user
+from tests.factories import (
+    connect_to_sandbox,
+    make_guest,
+    make_reservation,
+    make_user,
+)
 from tests.security.test_permission_matrix import POST_ONLY, _named_routes, _url
 from tests.support.sandbox import sample_person
 
@@ -139,18 +144,7 @@ def test_no_log_line_holds_a_secret(
     sandbox, all at DEBUG: the passwords used never reach a log record."""
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
     settings.EMIS_MAX_ATTEMPTS = 1
-    conn = EmisConnection.load()
-    conn.base_url = emis_sandbox.base_url
-    conn.api_login, conn.api_password = (
-        emis_sandbox.api_login,
-        emis_sandbox.api_password,
-    )
-    conn.web_login, conn.web_password = (
-        emis_sandbox.web_login,
-        emis_sandbox.web_password,
-    )
-    conn.is_active = True
-    conn.save()
+    connect_to_sandbox(emis_sandbox)
     secrets = [emis_sandbox.api_password, emis_sandbox.web_password, TYPED]
     reservation = make_reservation()
     stay = make_guest(reservation)

@@ -15,34 +15,6 @@ from tests.factories import make_guest, make_reservation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            locale="ru-RU", viewport={"width": 1280, "height": 900}
-        )
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-
 
 def _demo_reservation():
     # Transactional tests flush the role groups the migration made.
@@ -64,12 +36,11 @@ def _demo_reservation():
     return reservation
 
 
-def test_front_desk_adds_a_guest_with_only_a_surname(live_server, browser_page):
+def test_front_desk_adds_a_guest_with_only_a_surname(live_server, page):
     from playwright.sync_api import expect
 
     reservation = _demo_reservation()
     make_user(Role.FRONT_DESK, username="desk")
-    page = browser_page
 
     page.goto(f"{live_server.url}/reservations/{reservation.pk}/")
     page.fill("input[name=username]", "desk")

@@ -23,21 +23,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.contrib.auth.models import Group
 
-from emis.models import NamePolicy
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection, NamePolicy
 from pms.roles import Role
-from tests.factories import make_guest, make_legal_entity, make_reservation, make_user
+from tests.factories import (
+    make_emis_connection,
+    make_guest,
+    make_legal_entity,
+    make_reservation,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -54,17 +50,15 @@ def _dead_origin() -> str:
 
 
 class Browser:
-    def __init__(self, playwright, base_url):
+    """Pages on the session's chromium that report every CSP violation."""
+
+    def __init__(self, new_context, base_url):
         self.base_url = base_url
-        self.browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
+        self.new_context = new_context
         self.violations: list[str] = []
 
     def new_page(self):
-        context = self.browser.new_context(
-            locale="ru-RU", viewport={"width": 1280, "height": 900}
-        )
+        context = self.new_context()
         context.add_init_script(REPORT_VIOLATIONS)
         context.on("page", self._watch)
         page = context.new_page()
@@ -94,26 +88,15 @@ class Browser:
 
 
 @pytest.fixture
-def browser(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        b = Browser(playwright, live_server.url)
-        yield b
-        b.browser.close()
+def browser(live_server, new_context):
+    return Browser(new_context, live_server.url)
 
 
 @pytest.fixture
 def world():
     for role in Role:  # transactional tests flush the migration's groups
         Group.objects.get_or_create(name=role.value)
-    conn = EmisConnection.load()
-    conn.base_url = _dead_origin()
-    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
-    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
-    conn.is_active = True
-    conn.save()
+    make_emis_connection(_dead_origin())
     entity = make_legal_entity(name="ООО Ромашка")
     stay = make_guest(make_reservation(entity), surname="Репин", given_names="Илья")
     make_user(Role.FRONT_DESK, username="desk")

@@ -15,12 +15,10 @@ import requests
 from django.contrib.auth.models import Group
 from mrz.generator.td3 import TD3CodeGenerator
 
-from emis.models import UploadLinkClick
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection, UploadLinkClick
 from pms.roles import Role
 from reservations.models import Person
-from tests.factories import make_legal_entity, make_user
-from tests.support.sandbox import emis_sandbox, emis_sandbox_process  # noqa: F401
+from tests.factories import connect_to_sandbox, make_legal_entity, make_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,14 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "pass-12345"
 # A TD3 (passport) MRZ with valid check digits, as a scanner reads it.
 MRZ = str(
@@ -46,45 +36,17 @@ MRZ = str(
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def new_page(browser):
-    context = browser.new_context(
-        locale="ru-RU", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    return page
+def page(new_page):
+    return new_page(timeout=20000)
 
 
 @pytest.fixture
-def world(live_server, emis_sandbox):  # noqa: F811
+def world(live_server, emis_sandbox):
     # Transactional tests flush the role groups the migration made.
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     emis_sandbox.configure(webhook_url=live_server.url + "/api/v1/emis/webhook/")
-    conn = EmisConnection.load()
-    conn.base_url = emis_sandbox.base_url
-    conn.web_login, conn.web_password = (
-        emis_sandbox.web_login,
-        emis_sandbox.web_password,
-    )
-    conn.api_login, conn.api_password = (
-        emis_sandbox.api_login,
-        emis_sandbox.api_password,
-    )
-    conn.is_active = True
-    conn.save()
+    connect_to_sandbox(emis_sandbox)
     return {
         "entity": make_legal_entity(name="ООО Гостиница Восток"),
         "desk": make_user(Role.FRONT_DESK, username="desk"),
@@ -123,6 +85,21 @@ def emis_person(world, person_id):
     return response.json()
 
 
+def new_guest_in_emis_dialog(page, world, surname):
+    """Front desk creates a reservation, adds a guest with only a surname and
+    presses EMIS: the guest is saved first and the dialog opens by itself."""
+    from playwright.sync_api import expect
+
+    log_in(page, world["url"], "desk")
+    create_reservation(page, world)
+    page.click("a[href$='/guests/new/']")
+    page.fill("input[name=person-surname]", surname)
+    page.click("button[name=_emis]")
+    dialog = page.locator("dialog#emis-dialog")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
 def pull_in_dialog(page):
     """Open the dialog, press "Получить данные документов", wait for the end."""
     from playwright.sync_api import expect
@@ -135,12 +112,12 @@ def pull_in_dialog(page):
     expect(page.locator("[data-emis-flash]")).to_contain_text("Обновлено:")
 
 
-def switch_name_policy(browser, world, script, *, reapply):
+def switch_name_policy(new_page, world, script, *, reapply):
     """Support switches the global name policy in the Django admin, then
     re-applies it to existing profiles or answers "Not now"."""
     from playwright.sync_api import expect
 
-    page = new_page(browser)
+    page = new_page(timeout=20000)
     log_in(page, world["url"], "support")
     page.goto(world["url"] + "/admin/emis/namepolicy/")
     page.select_option("select[name=script]", script)
@@ -166,19 +143,11 @@ def change_in_emis(world, person_id, **values):
     world["sandbox"].save_person(str(world["entity"].pk), person)
 
 
-def test_guest_documents_through_emis(world, browser):
+def test_guest_documents_through_emis(world, page, new_page):
     from playwright.sync_api import expect
 
-    page = new_page(browser)
-    log_in(page, world["url"], "desk")
-    create_reservation(page, world)
-
     # A new guest with only a surname; EMIS saves it first, then opens.
-    page.click("a[href$='/guests/new/']")
-    page.fill("input[name=person-surname]", "Крупкин")
-    page.click("button[name=_emis]")
-    dialog = page.locator("dialog#emis-dialog")
-    expect(dialog).to_be_visible()
+    dialog = new_guest_in_emis_dialog(page, world, "Крупкин")
     person = Person.objects.get(surname="Крупкин")
     expect(page.locator("#person-id")).to_have_text(str(person.pk))
     assert "emis=1" not in page.url  # a reload will not reopen the dialog
@@ -249,7 +218,7 @@ def test_guest_documents_through_emis(world, browser):
 
     # Support switches names to Latin ("Not now" for existing profiles):
     # the next pull of new data substitutes Latin names.
-    switch_name_policy(browser, world, "latin", reapply=False)
+    switch_name_policy(new_page, world, "latin", reapply=False)
     change_in_emis(world, person.pk, birth_place="ГОР. КАЗАНЬ")
     pull_in_dialog(page)
     surname = page.locator("input[name=person-surname]")
@@ -259,7 +228,7 @@ def test_guest_documents_through_emis(world, browser):
     )
 
     # ... and back to Cyrillic, re-applied to existing profiles at once.
-    switch_name_policy(browser, world, "cyrillic", reapply=True)
+    switch_name_policy(new_page, world, "cyrillic", reapply=True)
     page.reload()
     expect(surname).to_have_value("Крупкин")
     # A pull afterwards keeps the policy's names.
@@ -272,17 +241,10 @@ def test_guest_documents_through_emis(world, browser):
     expect(surname).to_have_value("Крупкин")
 
 
-def test_emis_down_shows_error_tab_with_retry(world, browser):
+def test_emis_down_shows_error_tab_with_retry(world, page):
     from playwright.sync_api import expect
 
-    page = new_page(browser)
-    log_in(page, world["url"], "desk")
-    create_reservation(page, world)
-    page.click("a[href$='/guests/new/']")
-    page.fill("input[name=person-surname]", "Репин")
-    page.click("button[name=_emis]")
-    dialog = page.locator("dialog#emis-dialog")
-    expect(dialog).to_be_visible()
+    dialog = new_guest_in_emis_dialog(page, world, "Репин")
 
     world["sandbox"].set_faults(status=503, paths=["/api/v1/web-sessions"])
     with page.context.expect_page() as tab_info:
@@ -301,7 +263,7 @@ def test_emis_down_shows_error_tab_with_retry(world, browser):
     assert requests.get(world["url"] + "/healthz", timeout=5).ok
 
 
-def test_refused_web_login_sends_the_clerk_to_an_administrator(world, browser):
+def test_refused_web_login_sends_the_clerk_to_an_administrator(world, page):
     """Issue 8, item 15: no retry that cannot help, a plain message instead;
     the administrator finds the refusal on Разное → Стыковки."""
     from playwright.sync_api import expect
@@ -309,14 +271,7 @@ def test_refused_web_login_sends_the_clerk_to_an_administrator(world, browser):
     conn = EmisConnection.load()
     conn.web_password = "not-the-web-password"
     conn.save()
-    page = new_page(browser)
-    log_in(page, world["url"], "desk")
-    create_reservation(page, world)
-    page.click("a[href$='/guests/new/']")
-    page.fill("input[name=person-surname]", "Репин")
-    page.click("button[name=_emis]")
-    dialog = page.locator("dialog#emis-dialog")
-    expect(dialog).to_be_visible()
+    dialog = new_guest_in_emis_dialog(page, world, "Репин")
 
     with page.context.expect_page() as tab_info:
         dialog.get_by_role("button", name="Загрузить новые документы").click()
@@ -333,17 +288,10 @@ def test_refused_web_login_sends_the_clerk_to_an_administrator(world, browser):
     assert world["sandbox"].web_password not in tab.content()
 
 
-def test_pull_failure_shows_plain_error_and_retry(world, browser):
+def test_pull_failure_shows_plain_error_and_retry(world, page):
     from playwright.sync_api import expect
 
-    page = new_page(browser)
-    log_in(page, world["url"], "desk")
-    create_reservation(page, world)
-    page.click("a[href$='/guests/new/']")
-    page.fill("input[name=person-surname]", "Репин")
-    page.click("button[name=_emis]")
-    dialog = page.locator("dialog#emis-dialog")
-    expect(dialog).to_be_visible()
+    dialog = new_guest_in_emis_dialog(page, world, "Репин")
     status = dialog.locator("[data-emis-status]")
 
     world["sandbox"].set_faults(status=401, paths=["/api/v1/persons"])

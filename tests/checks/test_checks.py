@@ -7,13 +7,9 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from reservations.checks import (
-    STAY_PREFETCH_RELATED,
-    STAY_SELECT_RELATED,
-    reservation_readiness,
-    stay_warnings,
-)
+from reservations.checks import reservation_readiness, stay_warnings
 from reservations.models import IdentityDocument, MigrationCard, Stay, Visa
+from reservations.selectors import stay_detail
 from reservations.services import stay_create
 
 from ..factories import make_person, make_reservation
@@ -33,11 +29,8 @@ def english():
 def stay_for(person, start=D(2026, 11, 27), end=D(2026, 11, 30)) -> Stay:
     reservation = make_reservation(arrival=start, departure=end)
     stay = stay_create(reservation=reservation, person=person)
-    return (
-        Stay.objects.select_related(*STAY_SELECT_RELATED)
-        .prefetch_related(*STAY_PREFETCH_RELATED)
-        .get(pk=stay.pk)
-    )
+    # As the guest card reads it: the checks below then make no query.
+    return stay_detail(reservation_id=reservation.pk, stay_id=stay.pk)
 
 
 def codes(stay) -> list[str]:

@@ -1,6 +1,7 @@
 import pytest
+from django.core.exceptions import ValidationError
 
-from legal_entities.validators import inn_is_valid, ogrn_is_valid
+from legal_entities.validators import inn_is_valid, ogrn_is_valid, validate_kpp
 from pms.masking import mask_text
 from reservations.models import Person
 
@@ -14,6 +15,33 @@ def test_inn_and_ogrn_check_digits():
     assert not inn_is_valid("500100732258")
     assert ogrn_is_valid("1027700132195")
     assert not ogrn_is_valid("1027700132194")
+
+
+@pytest.mark.parametrize(
+    "ogrnip", ["304500000000010", "304500000000021", "304500000000032"]
+)
+def test_ogrnip_check_digit_is_lowest_digit_of_remainder(ogrnip):
+    # Remainders mod 13 of 10, 11, 12: plain stdnum.ru.ogrn.is_valid refuses them.
+    assert ogrn_is_valid(ogrnip)
+    assert not ogrn_is_valid(ogrnip[:-1] + str((int(ogrnip[-1]) + 1) % 10))
+
+
+@pytest.mark.parametrize(
+    ("kpp", "valid"),
+    [
+        ("770701001", True),
+        ("7707AB001", True),
+        ("7707ab001", False),
+        ("77070100", False),
+        ("77O701001", False),
+    ],
+)
+def test_kpp_format(kpp, valid):
+    if valid:
+        validate_kpp(kpp)
+    else:
+        with pytest.raises(ValidationError):
+            validate_kpp(kpp)
 
 
 def test_log_masking_hides_document_numbers():

@@ -1,22 +1,6 @@
 import pytest
 
-from integrations.connectors.emis.models import EmisConnection
 from tests.factories import make_guest, make_legal_entity, make_reservation
-
-EMIS_BASE = "https://emis.test"
-
-
-@pytest.fixture
-def emis_connection(db):
-    conn = EmisConnection.load()
-    conn.base_url = EMIS_BASE
-    conn.web_login = "hotel-web"
-    conn.web_password = "web-secret-1"
-    conn.api_login = "hotel-api"
-    conn.api_password = "api-secret-1"
-    conn.is_active = True
-    conn.save()
-    return conn
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import responses
 
 from emis.models import EmisJob
 from emis.views import changed_field_labels
-from tests.factories import make_legal_entity
-
-from .conftest import EMIS_BASE
+from tests.factories import EMIS_BASE, make_legal_entity
 
 EXAMPLE = json.loads(
     (Path("/work/shared/emis-examples/person-russian-citizen.json")).read_text()

@@ -7,9 +7,7 @@ import responses
 from rest_framework.test import APIClient
 
 from emis.models import UploadLinkClick
-from tests.factories import make_legal_entity
-
-from .conftest import EMIS_BASE
+from tests.factories import EMIS_BASE, make_legal_entity
 
 SESSIONS = EMIS_BASE + "/api/v1/web-sessions"
 

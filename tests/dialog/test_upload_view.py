@@ -9,9 +9,7 @@ import pytest
 import responses
 
 from emis.models import UploadLinkClick
-from tests.factories import make_legal_entity, make_reservation
-
-from .conftest import EMIS_BASE
+from tests.factories import EMIS_BASE, make_legal_entity, make_reservation
 
 SESSIONS = EMIS_BASE + "/api/v1/web-sessions"
 ONE_TIME = "https://emis.test/s/one-time-token-abc"

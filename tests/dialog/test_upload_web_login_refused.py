@@ -6,8 +6,7 @@ import responses
 
 from emis.models import UploadLinkClick
 from integrations.models import ConnectorCall
-
-from .conftest import EMIS_BASE
+from tests.factories import EMIS_BASE
 
 SESSIONS = EMIS_BASE + "/api/v1/web-sessions"
 CLERK_RU = (

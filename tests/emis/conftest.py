@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from emis.webhook import signature_for
-from integrations.connectors.emis.models import EmisConnection
+from tests.factories import make_emis_connection
 
 EXAMPLES = Path("/work/shared/emis-examples")
 API_PASSWORD = "s3cret-api"
@@ -40,15 +40,9 @@ def foreigner(person_id: int | str = 160902, **overrides) -> dict:
 
 @pytest.fixture
 def connection(db):
-    conn = EmisConnection.load()
-    conn.base_url = BASE_URL
-    conn.api_login = "pms-api"
-    conn.api_password = API_PASSWORD
-    conn.web_login = "pms-web"
-    conn.web_password = "s3cret-web"
-    conn.is_active = True
-    conn.save()
-    return conn
+    return make_emis_connection(
+        BASE_URL, api=("pms-api", API_PASSWORD), web=("pms-web", "s3cret-web")
+    )
 
 
 def webhook_body(person: dict, legal_entity_id: int | str) -> bytes:

@@ -100,7 +100,12 @@ def test_each_bad_field_is_named_with_its_path():
         (lambda d: d.update(birth_date="2026-02-30"), "person.birth_date"),
         (lambda d: d.update(birth_date="19850412"), "person.birth_date"),
         (lambda d: d.update(citizenship="rus"), "person.citizenship"),
-        (lambda d: d.update(citizenship="XXC"), "person.citizenship"),
+        (lambda d: d.update(citizenship="XYZ"), "person.citizenship"),
+        (lambda d: d.update(visas=[{"number": str(i)} for i in range(51)]), "person.visas"),
+        (
+            lambda d: d.update(documents=d["documents"] * 21),
+            "person.documents",
+        ),
         (lambda d: d.pop("sex"), "person.sex"),
         (lambda d: d.update(documents={}), "person.documents"),
         (lambda d: d.update(visas=[{"series": "25"}]), "person.visas[0].number"),
@@ -147,6 +152,26 @@ def test_allowed_nulls_unknown_keys_and_icao_codes():
         "given_names": None,
         "patronymic": None,
     }
+
+
+@pytest.mark.parametrize("code", ["XXC", "UNO", "GBD", "EUE", "RKS"])
+def test_every_icao_special_code_of_the_pms_list_is_accepted(code):
+    # One list for the model, the forms and the contract (reservations/countries.py).
+    assert parse_person(russian(citizenship=code)).citizenship == code
+
+
+def test_a_payload_at_the_row_limits_is_accepted():
+    data = russian(visas=[{"number": str(i)} for i in range(50)])
+    data["documents"] = [
+        dict(data["documents"][0], number=str(100000 + i)) for i in range(20)
+    ]
+    person = parse_person(data)
+    assert (len(person.documents), len(person.visas)) == (20, 50)
+
+
+def test_too_many_rows_is_a_plain_message():
+    errors = errors_of(russian(visas=[{"number": str(i)} for i in range(51)]))
+    assert errors["person.visas"] == ["at most 50 items"]
 
 
 def test_text_of_exactly_200_characters_is_accepted():

@@ -1,8 +1,7 @@
 """Pull jobs: the services, the task (eager) and the REST API, with EMIS
-mocked at the HTTP seam."""
+http at the HTTP seam."""
 
 import pytest
-import responses
 
 from emis.models import EmisJob
 from emis.pull import job_as_dict, job_enqueue_pull, job_run_pull
@@ -31,12 +30,6 @@ def _fast_retries(settings):
 
 
 @pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
 def subject(connection):
     # A pull needs a stay with the legal entity it names (emis/scope.py).
     le = make_legal_entity()
@@ -60,16 +53,16 @@ def start(client, person, le):
 
 
 def test_pull_applies_and_the_job_api_reports_it(
-    front_desk_client, subject, mocked, django_capture_on_commit_callbacks
+    front_desk_client, subject, http, django_capture_on_commit_callbacks
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), json=russian(person.pk))
+    http.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
         response = start(front_desk_client, person, le)
     assert response.status_code == 202
     body = response.json()
     assert body["status"] == "queued"
-    call = mocked.calls[0].request
+    call = http.calls[0].request
     assert call.params == {"legal_entity_id": str(le.pk)}
     job = front_desk_client.get(f"/api/v1/emis/jobs/{body['job']}/").json()
     assert job["status"] == "succeeded" and job["result"] == "applied"
@@ -81,10 +74,10 @@ def test_pull_applies_and_the_job_api_reports_it(
 
 
 def test_pull_of_an_unchanged_person(
-    subject, mocked, django_capture_on_commit_callbacks
+    subject, http, django_capture_on_commit_callbacks
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), json=russian(person.pk))
+    http.get(person_url(person.pk), json=russian(person.pk))
     user = make_user()
     with django_capture_on_commit_callbacks(execute=True):
         job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
@@ -98,10 +91,10 @@ def test_pull_of_an_unchanged_person(
 
 
 def test_emis_404_is_succeeded_not_found(
-    subject, mocked, django_capture_on_commit_callbacks
+    subject, http, django_capture_on_commit_callbacks
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), status=404, json=emis_error("person_not_found"))
+    http.get(person_url(person.pk), status=404, json=emis_error("person_not_found"))
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
@@ -114,9 +107,9 @@ def test_emis_404_is_succeeded_not_found(
     }
 
 
-def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, mocked):
+def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, http):
     person, le = subject
-    mocked.get(person_url(person.pk), status=503)
+    http.get(person_url(person.pk), status=503)
     job = EmisJob.objects.create(person=person, legal_entity=le)
     outcome = job_run_pull(job_id=job.pk)
     job.refresh_from_db()
@@ -125,9 +118,9 @@ def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, m
     assert job_as_dict(job)["error"]["code"] == "server_error"
 
 
-def test_retry_after_from_emis_sets_the_countdown(subject, mocked):
+def test_retry_after_from_emis_sets_the_countdown(subject, http):
     person, le = subject
-    mocked.get(
+    http.get(
         person_url(person.pk),
         status=429,
         headers={"Retry-After": "42"},
@@ -138,41 +131,41 @@ def test_retry_after_from_emis_sets_the_countdown(subject, mocked):
 
 
 def test_transient_failure_is_retried_then_succeeds(
-    subject, mocked, django_capture_on_commit_callbacks
+    subject, http, django_capture_on_commit_callbacks
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), status=503)
-    mocked.get(person_url(person.pk), status=502)
-    mocked.get(person_url(person.pk), json=russian(person.pk))
+    http.get(person_url(person.pk), status=503)
+    http.get(person_url(person.pk), status=502)
+    http.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.result, job.attempts) == ("succeeded", "applied", 3)
     assert job_as_dict(job)["error"] is None
-    assert len(mocked.calls) == 3
+    assert len(http.calls) == 3
 
 
 def test_transient_failure_gives_up_after_four_retries(
-    subject, mocked, django_capture_on_commit_callbacks
+    subject, http, django_capture_on_commit_callbacks
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), status=503)
+    http.get(person_url(person.pk), status=503)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("failed", 5)
     assert job_as_dict(job)["error"]["code"] == "server_error"
-    assert len(mocked.calls) == 5
+    assert len(http.calls) == 5
 
 
 @pytest.mark.parametrize(
     ("status", "code"), [(401, "api_auth_failed"), (400, "bad_request")]
 )
 def test_permanent_failure_fails_at_once(
-    subject, mocked, django_capture_on_commit_callbacks, status, code
+    subject, http, django_capture_on_commit_callbacks, status, code
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), status=status, json=emis_error(code))
+    http.get(person_url(person.pk), status=status, json=emis_error(code))
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
@@ -201,12 +194,12 @@ def test_inactive_integration_fails_not_configured(
     ],
 )
 def test_data_breaking_the_contract_fails_bad_response(
-    subject, mocked, django_capture_on_commit_callbacks, mutate
+    subject, http, django_capture_on_commit_callbacks, mutate
 ):
     person, le = subject
     data = russian(person.pk)
     mutate(data)
-    mocked.get(person_url(person.pk), json=data)
+    http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
@@ -238,15 +231,15 @@ def test_enqueue_refuses_unsaved_guest_and_inactive_legal_entity(front_desk_clie
 
 
 def test_enqueue_dispatches_only_at_commit(
-    subject, mocked, django_capture_on_commit_callbacks
+    subject, http, django_capture_on_commit_callbacks
 ):
     person, le = subject
-    mocked.get(person_url(person.pk), json=russian(person.pk))
+    http.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert job.status == "queued" and len(callbacks) == 1
-    assert not mocked.calls
+    assert not http.calls
 
 
 def test_api_needs_the_front_desk_role(client, support_client, subject):
@@ -270,7 +263,7 @@ def test_job_api_shape_for_a_failed_job(admin_client_, subject):
 
 
 def test_a_bug_fails_the_job_instead_of_leaving_it_running(
-    subject, mocked, monkeypatch, django_capture_on_commit_callbacks
+    subject, http, monkeypatch, django_capture_on_commit_callbacks
 ):
     import emis.pull
 
@@ -278,7 +271,7 @@ def test_a_bug_fails_the_job_instead_of_leaving_it_running(
         raise RuntimeError("bug")
 
     person, le = subject
-    mocked.get(person_url(person.pk), json=russian(person.pk))
+    http.get(person_url(person.pk), json=russian(person.pk))
     monkeypatch.setattr(emis.pull, "person_apply_documents", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
@@ -289,14 +282,14 @@ def test_a_bug_fails_the_job_instead_of_leaving_it_running(
 
 
 def test_a_re_pull_applies_a_switched_name_policy(
-    subject, mocked, django_capture_on_commit_callbacks
+    subject, http, django_capture_on_commit_callbacks
 ):
     """Same EMIS data, policy switched to Latin: the re-pull changes the main
     names' script (and only them); a second re-pull is "unchanged"."""
     from emis.models import NamePolicy
 
     person, le = subject
-    mocked.get(person_url(person.pk), json=russian(person.pk))
+    http.get(person_url(person.pk), json=russian(person.pk))
     user = make_user()
 
     def pull() -> EmisJob:

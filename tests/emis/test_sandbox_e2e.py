@@ -6,9 +6,14 @@ import pytest
 from emis.models import EmisJob, SyncUnknownPerson, WebhookDelivery
 from emis.pull import job_enqueue_pull
 from emis.sync import sync_legal_entity
-from integrations.connectors.emis.models import EmisConnection
 from reservations.models import IdentityDocument, Person, Visa
-from tests.factories import make_guest, make_legal_entity, make_person, make_reservation
+from tests.factories import (
+    connect_to_sandbox,
+    make_guest,
+    make_legal_entity,
+    make_person,
+    make_reservation,
+)
 from tests.support.sandbox import sample_foreigner, sample_person
 
 pytestmark = pytest.mark.sandbox
@@ -17,18 +22,7 @@ pytestmark = pytest.mark.sandbox
 @pytest.fixture
 def wired(db, emis_sandbox, settings):
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
-    conn = EmisConnection.load()
-    conn.base_url = emis_sandbox.base_url
-    conn.api_login, conn.api_password = (
-        emis_sandbox.api_login,
-        emis_sandbox.api_password,
-    )
-    conn.web_login, conn.web_password = (
-        emis_sandbox.web_login,
-        emis_sandbox.web_password,
-    )
-    conn.is_active = True
-    conn.save()
+    connect_to_sandbox(emis_sandbox)
     return emis_sandbox
 
 

@@ -1,4 +1,4 @@
-"""Background sync of the changes feed, EMIS mocked at the HTTP seam."""
+"""Background sync of the changes feed, EMIS http at the HTTP seam."""
 
 import datetime as dt
 
@@ -27,22 +27,16 @@ def _fast(settings):
 
 
 @pytest.fixture
-def mocked():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
 def le(connection):
     return make_legal_entity()
 
 
-def page(mocked, le, cursor, *, items=(), next_cursor, has_more, status=200, **kw):
+def page(http, le, cursor, *, items=(), next_cursor, has_more, status=200, **kw):
     params = {"legal_entity_id": str(le.pk), "limit": "200"}
     if cursor:
         params["cursor"] = cursor
     body = {"items": list(items), "next_cursor": next_cursor, "has_more": has_more}
-    mocked.get(
+    http.get(
         CHANGES,
         match=[matchers.query_param_matcher(params)],
         status=status,
@@ -55,11 +49,11 @@ def state(le) -> SyncState:
     return SyncState.objects.get(legal_entity=le)
 
 
-def test_pages_are_applied_and_the_cursor_follows(mocked, le):
+def test_pages_are_applied_and_the_cursor_follows(http, le):
     a, b = make_person("А"), make_person("Б")
-    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(http, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
     page(
-        mocked,
+        http,
         le,
         "c1",
         items=[foreigner(b.pk), russian(777000111)],
@@ -84,16 +78,16 @@ def test_pages_are_applied_and_the_cursor_follows(mocked, le):
     unknown = SyncUnknownPerson.objects.get()
     assert (unknown.emis_person_id, unknown.version) == ("777000111", 3)
     # The next run resumes from the stored cursor; unchanged data stays so.
-    page(mocked, le, "c2", items=[russian(a.pk)], next_cursor="c3", has_more=False)
+    page(http, le, "c2", items=[russian(a.pk)], next_cursor="c3", has_more=False)
     again = sync_legal_entity(legal_entity_id=le.pk)
     assert (again.applied, again.unchanged) == (0, 1)
     assert state(le).cursor == "c3"
 
 
-def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(mocked, le):
+def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(http, le):
     a, b = make_person("А"), make_person("Б")
-    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
-    page(mocked, le, "c1", status=503, next_cursor="", has_more=False)
+    page(http, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(http, le, "c1", status=503, next_cursor="", has_more=False)
     run = sync_legal_entity(legal_entity_id=le.pk)
     s = state(le)
     assert s.cursor == "c1"
@@ -103,17 +97,17 @@ def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(mocked, le)
     assert s.last_success_at is None and s.lease_owner == ""
     assert Person.objects.get(pk=a.pk).emis_version == 3
     # The next run resumes there.
-    page(mocked, le, "c1", items=[foreigner(b.pk)], next_cursor="c2", has_more=False)
+    page(http, le, "c1", items=[foreigner(b.pk)], next_cursor="c2", has_more=False)
     assert sync_legal_entity(legal_entity_id=le.pk).error == ""
     assert state(le).cursor == "c2" and state(le).last_error == ""
 
 
-def test_a_page_breaking_the_contract_is_not_applied_and_not_passed(mocked, le):
+def test_a_page_breaking_the_contract_is_not_applied_and_not_passed(http, le):
     a, b = make_person("А"), make_person("Б")
     broken = russian(b.pk, sex="?")
-    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(http, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
     page(
-        mocked,
+        http,
         le,
         "c1",
         items=[foreigner(a.pk), broken],
@@ -127,16 +121,16 @@ def test_a_page_breaking_the_contract_is_not_applied_and_not_passed(mocked, le):
     assert Person.objects.get(pk=b.pk).emis_version is None
 
 
-def test_a_run_that_loses_its_lease_does_not_commit_the_page(mocked, le):
+def test_a_run_that_loses_its_lease_does_not_commit_the_page(http, le):
     a = make_person("А")
-    page(mocked, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
+    page(http, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
 
     def steal(request):
         # Another run took over meanwhile (our lease expired).
         SyncState.objects.filter(legal_entity=le).update(lease_owner="other")
         return (200, {}, '{"items": [], "next_cursor": "c2", "has_more": false}')
 
-    mocked.add_callback(
+    http.add_callback(
         responses.GET,
         CHANGES,
         callback=steal,
@@ -152,48 +146,48 @@ def test_a_run_that_loses_its_lease_does_not_commit_the_page(mocked, le):
     assert s.cursor == "c1" and s.lease_owner == "other"
 
 
-def test_a_second_run_started_meanwhile_is_refused_by_the_lease(mocked, le):
+def test_a_second_run_started_meanwhile_is_refused_by_the_lease(http, le):
     seen = {}
 
     def second_run(request):
         seen["run"] = sync_legal_entity(legal_entity_id=le.pk)
         return (200, {}, '{"items": [], "next_cursor": "c1", "has_more": false}')
 
-    mocked.add_callback(responses.GET, CHANGES, callback=second_run)
+    http.add_callback(responses.GET, CHANGES, callback=second_run)
     first = sync_legal_entity(legal_entity_id=le.pk)
     assert seen["run"].skipped and not first.skipped
-    assert len(mocked.calls) == 1  # the second run asked EMIS nothing
+    assert len(http.calls) == 1  # the second run asked EMIS nothing
     assert first.error == "" and state(le).cursor == "c1"
 
 
-def test_an_expired_lease_is_taken_over(mocked, le):
+def test_an_expired_lease_is_taken_over(http, le):
     SyncState.objects.create(
         legal_entity=le,
         lease_owner="crashed-worker",
         lease_until=timezone.now() - dt.timedelta(seconds=1),
     )
-    page(mocked, le, None, next_cursor="c1", has_more=False)
+    page(http, le, None, next_cursor="c1", has_more=False)
     run = sync_legal_entity(legal_entity_id=le.pk)
     assert not run.skipped and state(le).cursor == "c1"
 
 
-def test_a_live_lease_skips_the_run(mocked, le):
+def test_a_live_lease_skips_the_run(http, le):
     SyncState.objects.create(
         legal_entity=le,
         lease_owner="busy",
         lease_until=timezone.now() + dt.timedelta(minutes=4),
     )
     assert sync_legal_entity(legal_entity_id=le.pk).skipped
-    assert not mocked.calls
+    assert not http.calls
     assert state(le).lease_owner == "busy"
 
 
-def test_sync_all_runs_each_active_legal_entity(mocked, le, connection):
+def test_sync_all_runs_each_active_legal_entity(http, le, connection):
     other = make_legal_entity()
     inactive = make_legal_entity(is_active=False)
     person = make_person()
-    page(mocked, le, None, items=[russian(person.pk)], next_cursor="x1", has_more=False)
-    page(mocked, other, None, next_cursor="y1", has_more=False)
+    page(http, le, None, items=[russian(person.pk)], next_cursor="x1", has_more=False)
+    page(http, other, None, next_cursor="y1", has_more=False)
     tasks.sync_all.delay()
     assert state(le).cursor == "x1" and state(other).cursor == "y1"
     assert not SyncState.objects.filter(legal_entity=inactive).exists()
@@ -201,20 +195,20 @@ def test_sync_all_runs_each_active_legal_entity(mocked, le, connection):
 
 
 def test_sync_all_does_nothing_while_the_integration_is_inactive(
-    mocked, le, connection
+    http, le, connection
 ):
     connection.is_active = False
     connection.save()
     tasks.sync_all.delay()
-    assert not mocked.calls and not SyncState.objects.exists()
+    assert not http.calls and not SyncState.objects.exists()
 
 
 def test_status_lines_for_the_integrations_page(
-    mocked, le, django_assert_max_num_queries
+    http, le, django_assert_max_num_queries
 ):
     make_legal_entity(name="Ещё одно", is_active=True)
-    page(mocked, le, None, items=[russian(555000)], next_cursor="c9", has_more=False)
-    page(mocked, le, "c9", status=500, next_cursor="", has_more=False)
+    page(http, le, None, items=[russian(555000)], next_cursor="c9", has_more=False)
+    page(http, le, "c9", status=500, next_cursor="", has_more=False)
     sync_legal_entity(legal_entity_id=le.pk)
     sync_legal_entity(legal_entity_id=le.pk)
     with django_assert_max_num_queries(2):

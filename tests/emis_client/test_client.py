@@ -6,7 +6,6 @@ import logging
 
 import pytest
 import requests
-import responses
 from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.http import http_date
@@ -14,7 +13,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from emis.client import EmisClient
 from emis.errors import EmisError
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 from integrations.models import ConnectorCall
 
 BASE = "https://emis.test"
@@ -45,12 +44,6 @@ def sleeps(monkeypatch):
     waited = []
     monkeypatch.setattr("emis.client.time.sleep", waited.append)
     return waited
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def _error_body(code):

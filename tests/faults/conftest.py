@@ -8,7 +8,6 @@ import socket
 import pytest
 from django.forms.models import model_to_dict
 
-from integrations.connectors.emis.models import EmisConnection
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
@@ -16,16 +15,7 @@ from reservations.models import (
     PersonChange,
     Visa,
 )
-
-
-def connect(sandbox, *, base_url: str | None = None, api_password=None) -> None:
-    conn = EmisConnection.load()
-    conn.base_url = base_url or sandbox.base_url
-    conn.api_login = sandbox.api_login
-    conn.api_password = api_password or sandbox.api_password
-    conn.web_login, conn.web_password = sandbox.web_login, sandbox.web_password
-    conn.is_active = True
-    conn.save()
+from tests.factories import connect_to_sandbox
 
 
 @pytest.fixture
@@ -50,7 +40,7 @@ def sleeps(monkeypatch):
 def wired(db, emis_sandbox, settings):
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 3600  # the recorded wait is the real one
     settings.EMIS_RETRY_BACKOFF = (0.05, 0.1)
-    connect(emis_sandbox)
+    connect_to_sandbox(emis_sandbox)
     return emis_sandbox
 
 

@@ -17,10 +17,14 @@ from emis.pull import job_enqueue_pull
 from pms.roles import Role
 from reservations.models import IdentityDocument, Person, PersonChange
 from tests.emis.conftest import post_webhook, webhook_body
-from tests.factories import make_guest, make_reservation, make_user
+from tests.factories import (
+    connect_to_sandbox,
+    make_guest,
+    make_reservation,
+    make_user,
+)
 from tests.support.sandbox import sample_person
 
-from .conftest import connect
 from .htmlform import form_data
 
 pytestmark = [
@@ -49,7 +53,7 @@ def test_webhook_pull_and_staff_save_at_once_lose_nothing(emis_sandbox, settings
             "run with DATABASE_URL=postgres://... to exercise the row locks"
         )
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
-    connect(emis_sandbox)
+    connect_to_sandbox(emis_sandbox)
     reservation = make_reservation()
     stay = make_guest(reservation, surname="Репин")
     person_id, le = stay.person_id, reservation.legal_entity_id

@@ -9,10 +9,15 @@ import pytest
 from emis.errors import EmisError
 from emis.models import EmisJob
 from emis.pull import MAX_RETRIES, job_as_dict, job_enqueue_pull
-from tests.factories import make_guest, make_legal_entity, make_reservation
+from tests.factories import (
+    connect_to_sandbox,
+    make_guest,
+    make_legal_entity,
+    make_reservation,
+)
 from tests.support.sandbox import sample_foreigner
 
-from .conftest import connect, free_port, snapshot
+from .conftest import free_port, snapshot
 
 pytestmark = pytest.mark.sandbox
 
@@ -160,7 +165,7 @@ def test_emis_down_fails_unreachable_after_the_retries(
     settings.EMIS_MAX_ATTEMPTS = 2
     person, le = subject
     before = snapshot(person.pk)
-    connect(wired, base_url=f"http://127.0.0.1:{free_port()}")
+    connect_to_sandbox(wired, base_url=f"http://127.0.0.1:{free_port()}")
     job = pull(person, le, django_capture_on_commit_callbacks)
     assert (job.status, job.attempts) == ("failed", MAX_RETRIES + 1)
     assert job_as_dict(job)["error"]["code"] == "unreachable"
@@ -177,7 +182,7 @@ def test_refused_credentials_fail_at_once_without_retrying(
     settings.EMIS_MAX_ATTEMPTS = 3
     person, le = subject
     before = snapshot(person.pk)
-    connect(wired, api_password="not-the-api-password")
+    connect_to_sandbox(wired, api_password="not-the-api-password")
     job = pull(person, le, django_capture_on_commit_callbacks)
     assert (job.status, job.attempts) == ("failed", 1)
     assert job_as_dict(job)["error"] == {

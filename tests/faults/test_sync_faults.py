@@ -11,10 +11,10 @@ from emis import sync
 from emis.client import EmisClient
 from emis.models import SyncState
 from reservations.models import PersonChange
-from tests.factories import make_legal_entity, make_person
+from tests.factories import connect_to_sandbox, make_legal_entity, make_person
 from tests.support.sandbox import sample_person
 
-from .conftest import connect, free_port, snapshot
+from .conftest import free_port, snapshot
 
 pytestmark = pytest.mark.sandbox
 
@@ -129,12 +129,12 @@ def test_a_one_off_fault_on_page_two_is_retried_within_the_run(
 
 def test_emis_down_fails_the_run_and_the_next_one_does_the_work(feed, wired):
     le, people = feed
-    connect(wired, base_url=f"http://127.0.0.1:{free_port()}")
+    connect_to_sandbox(wired, base_url=f"http://127.0.0.1:{free_port()}")
     run = sync.sync_legal_entity(legal_entity_id=le.pk)
     assert run.error.startswith("unreachable: ") and run.pages == 0
     state = SyncState.objects.get(legal_entity=le)
     assert (state.cursor, state.lease_owner, state.last_success_at) == ("", "", None)
     assert applied_ids(people) == []
-    connect(wired)
+    connect_to_sandbox(wired)
     assert sync.sync_legal_entity(legal_entity_id=le.pk).error == ""
     assert_each_applied_once(people)

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from emis import sync
 from emis.models import SyncState
-from tests.factories import make_legal_entity, make_person
+from tests.factories import connect_to_sandbox, make_legal_entity, make_person
 from tests.support.sandbox import sample_person
 
-from .conftest import connect, snapshot
+from .conftest import snapshot
 from .test_sync_faults import applied_ids, assert_each_applied_once
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_a_worker_killed_inside_page_two_loses_nothing_and_doubles_nothing(
 ):
     key = Fernet.generate_key().decode()
     settings.PMS_ENCRYPTION_KEYS = [key]  # the worker must read the passwords
-    connect(emis_sandbox)
+    connect_to_sandbox(emis_sandbox)
     le = make_legal_entity()
     people = [make_person(f"P{i}") for i in range(6)]
     emis_sandbox.save_persons_bulk(le.pk, [sample_person(p.pk) for p in people])

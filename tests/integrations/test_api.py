@@ -6,7 +6,7 @@ import pytest
 import responses
 from cryptography.fernet import Fernet
 
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 
 from .helpers import API_PASSWORD, WEB_PASSWORD, raw_row, save_connection
 

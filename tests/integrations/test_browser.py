@@ -4,7 +4,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 from pms.roles import Role
 from tests.factories import make_user
 
@@ -13,32 +13,6 @@ pytestmark = [
     pytest.mark.sandbox,
     pytest.mark.django_db(transaction=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="ru-RU")
-        tab = context.new_page()
-        tab.set_default_timeout(15000)
-        yield tab
-        context.close()
-        browser.close()
 
 
 def test_admin_tests_then_saves_the_connection(live_server, page, emis_sandbox):

@@ -5,24 +5,22 @@ import responses
 from cryptography.fernet import Fernet
 from django.urls import reverse
 
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 from integrations.models import ConnectorCall
 
-from .helpers import API_PASSWORD, WEB_PASSWORD, raw_row, save_connection
+from .helpers import (
+    API_PASSWORD,
+    WEB_PASSWORD,
+    connection_form,
+    raw_row,
+    save_connection,
+)
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/integrations/"
 EDIT = "/integrations/emis/"
-FORM = {
-    "base_url": "https://emis.test",
-    "web_login": "pms-web",
-    "web_password": WEB_PASSWORD,
-    "api_login": "pms-api",
-    "api_password": API_PASSWORD,
-    "is_active": "on",
-    "action": "save",
-}
+FORM = connection_form()
 
 
 @pytest.fixture(autouse=True)

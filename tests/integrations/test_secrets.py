@@ -5,8 +5,8 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from emis.models import EmisConnection
 from integrations import secrets
-from integrations.connectors.emis.models import EmisConnection
 from integrations.secrets import SecretKeyError, SecretState, encrypted_fields
 
 from .helpers import API_PASSWORD, WEB_PASSWORD, raw_row, save_connection

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 from integrations.models import ConnectorCall
 
 from .helpers import raw_row

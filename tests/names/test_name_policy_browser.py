@@ -28,40 +28,19 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(target), full_page=True)
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture
-def page(monkeypatch, live_server):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
+def page(page, live_server):
+    """The shared browser page, logged in to the Django admin as support."""
     # Transactional tests flush the role groups the migration made.
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     make_user(Role.SUPPORT, username="support")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="ru-RU")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(live_server.url + "/admin/login/")
-        page.fill("input[name=username]", "support")
-        page.fill("input[name=password]", "pass-12345")
-        page.click("input[type=submit]")
-        page.wait_for_url(re.compile(r"/admin/$"))
-        yield page
-        context.close()
-        browser.close()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("input[name=username]", "support")
+    page.fill("input[name=password]", "pass-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page
 
 
 def test_change_preview_and_reapply(page, live_server):

@@ -99,7 +99,7 @@ def test_retries_stop_after_five_attempts(emis_sandbox, receiver):
 
     emis_sandbox.save_person("17", sample_person("1"), send_webhook=True)
     attempts = emis_sandbox.wait_for_deliveries(5)
-    time.sleep(1.2)  # longer than the last back-off: nothing more may come
+    emis_sandbox.wait_for_retries_to_end()  # then nothing more may come
 
     assert len(emis_sandbox.deliveries()) == 5
     assert [a["attempt"] for a in attempts] == [1, 2, 3, 4, 5]
@@ -109,7 +109,7 @@ def test_a_4xx_is_final_and_not_retried(emis_sandbox, receiver):
     receiver.script.append((400, {"person.sex": "bad"}))
 
     saved = emis_sandbox.save_person("17", sample_person("1"), send_webhook=True)
-    time.sleep(0.4)  # longer than the first back-off
+    emis_sandbox.wait_for_retries_to_end()
 
     assert saved.delivery["status_code"] == 400
     assert saved.delivery["retrying"] is False
@@ -148,7 +148,7 @@ def test_reset_stops_pending_retries_and_restores_settings(emis_sandbox, receive
     emis_sandbox.save_person("17", sample_person("1"), send_webhook=True)
 
     emis_sandbox.reset()
-    time.sleep(1.6)  # the whole back-off schedule
+    emis_sandbox.wait_for_retries_to_end()  # each loop sees the reset and stops
 
     assert emis_sandbox.deliveries() == []
     assert len(receiver.received) <= 2

@@ -23,6 +23,8 @@ import requests
 import yaml
 from cryptography.fernet import Fernet
 
+from tests.support.processes import stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_HOST = "pms.hotel.example"
 START_TIMEOUT = 30.0
@@ -123,12 +125,7 @@ def compose_web(tmp_path: Path) -> Iterator[Web]:
         _wait_until_serving(web)
         yield web
     finally:
-        popen.terminate()
-        try:
-            popen.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait(timeout=5)
+        stop_process(popen)
 
 
 def _wait_until_serving(web: Web) -> None:

@@ -16,24 +16,26 @@ import unicodedata
 
 import pytest
 import requests
-import responses
 from django.core.signals import got_request_exception
 from django.utils.html import escape
 from django.views.debug import ExceptionReporter, get_exception_reporter_class
 
 from emis.client import EmisClient, Utf8BasicAuth
 from emis.errors import EmisError
-from emis.models import EmisJob
+from emis.models import EmisConnection, EmisJob
 from emis.pull import job_enqueue_pull
 from emis.upload import upload_link_create
-from integrations.connectors.emis.models import EmisConnection
 from integrations.models import ConnectorCall
 from legal_entities.models import LegalEntity
 from reservations.models import Person
 from tests.factories import make_guest, make_reservation
+from tests.integrations.helpers import connection_body, connection_form, sandbox_form
 from tests.support.sandbox import sample_person, start_sandbox
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english", "no_emis_sleep"),
+]
 
 BASE = "https://emis.test"
 PING = f"{BASE}/api/v1/ping"
@@ -56,45 +58,26 @@ SANDBOX_WEB_LOGIN = "веб-Ω"
 SANDBOX_WEB_PASSWORD = "Веб-пароль-Ω-ё"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture(autouse=True)
-def _no_waiting(monkeypatch):
-    monkeypatch.setattr("emis.client.time.sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def _ping_ok(http) -> None:
     http.get(PING, json={"status": "ok", "api_version": "1"})
 
 
+# The connection with an Omega API password and a non-Latin-1 web password.
+OMEGA = {"web_password": "Веб-Ω", "api_password": OMEGA_PASSWORD}
+
+
 def _form(**values) -> dict:
-    data = {
-        "base_url": BASE,
-        "web_login": "pms-web",
-        "web_password": "Веб-Ω",
-        "api_login": "pms-api",
-        "api_password": OMEGA_PASSWORD,
-        "is_active": "on",
-        "action": "save",
-    }
-    data.update(values)
-    return data
+    return connection_form(**{**OMEGA, **values})
 
 
 def _api_body(**values) -> dict:
-    data = {**_form(), "is_active": True}
-    data.pop("action")
-    data.update(values)
-    return data
+    return connection_body(**{**OMEGA, **values})
+
+
+def _client(**values) -> EmisClient:
+    """An EMIS client for ``BASE``; by default "pms-api" with the Omega password."""
+    account = {"api_login": "pms-api", "api_password": OMEGA_PASSWORD}
+    return EmisClient(base_url=BASE, **{**account, **values})
 
 
 # --- the header, byte for byte ---------------------------------------------
@@ -102,25 +85,25 @@ def _api_body(**values) -> dict:
 
 def test_ping_sends_utf8_basic_exactly(http):
     _ping_ok(http)
-    emis = EmisClient(base_url=BASE, api_login="pms-api", api_password=OMEGA_PASSWORD)
+    emis = _client()
     assert emis.ping()["status"] == "ok"
     assert http.calls[0].request.headers["Authorization"] == OMEGA_HEADER
 
 
 def test_a_cyrillic_login_too(http):
     _ping_ok(http)
-    EmisClient(base_url=BASE, api_login=CYRILLIC_LOGIN, api_password="Ω-пароль").ping()
+    _client(api_login=CYRILLIC_LOGIN, api_password="Ω-пароль").ping()
     assert http.calls[0].request.headers["Authorization"] == CYRILLIC_HEADER
 
 
 def test_the_same_password_typed_decomposed_sends_the_same_bytes(http):
     """RFC 7617: the credentials are NFC before UTF-8 ("й" as и + U+0306)."""
-    http.get(PING, json={"status": "ok", "api_version": "1"})
+    _ping_ok(http)
     composed = "пароль-й"
     decomposed = unicodedata.normalize("NFD", composed)
     assert composed != decomposed
     for password in (composed, decomposed):
-        EmisClient(base_url=BASE, api_login="pms-api", api_password=password).ping()
+        _client(api_password=password).ping()
     first, second = (c.request.headers["Authorization"] for c in http.calls)
     assert first == second
 
@@ -136,13 +119,7 @@ def test_every_call_carries_the_utf8_header(http, call):
         json={"items": [], "next_cursor": "c", "has_more": False},
     )
     http.post(SESSIONS, status=201, json={"url": f"{BASE}/s/x", "expires_at": "t"})
-    emis = EmisClient(
-        base_url=BASE,
-        api_login="pms-api",
-        api_password=OMEGA_PASSWORD,
-        web_login="веб-логин",
-        web_password="Веб-Ω",
-    )
+    emis = _client(web_login="веб-логин", web_password="Веб-Ω")
     calls = {
         "get_person": lambda: emis.get_person(person_id=160848, legal_entity_id=17),
         "changes": lambda: emis.changes(legal_entity_id=17, cursor=None),
@@ -165,7 +142,7 @@ def test_every_call_carries_the_utf8_header(http, call):
 def test_a_credential_that_cannot_be_sent_is_a_clear_error_and_no_request(
     http, login, password
 ):
-    emis = EmisClient(base_url=BASE, api_login=login, api_password=password)
+    emis = _client(api_login=login, api_password=password)
     with pytest.raises(EmisError) as info:
         emis.ping()
     assert info.value.code == "not_configured"
@@ -179,13 +156,7 @@ def test_a_credential_that_cannot_be_sent_is_a_clear_error_and_no_request(
 
 
 def test_no_repr_or_str_shows_a_credential():
-    emis = EmisClient(
-        base_url=BASE,
-        api_login="pms-api",
-        api_password=OMEGA_PASSWORD,
-        web_login="pms-web",
-        web_password="Веб-Ω",
-    )
+    emis = _client(web_login="pms-web", web_password="Веб-Ω")
     auth = Utf8BasicAuth("pms-api", OMEGA_PASSWORD)
     # The auth object is what requests' own frames hold as ``auth``.
     shown = " ".join(
@@ -325,13 +296,7 @@ def test_a_crash_report_shows_no_password(admin_client_, monkeypatch, reports, w
 def test_a_crash_in_a_web_session_call_shows_no_web_password(monkeypatch):
     monkeypatch.setattr(requests.Session, "request", _explode)
     typed = "Typed-Ω-never-shown"
-    emis = EmisClient(
-        base_url=BASE,
-        api_login="pms-api",
-        api_password=typed,
-        web_login="pms-web",
-        web_password=typed,
-    )
+    emis = _client(api_password=typed, web_login="pms-web", web_password=typed)
     try:
         emis.create_web_session(legal_entity_id=17, person_id=160848)
     except RuntimeError:
@@ -369,24 +334,13 @@ def emis_sandbox_process(tmp_path_factory):
         process.stop()
 
 
-def _sandbox_form(sandbox, **values) -> dict:
-    return _form(
-        base_url=sandbox.base_url,
-        api_login=sandbox.api_login,
-        api_password=sandbox.api_password,
-        web_login=sandbox.web_login,
-        web_password=sandbox.web_password,
-        **values,
-    )
-
-
 @pytest.mark.sandbox
 def test_sandbox_test_button_save_pull_and_upload_link_with_unicode_accounts(
     emis_sandbox, admin_client_, settings, django_capture_on_commit_callbacks
 ):
     settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
     assert emis_sandbox.api_password == SANDBOX_API_PASSWORD  # this module's one
-    form = _sandbox_form(emis_sandbox)
+    form = sandbox_form(emis_sandbox)
 
     tested = admin_client_.post(
         EDIT, {**form, "action": "test"}, HTTP_HX_REQUEST="true"

@@ -20,11 +20,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # Hundreds of logins here; the real hasher would take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 PASSWORD = "pass-12345"  # tests.factories.make_user
 RU = (
     "Слишком много неудачных попыток входа. Повторите через 15 минут "

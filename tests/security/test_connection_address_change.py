@@ -13,14 +13,19 @@ from __future__ import annotations
 import base64
 
 import pytest
-import responses
 
 from emis.client import EmisClient
-from integrations.connectors.emis.models import EmisConnection
-from integrations.connectors.emis.services import address_key
+from emis.connection.services import address_key
+from emis.models import EmisConnection
 from integrations.models import ConnectorCall
+from tests.factories import make_emis_connection
+from tests.integrations.helpers import connection_form
+from tests.security.conftest import emis_opens_upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english", "no_emis_sleep"),
+]
 
 STORED = "https://emis.test"
 EVIL = "https://evil.example"
@@ -32,40 +37,21 @@ API_TEST = "/api/v1/integrations/emis/test/"
 OK = {"status": "ok", "api_version": "1"}
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture(autouse=True)
-def _no_waiting(monkeypatch):
-    monkeypatch.setattr("emis.client.time.sleep", lambda seconds: None)
-
-
 @pytest.fixture
 def stored(db):
-    conn = EmisConnection.load()
-    conn.base_url = STORED
-    conn.api_login, conn.api_password = "pms-api", API_PASSWORD
-    conn.web_login, conn.web_password = "pms-web", WEB_PASSWORD
-    conn.is_active = True
-    conn.save()
-    return conn
+    return make_emis_connection(
+        STORED, api=("pms-api", API_PASSWORD), web=("pms-web", WEB_PASSWORD)
+    )
 
 
 @pytest.fixture
-def http():
+def http(http):
     """Every host answers: the stored one, the attacker's, any other."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        others = ("http://emis.test", "https://emis.test:8443", "https://emis.test:443")
-        for host in (STORED, EVIL, *others):
-            mock.get(f"{host}/api/v1/ping", json=OK)
-            mock.post(
-                f"{host}/api/v1/web-sessions",
-                status=201,
-                json={"url": f"{host}/s/x", "expires_at": "2026-11-27T09:15:00Z"},
-            )
-        yield mock
+    others = ("http://emis.test", "https://emis.test:8443", "https://emis.test:443")
+    for host in (STORED, EVIL, *others):
+        http.get(f"{host}/api/v1/ping", json=OK)
+        emis_opens_upload(f"{host}/s/x", base=host, mock=http)
+    return http
 
 
 def _leaks(mock) -> list[str]:
@@ -80,17 +66,9 @@ def _leaks(mock) -> list[str]:
 
 
 def _form(**values) -> dict:
-    data = {
-        "base_url": EVIL,
-        "web_login": "pms-web",
-        "web_password": "",
-        "api_login": "pms-api",
-        "api_password": "",
-        "is_active": "on",
-        "action": "test",
-    }
-    data.update(values)
-    return data
+    """The page's form with a new address and the password fields left empty."""
+    typed = {"base_url": EVIL, "web_password": "", "api_password": "", "action": "test"}
+    return connection_form(**{**typed, **values})
 
 
 def _unchanged() -> None:
@@ -188,7 +166,7 @@ def test_api_test_with_a_new_address_is_a_400_and_sends_nothing(
 
 def test_the_service_itself_refuses(stored, http):
     """Whoever calls it (a view, a command, a future caller)."""
-    from integrations.connectors.emis.services import emis_connection_test
+    from emis.connection.services import emis_connection_test
 
     result = emis_connection_test(base_url=EVIL)
     assert (result.ok, result.code, result.fields) == (

@@ -15,10 +15,15 @@ import pytest
 import requests
 import responses
 
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 from integrations.models import ConnectorCall
+from tests.factories import make_emis_connection
+from tests.integrations.helpers import connection_body, connection_form, sandbox_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english", "no_emis_sleep"),
+]
 
 BASE = "https://emis.test"
 PING = f"{BASE}/api/v1/ping"
@@ -26,33 +31,8 @@ EDIT = "/integrations/emis/"
 API = "/api/v1/integrations/emis/"
 API_PASSWORD = "Api-Pw-7Jq"
 WEB_PASSWORD = "Web-Pw-3Rt"
-FORM = {
-    "base_url": BASE,
-    "web_login": "pms-web",
-    "web_password": WEB_PASSWORD,
-    "api_login": "pms-api",
-    "api_password": API_PASSWORD,
-    "is_active": "on",
-    "action": "save",
-}
-BODY = {**FORM, "is_active": True}
-del BODY["action"]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture(autouse=True)
-def _no_waiting(monkeypatch):
-    monkeypatch.setattr("emis.client.time.sleep", lambda seconds: None)
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
+FORM = connection_form(web_password=WEB_PASSWORD, api_password=API_PASSWORD)
+BODY = connection_body(web_password=WEB_PASSWORD, api_password=API_PASSWORD)
 
 
 def _refuses(http) -> None:
@@ -67,15 +47,9 @@ def _accepts(http) -> None:
     http.get(PING, json={"status": "ok", "api_version": "1"})
 
 
-def _store(**values) -> None:
-    conn = EmisConnection.load()
-    conn.base_url = BASE
-    conn.api_login, conn.api_password = "pms-api", API_PASSWORD
-    conn.web_login, conn.web_password = "pms-web", WEB_PASSWORD
-    conn.is_active = True
-    for name, value in values.items():
-        setattr(conn, name, value)
-    conn.save()
+def _store(is_active: bool = True) -> None:
+    api, web = ("pms-api", API_PASSWORD), ("pms-web", WEB_PASSWORD)
+    make_emis_connection(BASE, api=api, web=web, is_active=is_active)
 
 
 def _calls() -> list[tuple[str, bool, str]]:
@@ -233,14 +207,7 @@ def test_api_saves_with_a_warning_when_emis_does_not_answer(admin_client_, http)
 def test_sandbox_refuses_a_wrong_password_and_accepts_the_right_one(
     admin_client_, emis_sandbox
 ):
-    form = {
-        **FORM,
-        "base_url": emis_sandbox.base_url,
-        "api_login": emis_sandbox.api_login,
-        "api_password": "not-the-password",
-        "web_login": emis_sandbox.web_login,
-        "web_password": emis_sandbox.web_password,
-    }
+    form = sandbox_form(emis_sandbox, api_password="not-the-password")
     refused = admin_client_.post(EDIT, form)
     assert "api_password" in refused.context["form"].errors
     assert not EmisConnection.objects.filter(is_active=True).exists()

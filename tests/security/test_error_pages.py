@@ -18,7 +18,7 @@ from django.views.debug import technical_500_response
 
 from emis import webhook
 from emis.client import EmisClient
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 from integrations.secrets import Secret
 from tests.emis.conftest import russian, webhook_body
 from tests.factories import make_guest, make_reservation

@@ -23,11 +23,10 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from emis.models import NamePolicy
-from integrations.connectors.emis.models import EmisConnection
-from pms.middleware import AUTH_AT_KEY, LAST_SEEN_KEY, emis_form_origin
+from emis.models import EmisConnection, NamePolicy
+from pms.middleware import AUTH_AT_KEY, LAST_SEEN_KEY, form_origin
 from pms.roles import Role
-from tests.factories import make_guest, make_legal_entity, make_reservation, make_user
+from tests.factories import make_emis_connection, make_user
 
 EMIS_BASE = "https://emis.example.test:8443/api"
 EMIS_ORIGIN = "https://emis.example.test:8443"
@@ -35,18 +34,7 @@ EMIS_ORIGIN = "https://emis.example.test:8443"
 
 @pytest.fixture
 def emis_on(db):
-    conn = EmisConnection.load()
-    conn.base_url = EMIS_BASE
-    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
-    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
-    conn.is_active = True
-    conn.save()
-    return conn
-
-
-@pytest.fixture
-def stay(db):
-    return make_guest(make_reservation(make_legal_entity()), surname="Репин")
+    return make_emis_connection(EMIS_BASE)
 
 
 # --- Inline script and style ---------------------------------------------------
@@ -176,15 +164,22 @@ def _rendered(client, url):
     return response
 
 
+def _rendered_as(client, role, stay):
+    """``(url, response)`` for each page of ``role``, logged in as it."""
+    if role is not None:
+        client.force_login(make_user(role, is_superuser=role is Role.SUPPORT))
+    for url in _pages_for(role, stay):
+        response = _rendered(client, url)
+        if response is not None:
+            yield url, response
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [None, Role.FRONT_DESK, Role.ADMIN, Role.SUPPORT])
 def test_no_page_has_inline_script_or_style(client, emis_on, stay, role):
-    if role is not None:
-        client.force_login(make_user(role, is_superuser=role is Role.SUPPORT))
     checked = 0
-    for url in _pages_for(role, stay):
-        response = _rendered(client, url)
-        if response is None or "text/html" not in response["Content-Type"]:
+    for url, response in _rendered_as(client, role, stay):
+        if "text/html" not in response["Content-Type"]:
             continue
         found = inline_code(response.content.decode())
         assert found == [], f"{url}: {found}"
@@ -204,12 +199,7 @@ def _policy(response) -> dict[str, list[str]]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [None, Role.FRONT_DESK, Role.ADMIN, Role.SUPPORT])
 def test_every_page_has_the_policy(client, emis_on, stay, role):
-    if role is not None:
-        client.force_login(make_user(role, is_superuser=role is Role.SUPPORT))
-    for url in _pages_for(role, stay):
-        response = _rendered(client, url)
-        if response is None:
-            continue
+    for url, response in _rendered_as(client, role, stay):
         policy = _policy(response)
         assert policy["default-src"] == ["'self'"], url
         assert policy["script-src"] == ["'self'"], url
@@ -264,8 +254,8 @@ def test_form_action_is_self_only_before_login(client, emis_on):
         ("https://", None),
     ],
 )
-def test_emis_form_origin(base_url, origin):
-    assert emis_form_origin(base_url) == origin
+def test_form_origin(base_url, origin):
+    assert form_origin(base_url) == origin
 
 
 # --- Cache-Control ----------------------------------------------------------------

@@ -14,11 +14,15 @@ import pytest
 from django.test import Client
 
 from emis.models import WebhookDelivery
-from integrations.connectors.emis.models import EmisConnection
 from reservations.models import IdentityDocument, Person, PersonChange
 from reservations.services import stay_create
 from tests.emis.conftest import post_webhook, russian, webhook_body
-from tests.factories import make_guest, make_legal_entity, make_person, make_reservation
+from tests.factories import (
+    make_emis_connection,
+    make_legal_entity,
+    make_person,
+    make_reservation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +31,17 @@ API_PASSWORD = "Scope-Api-Pw-never-shown"
 
 @pytest.fixture
 def connection(db):
-    conn = EmisConnection.load()
-    conn.base_url = "http://emis.test"
-    conn.api_login, conn.api_password = "scope-api", API_PASSWORD
-    conn.web_login, conn.web_password = "scope-web", "Scope-Web-Pw"
-    conn.is_active = True
-    conn.save()
-    return conn
+    return make_emis_connection(
+        "http://emis.test",
+        api=("scope-api", API_PASSWORD),
+        web=("scope-web", "Scope-Web-Pw"),
+    )
 
 
 @pytest.fixture
-def guest(connection):
+def guest(connection, stay):
     """A guest staying with one legal entity, and another legal entity."""
-    reservation = make_reservation()
-    stay = make_guest(reservation, surname="Репин")
-    return stay.person_id, reservation.legal_entity, make_legal_entity()
+    return stay.person_id, stay.reservation.legal_entity, make_legal_entity()
 
 
 def _send(person_id: int, legal_entity_id: int, delivery: str | None = None):

@@ -5,63 +5,30 @@ integration). Page, API and worker run the same check (emis/scope.py)."""
 
 import pytest
 import responses
-from django.test import Client
-from rest_framework.test import APIClient
 
 from emis.models import EmisJob, UploadLinkClick
 from emis.pull import job_enqueue_pull, job_run_pull
-from pms.roles import Role
 from reservations.services import stay_create
 from tests.factories import (
+    EMIS_BASE,
     make_guest,
     make_legal_entity,
     make_person,
     make_reservation,
-    make_user,
 )
+from tests.security.conftest import emis_opens_upload
 
 pytestmark = pytest.mark.django_db
 
-EMIS_BASE = "https://emis.test"
-
 
 @pytest.fixture
-def connection(db):
-    from integrations.connectors.emis.models import EmisConnection
-
-    conn = EmisConnection.load()
-    conn.base_url = EMIS_BASE
-    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
-    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
-    conn.is_active = True
-    conn.save()
-    return conn
-
-
-@pytest.fixture
-def world(connection):
+def world(emis_connection):
     """A guest staying with "ООО Ромашка"; "ООО Чужая" is another active
     legal entity of the same PMS the guest never stayed with."""
     own = make_legal_entity(name="ООО Ромашка")
     other = make_legal_entity(name="ООО Чужая")
     stay = make_guest(make_reservation(own), surname="Репин")
     return {"own": own, "other": other, "stay": stay, "person": stay.person}
-
-
-@pytest.fixture
-def desk():
-    client = Client()
-    client.force_login(make_user(Role.FRONT_DESK))
-    client.cookies["django_language"] = "en"
-    return client
-
-
-@pytest.fixture
-def api():
-    client = APIClient()
-    client.force_authenticate(make_user(Role.FRONT_DESK))
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def upload_page(client, person, entity, reservation=None):
@@ -108,8 +75,8 @@ def deactivate(entity):
 
 
 @pytest.mark.parametrize("call", [upload_page, upload_api, pull_page, pull_api])
-def test_no_stay_with_the_legal_entity_is_400_naming_it(world, desk, api, call):
-    client = api if "api" in call.__name__ else desk
+def test_no_stay_with_the_legal_entity_is_400_naming_it(world, desk, desk_api, call):
+    client = desk_api if "api" in call.__name__ else desk
     with responses.RequestsMock() as emis:  # any call to EMIS fails the test
         response = call(client, world["person"], world["other"])
         assert len(emis.calls) == 0
@@ -122,27 +89,27 @@ def test_no_stay_with_the_legal_entity_is_400_naming_it(world, desk, api, call):
 
 
 @pytest.mark.parametrize("call", [upload_api, pull_page, pull_api])
-def test_json_answers_use_the_error_shape(world, desk, api, call):
-    client = api if "api" in call.__name__ else desk
+def test_json_answers_use_the_error_shape(world, desk, desk_api, call):
+    client = desk_api if "api" in call.__name__ else desk
     error = call(client, world["person"], world["other"]).json()["error"]
     assert error["code"] == "no_stay_with_legal_entity"
     assert "ООО Чужая" in error["message"]
 
 
-def test_a_person_with_no_stay_at_all_is_refused(connection, desk):
+def test_a_person_with_no_stay_at_all_is_refused(emis_connection, desk):
     lone, entity = make_person("Одинокий"), make_legal_entity(name="ООО Ромашка")
     assert upload_page(desk, lone, entity).status_code == 400
     assert pull_page(desk, lone, entity).status_code == 400
 
 
-def test_the_reservation_must_be_one_of_the_legal_entity(world, desk, api):
+def test_the_reservation_must_be_one_of_the_legal_entity(world, desk, desk_api):
     # The guest also stays with "ООО Чужая", in another reservation: naming
     # that legal entity with the first reservation mixes the two.
     stay_create(reservation=make_reservation(world["other"]), person=world["person"])
     first = world["stay"].reservation
     with responses.RequestsMock() as emis:
         page = upload_page(desk, world["person"], world["other"], first)
-        answer = upload_api(api, world["person"], world["other"], first)
+        answer = upload_api(desk_api, world["person"], world["other"], first)
         assert len(emis.calls) == 0
     assert page.status_code == 400 and answer.status_code == 400
     assert answer.json()["error"]["code"] == "no_stay_with_legal_entity"
@@ -152,9 +119,9 @@ def test_the_reservation_must_be_one_of_the_legal_entity(world, desk, api):
 
 
 @pytest.mark.parametrize("call", [upload_page, upload_api, pull_page, pull_api])
-def test_inactive_legal_entity_is_403(world, desk, api, call):
+def test_inactive_legal_entity_is_403(world, desk, desk_api, call):
     deactivate(world["own"])
-    client = api if "api" in call.__name__ else desk
+    client = desk_api if "api" in call.__name__ else desk
     with responses.RequestsMock() as emis:
         response = call(client, world["person"], world["own"])
         assert len(emis.calls) == 0
@@ -165,10 +132,10 @@ def test_inactive_legal_entity_is_403(world, desk, api, call):
     assert not EmisJob.objects.exists()
 
 
-def test_inactive_page_and_api_name_the_same_code(world, desk, api):
+def test_inactive_page_and_api_name_the_same_code(world, desk, desk_api):
     deactivate(world["own"])
     page = pull_page(desk, world["person"], world["own"]).json()["error"]
-    answer = upload_api(api, world["person"], world["own"]).json()["error"]
+    answer = upload_api(desk_api, world["person"], world["own"]).json()["error"]
     assert page["code"] == answer["code"] == "legal_entity_inactive"
 
 
@@ -215,11 +182,7 @@ def test_the_worker_checks_again_when_the_job_runs(world, desk):
 
 def test_in_scope_still_works(world, desk):
     with responses.RequestsMock() as emis:
-        emis.post(
-            EMIS_BASE + "/api/v1/web-sessions",
-            status=201,
-            json={"url": EMIS_BASE + "/s/tok", "expires_at": "2026-11-27T09:17:45Z"},
-        )
+        emis_opens_upload(EMIS_BASE + "/s/tok", mock=emis)
         response = upload_page(
             desk, world["person"], world["own"], world["stay"].reservation
         )

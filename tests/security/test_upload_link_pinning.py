@@ -7,19 +7,15 @@ one-time URL itself."""
 
 import pytest
 import responses
-from django.test import Client
-from rest_framework.test import APIClient
 
 from emis.models import UploadLinkClick
-from integrations.connectors.emis.models import EmisConnection
 from integrations.models import ConnectorCall
-from pms.roles import Role
-from tests.factories import make_guest, make_legal_entity, make_reservation, make_user
+from tests.factories import make_emis_connection
+from tests.security.conftest import emis_opens_upload
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = "one-time-token-7f3a"
-EXPIRES = "2026-11-27T09:17:45Z"
 
 FOREIGN = [
     # (the URL EMIS names, the origin recorded in the call log)
@@ -36,38 +32,6 @@ FOREIGN = [
 ]
 
 
-def connect(base_url="https://emis.test"):
-    conn = EmisConnection.load()
-    conn.base_url = base_url
-    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
-    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
-    conn.is_active = True
-    conn.save()
-    return conn
-
-
-@pytest.fixture
-def stay(db):
-    connect()
-    return make_guest(make_reservation(make_legal_entity()), surname="Репин")
-
-
-@pytest.fixture
-def desk():
-    client = Client()
-    client.force_login(make_user(Role.FRONT_DESK))
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def emis_answers(url, base="https://emis.test"):
-    responses.post(
-        base + "/api/v1/web-sessions",
-        status=201,
-        json={"url": url, "expires_at": EXPIRES},
-    )
-
-
 def post_upload(client, stay):
     return client.post(
         f"/emis/persons/{stay.person_id}/upload/",
@@ -80,8 +44,10 @@ def post_upload(client, stay):
 
 @responses.activate
 @pytest.mark.parametrize(("url", "origin"), FOREIGN)
-def test_a_foreign_url_is_refused_on_the_page(desk, stay, url, origin):
-    emis_answers(url)
+def test_a_foreign_url_is_refused_on_the_page(
+    desk, emis_connection, stay, url, origin
+):
+    emis_opens_upload(url)
 
     response = post_upload(desk, stay)
 
@@ -102,12 +68,12 @@ def test_a_foreign_url_is_refused_on_the_page(desk, stay, url, origin):
 
 @responses.activate
 @pytest.mark.parametrize(("url", "origin"), FOREIGN[:4])
-def test_a_foreign_url_is_refused_by_the_api(stay, url, origin):
-    emis_answers(url)
-    api = APIClient()
-    api.force_authenticate(make_user(Role.FRONT_DESK))
+def test_a_foreign_url_is_refused_by_the_api(
+    desk_api, emis_connection, stay, url, origin
+):
+    emis_opens_upload(url)
 
-    response = api.post(
+    response = desk_api.post(
         f"/api/v1/persons/{stay.person_id}/emis/upload-link/",
         {"legal_entity": stay.reservation.legal_entity_id},
         format="json",
@@ -120,9 +86,9 @@ def test_a_foreign_url_is_refused_by_the_api(stay, url, origin):
 
 @responses.activate
 def test_the_refusal_is_the_last_error_on_the_integrations_page(
-    desk, stay, admin_client_
+    desk, emis_connection, stay, admin_client_
 ):
-    emis_answers(f"https://evil.example/s/{TOKEN}")
+    emis_opens_upload(f"https://evil.example/s/{TOKEN}")
     post_upload(desk, stay)
 
     admin_client_.cookies["django_language"] = "en"
@@ -143,10 +109,9 @@ def test_the_refusal_is_the_last_error_on_the_integrations_page(
         ("http://127.0.0.1:8765", f"http://127.0.0.1:8765/s/{TOKEN}"),
     ],
 )
-def test_the_configured_address_is_followed(desk, db, base, url):
-    connect(base)
-    stay = make_guest(make_reservation(make_legal_entity()), surname="Репин")
-    emis_answers(url, base=base.rstrip("/"))
+def test_the_configured_address_is_followed(desk, stay, base, url):
+    make_emis_connection(base)
+    emis_opens_upload(url, base=base.rstrip("/"))
 
     response = post_upload(desk, stay)
 

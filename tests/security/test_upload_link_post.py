@@ -10,30 +10,13 @@ import responses
 from django.test import Client
 
 from emis.models import UploadLinkClick
-from integrations.connectors.emis.models import EmisConnection
-from pms.roles import Role
-from tests.factories import make_guest, make_legal_entity, make_reservation, make_user
+from tests.factories import EMIS_BASE
+from tests.security.conftest import emis_opens_upload
 
-pytestmark = pytest.mark.django_db
+# Every test here has a guest (``stay``) and an active EMIS connection.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("emis_connection")]
 
-EMIS_BASE = "https://emis.test"
 ONE_TIME = EMIS_BASE + "/s/one-time-token-abc"
-
-
-@pytest.fixture
-def stay(db):
-    conn = EmisConnection.load()
-    conn.base_url = EMIS_BASE
-    conn.web_login, conn.web_password = "hotel-web", "web-secret-1"
-    conn.api_login, conn.api_password = "hotel-api", "api-secret-1"
-    conn.is_active = True
-    conn.save()
-    return make_guest(make_reservation(make_legal_entity()), surname="Репин")
-
-
-@pytest.fixture
-def desk_user(db):
-    return make_user(Role.FRONT_DESK)
 
 
 def fields(stay):
@@ -47,9 +30,9 @@ def upload_url(stay):
     return f"/emis/persons/{stay.person_id}/upload/"
 
 
-def test_a_get_is_405_and_asks_emis_nothing(stay, desk_user):
+def test_a_get_is_405_and_asks_emis_nothing(stay, front_desk):
     client = Client()
-    client.force_login(desk_user)
+    client.force_login(front_desk)
     with responses.RequestsMock() as emis:  # any call to EMIS fails the test
         response = client.get(upload_url(stay), fields(stay))
         assert len(emis.calls) == 0
@@ -58,10 +41,10 @@ def test_a_get_is_405_and_asks_emis_nothing(stay, desk_user):
     assert not UploadLinkClick.objects.exists()
 
 
-def test_a_post_without_the_csrf_token_is_refused(stay, desk_user):
+def test_a_post_without_the_csrf_token_is_refused(stay, front_desk):
     """What a form on another site would send with the clerk's cookie."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(desk_user)
+    client.force_login(front_desk)
     with responses.RequestsMock() as emis:
         response = client.post(upload_url(stay), fields(stay))
         assert len(emis.calls) == 0
@@ -70,14 +53,10 @@ def test_a_post_without_the_csrf_token_is_refused(stay, desk_user):
 
 
 @responses.activate
-def test_the_guest_cards_form_posts_with_its_token_and_goes_to_emis(stay, desk_user):
-    responses.post(
-        EMIS_BASE + "/api/v1/web-sessions",
-        status=201,
-        json={"url": ONE_TIME, "expires_at": "2026-11-27T09:17:45Z"},
-    )
+def test_the_guest_cards_form_posts_with_its_token_and_goes_to_emis(stay, front_desk):
+    emis_opens_upload(ONE_TIME)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(desk_user)
+    client.force_login(front_desk)
     card = client.get(stay.get_absolute_url()).content.decode()
 
     form = re.search(r"<form [^>]*data-emis-upload-form[^>]*>(.*?)</form>", card, re.S)
@@ -103,10 +82,10 @@ def test_the_guest_cards_form_posts_with_its_token_and_goes_to_emis(stay, desk_u
     assert UploadLinkClick.objects.get().ok is True
 
 
-def test_the_card_has_no_inline_script_or_handler(stay, desk_user):
+def test_the_card_has_no_inline_script_or_handler(stay, front_desk):
     """script-src 'self': the dialog's behaviour comes from a static file."""
     client = Client()
-    client.force_login(desk_user)
+    client.force_login(front_desk)
     card = client.get(stay.get_absolute_url()).content.decode()
     start = card.index('<dialog id="emis-dialog"')
     dialog = card[start : card.index("</dialog>", start)]
@@ -117,11 +96,11 @@ def test_the_card_has_no_inline_script_or_handler(stay, desk_user):
 
 
 @responses.activate
-def test_the_error_pages_retry_is_a_post_with_csrf(stay, desk_user, settings):
+def test_the_error_pages_retry_is_a_post_with_csrf(stay, front_desk, settings):
     settings.EMIS_RETRY_BACKOFF = (0, 0)
     responses.post(EMIS_BASE + "/api/v1/web-sessions", status=503, json={})
     client = Client(enforce_csrf_checks=True)
-    client.force_login(desk_user)
+    client.force_login(front_desk)
     card = client.get(stay.get_absolute_url()).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card).group(1)
 

@@ -20,10 +20,9 @@ from django.test import Client
 
 from emis.models import WebhookDelivery
 from emis.webhook import signature_for
-from integrations.connectors.emis.models import EmisConnection
 from reservations.models import PersonChange
 from tests.emis.conftest import WEBHOOK_URL, russian, webhook_body
-from tests.factories import make_guest, make_reservation
+from tests.factories import make_emis_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -32,21 +31,13 @@ DELIVERY_MAX = WebhookDelivery._meta.get_field("delivery_id").max_length
 
 
 @pytest.fixture
-def connection(db):
-    conn = EmisConnection.load()
-    conn.base_url = "http://emis.test"
-    conn.api_login, conn.api_password = "hdr-api", API_PASSWORD
-    conn.web_login, conn.web_password = "hdr-web", "Hdr-Web-Pw-never-shown"
-    conn.is_active = True
-    conn.save()
-    return conn
-
-
-@pytest.fixture
-def body(connection):
-    reservation = make_reservation()
-    stay = make_guest(reservation)
-    return webhook_body(russian(stay.person_id), reservation.legal_entity_id)
+def body(stay):
+    make_emis_connection(
+        "http://emis.test",
+        api=("hdr-api", API_PASSWORD),
+        web=("hdr-web", "Hdr-Web-Pw-never-shown"),
+    )
+    return webhook_body(russian(stay.person_id), stay.reservation.legal_entity_id)
 
 
 @pytest.fixture

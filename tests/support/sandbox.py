@@ -31,6 +31,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.processes import stop_process
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_PREFIX = "EMIS sandbox ready on "
 START_TIMEOUT = 20.0
@@ -76,13 +78,7 @@ class SandboxProcess:
         return self.stderr_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(timeout=5)
+        stop_process(self.popen, timeout=5)
 
 
 def _read_lines(stream, lines: queue.Queue) -> None:
@@ -280,6 +276,15 @@ class SandboxHandle:
             found = self.deliveries()
             if len(found) >= count or time.monotonic() > deadline:
                 return found
+            time.sleep(0.05)
+
+    def wait_for_retries_to_end(self, timeout: float = 15.0) -> None:
+        """Poll until no webhook retry is pending: after that, no attempt
+        can come that has not been recorded."""
+        deadline = time.monotonic() + timeout
+        while self._call("GET", "/_sandbox/retries")["retry_loops"]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"webhook retries still pending after {timeout} s")
             time.sleep(0.05)
 
     def request_counts(self) -> dict[str, int]:

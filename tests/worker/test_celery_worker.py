@@ -22,10 +22,15 @@ from kombu import pools as kombu_pools
 
 from emis.models import EmisJob
 from emis.pull import job_enqueue_pull
-from integrations.connectors.emis.models import EmisConnection
 from pms.celery import app as celery_app
 from reservations.models import Person
-from tests.factories import make_guest, make_legal_entity, make_reservation
+from tests.factories import (
+    connect_to_sandbox,
+    make_guest,
+    make_legal_entity,
+    make_reservation,
+)
+from tests.support.processes import stop_process
 from tests.support.sandbox import sample_person
 
 REDIS_URL = os.environ.get("PMS_TEST_REDIS_URL", "")
@@ -122,12 +127,7 @@ def worker(broker, settings, tmp_path):
     try:
         yield process, log_path
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
 
 
 def _wait_until_final(job_id: int, process, log_path: Path) -> EmisJob:
@@ -142,19 +142,10 @@ def _wait_until_final(job_id: int, process, log_path: Path) -> EmisJob:
     pytest.fail(f"job {job_id} not finished; worker log:\n{log_path.read_text()}")
 
 
-def _connect(sandbox) -> None:
-    conn = EmisConnection.load()
-    conn.base_url = sandbox.base_url
-    conn.api_login, conn.api_password = sandbox.api_login, sandbox.api_password
-    conn.web_login, conn.web_password = sandbox.web_login, sandbox.web_password
-    conn.is_active = True
-    conn.save()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_pulls_from_the_sandbox(worker, emis_sandbox):
     process, log_path = worker
-    _connect(emis_sandbox)
+    connect_to_sandbox(emis_sandbox)
     # A pull needs a stay with the legal entity (emis/scope.py).
     le = make_legal_entity()
     person = make_guest(make_reservation(le), "Репин").person
@@ -175,7 +166,7 @@ def test_a_real_worker_retries_a_transient_failure_with_a_countdown(
     worker, emis_sandbox
 ):
     process, log_path = worker
-    _connect(emis_sandbox)
+    connect_to_sandbox(emis_sandbox)
     le = make_legal_entity()
     person = make_guest(make_reservation(le), "Репин").person
     emis_sandbox.save_person(le.pk, sample_person(person.pk))

@@ -29,8 +29,8 @@ from .services import (
     retype_errors,
 )
 
-TEMPLATE = "integrations/emis/edit.html"
-RESULT_TEMPLATE = "integrations/emis/_test_result.html"
+TEMPLATE = "emis/connection/edit.html"
+RESULT_TEMPLATE = "emis/connection/_test_result.html"
 # A value on these that could not be saved (or sent) stops a test.
 _CHECKED_FIELDS = ("base_url", "api_login", "api_password", "web_login", "web_password")
 

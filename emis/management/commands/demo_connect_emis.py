@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from integrations.connectors.emis.models import EmisConnection
+from emis.models import EmisConnection
 
 
 class Command(BaseCommand):

@@ -26,13 +26,13 @@ from django.views.decorators.debug import sensitive_variables
 
 from emis.client import EmisClient
 from emis.errors import EmisError
+from emis.models import EmisConnection
 from integrations.secrets import SecretKeyError, SecretState
 
-from .models import EmisConnection
 from .selectors import PUBLIC_FIELDS, SECRET_FIELDS, secret_states, stored_address
 from .validators import credential_errors
 
-logger = logging.getLogger("integrations.emis")
+logger = logging.getLogger("emis.connection")
 
 REQUIRED_TO_ACTIVATE = (
     "base_url",

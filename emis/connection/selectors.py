@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from emis.models import EmisConnection
 from integrations.secrets import SecretState, raw, secret_state
-
-from .models import EmisConnection
 
 SECRET_FIELDS = ("web_password", "api_password")
 PUBLIC_FIELDS = ("base_url", "web_login", "api_login", "is_active")
@@ -38,6 +37,13 @@ def secret_states() -> dict[str, str]:
 
 def secrets_unreadable() -> bool:
     return SecretState.UNREADABLE in secret_states().values()
+
+
+def form_action_urls() -> list[str]:
+    """The saved EMIS address, for the pages' CSP ``form-action``: the guest
+    card's upload form posts to our URL, which redirects there."""
+    address = stored_address()
+    return [address] if address else []
 
 
 def connection_is_active() -> bool:

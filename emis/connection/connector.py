@@ -31,8 +31,8 @@ def error_message(code: str) -> str | None:
 CONNECTOR = Connector(
     slug="emis",
     name=gettext_lazy("EMIS Service"),
-    urls="integrations.connectors.emis.urls",
-    api_urls="integrations.connectors.emis.api",
+    urls="emis.connection.urls",
+    api_urls="emis.connection.api",
     is_active=connection_is_active,
     problem=problem,
     error_message=error_message,
