@@ -25,7 +25,6 @@ from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
 from .guest_forms import GuestProfileForms
-from .guest_services import RECORD_MODELS, guest_add, guest_attach, guest_update
 from .models import (
     DocumentKind,
     IdentityDocument,
@@ -35,6 +34,7 @@ from .models import (
     Stay,
 )
 from .selectors import person_history, person_search, stay_detail
+from .services import RECORD_MODELS, guest_add, guest_attach, guest_update
 from .views import card_url
 
 

@@ -8,6 +8,7 @@ deleting a reservation deletes its stays, never its persons.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -16,6 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_country_code, validate_phone
 
 NAME_PARTS = ("surname", "given_names", "patronymic")
+
+
+def check_order(obj: models.Model, start: str, end: str, message) -> None:
+    """A staff write's dates in order: the one rule the guest card, the API
+    and the services share (``Model.clean`` runs in all of them)."""
+    first, last = getattr(obj, start), getattr(obj, end)
+    if first and last and last < first:
+        raise ValidationError({end: message})
+
+
+ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
+REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
 
 
 class ContactMethod(models.TextChoices):
@@ -72,6 +85,9 @@ class Reservation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reservations:card", args=[self.pk])
+
+    def clean(self) -> None:
+        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
 
 
 class Person(models.Model):
@@ -200,6 +216,10 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}"
 
+    def clean(self) -> None:
+        message = _("Expiry date must not be before the issue date.")
+        check_order(self, "issue_date", "expiry_date", message)
+
     @property
     def match_key(self) -> tuple[str, str, str]:
         return (self.kind, self.series or "", self.number)
@@ -234,6 +254,10 @@ class Visa(models.Model):
     def __str__(self) -> str:
         return f"{_('Visa')} {self.valid_from or ''}–{self.valid_to or ''}"
 
+    def clean(self) -> None:
+        message = _("“Valid to” must not be before “valid from”.")
+        check_order(self, "valid_from", "valid_to", message)
+
     @property
     def match_key(self) -> tuple[str, str, str]:
         return ("visa", self.series or "", self.number)
@@ -257,6 +281,10 @@ class MigrationCard(models.Model):
 
     def __str__(self) -> str:
         return str(_("Migration card"))
+
+    def clean(self) -> None:
+        message = _("“Valid to” must not be before the entry date.")
+        check_order(self, "entry_date", "valid_to", message)
 
 
 class Stay(models.Model):
@@ -298,6 +326,11 @@ class Stay(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reservations:guest", args=[self.reservation_id, self.pk])
+
+    def clean(self) -> None:
+        check_order(
+            self, "registration_from", "registration_to", REGISTRATION_ORDER_ERROR
+        )
 
 
 class PersonChange(models.Model):
