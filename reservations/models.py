@@ -343,8 +343,24 @@ class PersonChange(models.Model):
         MANUAL = "manual", _("Manual edit")
         POLICY = "policy", _("Name policy")
 
+    class Entity(models.TextChoices):
+        PERSON = "person", _("person")
+        DOCUMENT = "document", _("identity document")
+        VISA = "visa", _("visa")
+        MIGRATION_CARD = "migration_card", _("migration card")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
-    # "surname", "documents[passport_rf 4510 123456].expiry_date", ...
+    # What changed: the person, or one of their records (``reservations.history``
+    # builds these columns for every writer).
+    entity = models.CharField(
+        max_length=20, choices=Entity.choices, default=Entity.PERSON
+    )
+    # The record's id; None for the person and for a record EMIS created in a
+    # bulk write (its id is not read back).
+    entity_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Which record, stably: "passport_rf 4510 ****56" (never a full number).
+    entity_label = models.CharField(max_length=200, blank=True)
+    # The model field: "surname", "expiry_date", ...
     field = models.CharField(max_length=200)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
@@ -362,4 +378,4 @@ class PersonChange(models.Model):
         verbose_name_plural = _("change history")
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.source}"
+        return f"{self.entity} {self.entity_label} {self.field}: {self.source}"

@@ -8,21 +8,11 @@ from typing import Any
 
 from django.db import models
 
+from ..history import Change, as_text
 from ..models import Person, PersonChange
 
 # Marks "not in the request", as opposed to an explicit null.
 UNSET: Any = object()
-
-# (field key, old, new, sensitive): one row of a person's history.
-Change = tuple[str, Any, Any, bool]
-
-
-def as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def person_lock(*, person_id: int) -> Person:
@@ -67,16 +57,19 @@ def history_record(
     source: str,
     user=None,
 ) -> None:
-    """Store ``(field, old, new, sensitive)`` tuples as history rows."""
+    """Store ``history.Change``s as history rows."""
     PersonChange.objects.bulk_create(
         PersonChange(
             person=person,
-            field=field,
-            old_value=as_text(old),
-            new_value=as_text(new),
-            sensitive=sensitive,
+            entity=change.entity,
+            entity_id=change.entity_id,
+            entity_label=change.label,
+            field=change.field,
+            old_value=as_text(change.old),
+            new_value=as_text(change.new),
+            sensitive=change.sensitive,
             source=source,
             user=user if user is not None and user.is_authenticated else None,
         )
-        for field, old, new, sensitive in changes
+        for change in changes
     )

@@ -16,13 +16,11 @@ from django.utils.translation import gettext as _
 
 from pms.masking import mask_number
 
+from ..history import Change, record_changes
 from ..models import IdentityDocument, MigrationCard, Person, PersonChange, Visa
-from .base import UNSET, Change, history_record, model_update, person_lock
+from .base import UNSET, history_record, model_update, person_lock
 from .persons import person_update
 
-# Fields that hold (part of) a document number: their history is masked for
-# roles that may not see numbers.
-SENSITIVE_FIELDS = frozenset({"series", "number"})
 RECORD_MODELS: dict[str, type[models.Model]] = {
     "documents": IdentityDocument,
     "visas": Visa,
@@ -41,27 +39,18 @@ class RecordEdit:
     delete: bool = False
 
 
-def _label(obj: models.Model) -> str:
-    # No document number in the label: it is not masked like the values.
-    if isinstance(obj, IdentityDocument):
-        return f"documents[{obj.kind} #{obj.pk}]"
-    if isinstance(obj, Visa):
-        return f"visas[#{obj.pk}]"
-    return "migration_card"
-
-
 def _editable(obj: models.Model) -> dict[str, Any]:
     names = [f.name for f in obj._meta.concrete_fields if f.name not in _NOT_EDITABLE]
     return {name: getattr(obj, name) for name in names}
 
 
 def _changes(obj: models.Model, triples) -> list[Change]:
-    label = _label(obj)
-    return [
-        (f"{label}.{name}", old, new, name in SENSITIVE_FIELDS)
+    triples = [
+        (name, old, new)
         for name, old, new in triples
         if old not in ("", None) or new not in ("", None)
     ]
+    return record_changes(obj, triples)
 
 
 def record_create(
@@ -73,7 +62,7 @@ def record_create(
     return _changes(obj, [(n, None, v) for n, v in _editable(obj).items()])
 
 
-def record_change(*, obj: models.Model, values: Mapping[str, Any]) -> list[Change]:
+def record_update(*, obj: models.Model, values: Mapping[str, Any]) -> list[Change]:
     changed = model_update(instance=obj, values=values, clean_exclude=["person"])
     return _changes(obj, changed)
 
@@ -96,7 +85,7 @@ def _save_edit(person: Person, model: type[models.Model], edit: RecordEdit):
         return record_create(person=person, model=model, values=edit.values)
     if edit.delete:
         return record_delete(obj=obj)
-    return record_change(obj=obj, values=edit.values)
+    return record_update(obj=obj, values=edit.values)
 
 
 @transaction.atomic
@@ -184,7 +173,7 @@ def _item_save(person, model, obj, values, keep_masked) -> list[Change]:
     number = values.get("number")
     if keep_masked and obj.number and number == mask_number(obj.number):
         values = {k: v for k, v in values.items() if k != "number"}
-    return record_change(obj=obj, values=values)
+    return record_update(obj=obj, values=values)
 
 
 def _card_apply(person: Person, values, keep_masked) -> list[Change]:

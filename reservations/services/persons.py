@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ..history import person_change
 from ..models import Person, PersonChange
 from .base import history_record, model_update, person_lock
 
@@ -32,7 +33,7 @@ def person_update(
     changed = model_update(instance=person, values=values, clean_exclude=others)
     history_record(
         person=person,
-        changes=[(name, old, new, False) for name, old, new in changed],
+        changes=[person_change(*triple) for triple in changed],
         source=source,
         user=user,
     )
@@ -46,7 +47,9 @@ def person_create(*, values: Mapping[str, Any], user=None) -> Person:
     person.save()
     history_record(
         person=person,
-        changes=[(k, "", v, False) for k, v in values.items() if v not in ("", None)],
+        changes=[
+            person_change(k, "", v) for k, v in values.items() if v not in ("", None)
+        ],
         source=PersonChange.Source.MANUAL,
         user=user,
     )
