@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from emis import bulk_sql, name_policy
 from emis.payload import NAME_PARTS, EmisPerson
-from pms.masking import mask_number
+from reservations.history import Change, as_text, person_change, record_changes
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
@@ -42,8 +42,6 @@ _DOC_FIELDS = ("issue_date", "expiry_date", "issuer", "issuer_code", "issuing_co
 _VISA_FIELDS = ("category", "entries", "valid_from", "valid_to", "issuing_country")
 _CARD_FIELDS = ("entry_date", "valid_to", "visit_purpose")
 
-_SEQUENCES = (list, tuple)  # a constant: `list | tuple` is rebuilt on each call
-Change = tuple[str, Any, Any, bool]  # (field label, old, new, sensitive)
 Resolver = Callable[[dict, dict], Any]
 
 
@@ -145,41 +143,12 @@ def _norm(value: str | None) -> str:
     return "".join((value or "").split()).upper()
 
 
-def _set(
-    obj: models.Model, name: str, new: Any, label: str, sensitive=False
-) -> list[Change]:
-    old = getattr(obj, name)
+def _set(person: Person, name: str, new: Any) -> list[Change]:
+    old = getattr(person, name)
     if old == new:
         return []
-    setattr(obj, name, new)
-    return [(label, old, new, sensitive)]
-
-
-class _Dirty:
-    """Model objects to write: new ones created, changed ones updated."""
-
-    def __init__(self, model: type[models.Model]):
-        self.model = model
-        self.new: dict[int, models.Model] = {}  # by id(): each object once
-        self.changed: dict[int, models.Model] = {}
-        self.fields: set[str] = set()
-
-    def mark(
-        self, obj: models.Model, changes: list[Change], names: Sequence[str]
-    ) -> None:
-        if obj.pk is None:
-            self.new[id(obj)] = obj
-        elif changes or names:
-            self.changed[id(obj)] = obj
-            self.fields.update(names)
-
-    def save(self, now) -> None:
-        bulk_sql.insert(self.model, list(self.new.values()))
-        if self.changed and self.fields:
-            objs = list(self.changed.values())
-            for obj in objs:
-                obj.updated_at = now  # a bulk update skips auto_now
-            bulk_sql.update(self.model, objs, sorted(self.fields | {"updated_at"}))
+    setattr(person, name, new)
+    return [person_change(name, old, new)]
 
 
 class _Batch:
@@ -188,10 +157,10 @@ class _Batch:
         self.log_level = log_level
         self.user = user if user is not None and user.is_authenticated else None
         self.resolve = resolve
-        self.persons = _Dirty(Person)
-        self.documents = _Dirty(IdentityDocument)
-        self.visas = _Dirty(Visa)
-        self.cards = _Dirty(MigrationCard)
+        self.persons = bulk_sql.Pending(Person)
+        self.documents = bulk_sql.Pending(IdentityDocument)
+        self.visas = bulk_sql.Pending(Visa)
+        self.cards = bulk_sql.Pending(MigrationCard)
         self.history: list[tuple] = []  # (person_id, field, old, new, sensitive)
         # In-memory related rows by person id, so a person twice in one page
         # sees the documents created for it earlier in the same batch.
@@ -246,7 +215,7 @@ class _Batch:
             self._bookkeeping(person, data, digest)
             self._record(person, changes)
             result = ApplyResult(
-                APPLIED if changes else UNCHANGED, [c[0] for c in changes]
+                APPLIED if changes else UNCHANGED, [c.key for c in changes]
             )
         log.log(
             self.log_level,
@@ -274,17 +243,17 @@ class _Batch:
             # never regenerated from each other.
             for script, values in (("latin", latin), ("cyrillic", cyrillic)):
                 name = f"{part}_{script}"
-                changes += _set(person, name, values[part] or "", name)
+                changes += _set(person, name, values[part] or "")
         changes += self._main_names(person, data, mark=False)
-        changes += _set(person, "sex", data.sex, "sex")
-        changes += _set(person, "citizenship", data.citizenship, "citizenship")
+        changes += _set(person, "sex", data.sex)
+        changes += _set(person, "citizenship", data.citizenship)
         # A document that prints no birth date/place (many foreign passports
         # omit the place) must not erase what the guest told the front desk.
         if data.birth_date is not None:
-            changes += _set(person, "birth_date", data.birth_date, "birth_date")
+            changes += _set(person, "birth_date", data.birth_date)
         if data.birth_place is not None:
-            changes += _set(person, "birth_place", data.birth_place, "birth_place")
-        self.persons.mark(person, changes, [c[0] for c in changes])
+            changes += _set(person, "birth_place", data.birth_place)
+        self.persons.mark(person, changes, [c.field for c in changes])
         return changes
 
     def _main_names(
@@ -296,13 +265,11 @@ class _Batch:
         for part in NAME_PARTS:
             value = (resolved.main.get(part) or "")[:_MAX_FIELD]
             if part != "surname" or value:  # a profile always keeps a surname
-                changes += _set(person, part, value, part)
+                changes += _set(person, part, value)
         transliterated = [p for p in NAME_PARTS if p in resolved.transliterated]
-        changes += _set(
-            person, "transliterated_parts", transliterated, "transliterated_parts"
-        )
+        changes += _set(person, "transliterated_parts", transliterated)
         if mark:
-            self.persons.mark(person, changes, [c[0] for c in changes])
+            self.persons.mark(person, changes, [c.field for c in changes])
         return changes
 
     def _documents(self, person: Person, data: EmisPerson) -> list[Change]:
@@ -314,21 +281,18 @@ class _Batch:
                 (d for d in docs if (d.kind, _norm(d.series), _norm(d.number)) == key),
                 None,
             )
-            if doc is None:
+            created = doc is None
+            if created:
                 doc = IdentityDocument(person_id=person.pk, kind=item.kind)
                 docs.append(doc)
-                # The kind is part of the label already; record it as created.
-                label = _doc_label(item.kind, item.series, item.number)
-                changes.append((f"{label}.kind", "", item.kind, False))
-            label = _doc_label(item.kind, item.series, item.number)
             values = {name: getattr(item, name) for name in _DOC_FIELDS}
             values["series"], values["number"] = item.series, item.number
             if item.source is not None:
                 values["source"] = item.source
-            doc_changes = _set_all(doc, values, label)
-            self.documents.mark(
-                doc, doc_changes, [c[0].rsplit(".", 1)[1] for c in doc_changes]
-            )
+            # A new document's kind was set when it was made: record it too.
+            kind = [("kind", None, item.kind)] if created else []
+            doc_changes = _set_all(doc, values, created, kind)
+            self.documents.mark(doc, doc_changes, [c.field for c in doc_changes])
             changes += doc_changes
         return changes
 
@@ -340,16 +304,14 @@ class _Batch:
             visa = next(
                 (v for v in visas if (_norm(v.series), _norm(v.number)) == key), None
             )
-            if visa is None:
+            created = visa is None
+            if created:
                 visa = Visa(person_id=person.pk)
                 visas.append(visa)
-            label = _label("visas", _short(item.series), _masked(item.number))
             values = {name: getattr(item, name) for name in _VISA_FIELDS}
             values["series"], values["number"] = item.series, item.number
-            visa_changes = _set_all(visa, values, label)
-            self.visas.mark(
-                visa, visa_changes, [c[0].rsplit(".", 1)[1] for c in visa_changes]
-            )
+            visa_changes = _set_all(visa, values, created)
+            self.visas.mark(visa, visa_changes, [c.field for c in visa_changes])
             changes += visa_changes
         return changes
 
@@ -358,19 +320,29 @@ class _Batch:
         if item is None:
             return []  # a card staff typed stays: EMIS simply has none
         card = self._cards.get(person.pk)
-        if card is None:
+        created = card is None
+        if created:
             card = self._cards[person.pk] = MigrationCard(person_id=person.pk)
         values = {name: getattr(item, name) for name in _CARD_FIELDS}
         values["series"], values["number"] = item.series, item.number
-        changes = _set_all(card, values, "migration_card")
-        self.cards.mark(card, changes, [c[0].rsplit(".", 1)[1] for c in changes])
+        changes = _set_all(card, values, created)
+        self.cards.mark(card, changes, [c.field for c in changes])
         return changes
 
     def _record(self, person: Person, changes: list[Change]) -> None:
         # Plain tuples, not PersonChange objects: thousands per sync page.
         self.history += [
-            (person.pk, label[:_MAX_FIELD], _as_text(old), _as_text(new), sensitive)
-            for label, old, new, sensitive in changes
+            (
+                person.pk,
+                c.entity,
+                c.entity_id,
+                c.label,
+                c.field,
+                as_text(c.old),
+                as_text(c.new),
+                c.sensitive,
+            )
+            for c in changes
         ]
 
     # --- writing ---------------------------------------------------------------
@@ -387,8 +359,8 @@ class _Batch:
         # persons in one statement. Only the timestamp needs preparing for
         # the database; the rest are ints, strings and booleans.
         get = PersonChange._meta.get_field
-        fields = [get(n) for n in ("person", "field", "old_value", "new_value")]
-        fields.append(get("sensitive"))
+        names = ("person", "entity", "entity_id", "entity_label", "field")
+        fields = [get(n) for n in (*names, "old_value", "new_value", "sensitive")]
         created_at = get("created_at").get_db_prep_save(now, connection)
         user_id = self.user.pk if self.user is not None else None
         # Written once per statement, not once per row.
@@ -400,42 +372,17 @@ class _Batch:
         bulk_sql.insert_rows(PersonChange, fields, self.history, constants=constants)
 
 
-def _set_all(obj: models.Model, values: dict[str, Any], label: str) -> list[Change]:
-    """Set every value on ``obj`` (text null → "") and list what changed."""
-    changes: list[Change] = []
+def _set_all(
+    obj: models.Model, values: dict[str, Any], created: bool, extra=()
+) -> list[Change]:
+    """Set every value on ``obj`` (text null → "") and list what changed; a
+    new record's fields change from nothing ("—"), not from its defaults."""
+    triples = list(extra)
     for name, value in values.items():
         if value is None and not obj._meta.get_field(name).null:
             value = ""
-        changes += _set(obj, name, value, f"{label}.{name}", sensitive=name == "number")
-    return changes
-
-
-def _short(value: str | None) -> str:
-    return (value or "")[:20]
-
-
-def _masked(number: str) -> str:
-    # Field labels are shown to every role and end up in logs: never a full
-    # number, only the masked tail that tells documents apart.
-    return mask_number(number)[-10:]
-
-
-def _label(collection: str, *parts: str) -> str:
-    return f"{collection}[{' '.join(p for p in parts if p)}]"
-
-
-def _doc_label(kind: str, series: str | None, number: str) -> str:
-    return _label("documents", kind, _short(series), _masked(number))
-
-
-def _as_text(value: Any) -> str:
-    # The same text form as reservations.services.history_record writes.
-    # Called for every history row (~30 per person in a sync): strings, the
-    # common case, return first.
-    if value.__class__ is str:
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, _SEQUENCES):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        old = getattr(obj, name)
+        if old != value:
+            setattr(obj, name, value)
+            triples.append((name, None if created else old, value))
+    return record_changes(obj, triples)

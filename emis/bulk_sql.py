@@ -231,3 +231,29 @@ def update(
                 f"FROM (VALUES {values}) AS v({aliases}) WHERE t.{pk} = v.pk"
             )
             cursor.execute(sql, [value for row in chunk for value in row])
+
+
+class Pending:
+    """Model objects to write in bulk: new ones inserted, changed ones
+    updated (only the fields marked)."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.new: dict[int, models.Model] = {}  # by id(): each object once
+        self.changed: dict[int, models.Model] = {}
+        self.fields: set[str] = set()
+
+    def mark(self, obj: models.Model, changes: Sequence, names: Sequence[str]) -> None:
+        if obj.pk is None:
+            self.new[id(obj)] = obj
+        elif changes or names:
+            self.changed[id(obj)] = obj
+            self.fields.update(names)
+
+    def save(self, now) -> None:
+        insert(self.model, list(self.new.values()))
+        if self.changed and self.fields:
+            objs = list(self.changed.values())
+            for obj in objs:
+                obj.updated_at = now  # a bulk update skips auto_now
+            update(self.model, objs, sorted(self.fields | {"updated_at"}))

@@ -39,9 +39,20 @@ def exception_handler(exc, context):
 
 def _django_error_detail(exc: DjangoValidationError):
     detail = get_error_detail(exc)
-    if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    return detail
+    if not isinstance(detail, dict):
+        return detail
+    # A service names a nested field by its path ("documents.0.expiry_date"):
+    # shown nested, as a nested serializer would.
+    nested: dict = {}
+    for key, errors in detail.items():
+        *parents, name = key.split(".")
+        if name == NON_FIELD_ERRORS:
+            name = api_settings.NON_FIELD_ERRORS_KEY
+        node = nested
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[name] = errors
+    return nested
 
 
 class ReadFrontDeskWriteAdmin(permissions.BasePermission):

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from pms.pagination import MAX_LIMIT
 
-from . import api_services
+from . import services
 from .models import Person, Reservation, Stay
 from .serializers import (
     GuestCreateSerializer,
@@ -98,7 +98,7 @@ class ReservationGuestView(
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def perform_destroy(self, instance: Stay) -> None:
-        api_services.stay_remove(stay=instance)
+        services.stay_remove(stay=instance)
 
 
 @extend_schema_view(

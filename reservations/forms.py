@@ -73,16 +73,6 @@ def clean_phone_value(value: str) -> str:
     return normalize_phone(value) if value else ""
 
 
-ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
-REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
-
-
-def check_order(form: forms.Form, start: str, end: str, message) -> None:
-    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
-    if first and last and last < first:
-        form.add_error(end, message)
-
-
 # --- Reservations -------------------------------------------------------------
 
 
@@ -131,11 +121,6 @@ class ReservationBookingForm(
         fields = ["arrival", "departure", "legal_entity"]
         widgets = {"arrival": DateInput(), "departure": DateInput()}
 
-    def clean(self):
-        data = super().clean()
-        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
-        return data
-
 
 class ReservationCreateForm(_LegalEntityChoiceMixin, forms.ModelForm):
     class Meta:
@@ -152,11 +137,6 @@ class ReservationCreateForm(_LegalEntityChoiceMixin, forms.ModelForm):
 
     def clean_phone(self) -> str:
         return clean_phone_value(self.cleaned_data["phone"])
-
-    def clean(self):
-        data = super().clean()
-        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
-        return data
 
 
 class ReservationFilterForm(forms.Form):

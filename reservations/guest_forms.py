@@ -10,16 +10,14 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from .forms import (
-    REGISTRATION_ORDER_ERROR,
     DateInput,
     TrackedChangesMixin,
-    check_order,
     clean_phone_value,
     country_field,
     keep_current_choice,
 )
-from .guest_services import RecordEdit
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
+from .services import RecordEdit
 
 
 class PersonForm(TrackedChangesMixin, forms.ModelForm):
@@ -76,13 +74,6 @@ class StayForm(TrackedChangesMixin, forms.ModelForm):
             "registration_to": DateInput(),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def clean(self):
-        data = super().clean()
-        check_order(
-            self, "registration_from", "registration_to", REGISTRATION_ORDER_ERROR
-        )
-        return data
 
 
 class IdentityDocumentForm(TrackedChangesMixin, forms.ModelForm):

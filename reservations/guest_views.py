@@ -3,7 +3,6 @@ guest, and a person's change history."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,17 +23,16 @@ from django.views.decorators.http import require_POST
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
+from . import history
 from .guest_forms import GuestProfileForms
-from .guest_services import RECORD_MODELS, guest_add, guest_attach, guest_update
 from .models import (
-    DocumentKind,
-    IdentityDocument,
     Person,
     PersonChange,
     Reservation,
     Stay,
 )
 from .selectors import person_history, person_search, stay_detail
+from .services import guest_add, guest_attach, guest_update
 from .views import card_url
 
 
@@ -153,7 +151,6 @@ class HistoryRow:
     created_at: datetime
 
 
-_RECORD_RE = re.compile(r"^(?P<relation>\w+)(?:\[(?P<key>[^\]]*)\])?\.(?P<name>\w+)$")
 # Person fields without a verbose name of their own.
 _EXTRA_LABELS = {
     "transliterated_parts": gettext_lazy("names to check (transliterated)")
@@ -164,7 +161,7 @@ _EXTRA_LABELS = {
 class _FieldRef:
     model: type[models.Model] | None
     name: str
-    title: str  # which record: "Passport … #3", "Visa #5", "" for the person
+    title: str  # which record: "Паспорт … 4510 ****56", "" for the person
 
     @property
     def model_field(self):
@@ -189,29 +186,15 @@ class _FieldRef:
         return value
 
 
-def _field_ref(field: str) -> _FieldRef:
-    """ "surname", "documents[passport_rf #3].number", "migration_card.number" """
-    match = _RECORD_RE.match(field)
-    if match is None:
-        return _FieldRef(Person, field, "")
-    model = RECORD_MODELS.get(match["relation"])
-    if model is None:
-        return _FieldRef(None, field, "")
-    key = match["key"] or ""
-    kind, _sep, rest = key.partition(" ")
-    if model is IdentityDocument and kind in DocumentKind.values:
-        title = f"{DocumentKind(kind).label} {rest}"
-    else:
-        title = f"{capfirst(model._meta.verbose_name)} {key}"
-    return _FieldRef(model, match["name"], title.strip())
-
-
 def history_rows(person_id: int, user) -> list[HistoryRow]:
     see_numbers = can_see_document_numbers(user)
     sources = dict(PersonChange.Source.choices)
     rows = []
-    for change in person_history(person_id=person_id):
-        ref = _field_ref(change.field)
+    changes = person_history(person_id=person_id)
+    titles = history.record_titles(changes)  # one title per record
+    for change in changes:
+        model = history.ENTITY_MODELS.get(change.entity)
+        ref = _FieldRef(model, change.field, titles[change.pk])
         old, new = ref.display(change.old_value), ref.display(change.new_value)
         label = ref.label()
         if not see_numbers:

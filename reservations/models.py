@@ -8,6 +8,7 @@ deleting a reservation deletes its stays, never its persons.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -16,6 +17,18 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_country_code, validate_phone
 
 NAME_PARTS = ("surname", "given_names", "patronymic")
+
+
+def check_order(obj: models.Model, start: str, end: str, message) -> None:
+    """A staff write's dates in order: the one rule the guest card, the API
+    and the services share (``Model.clean`` runs in all of them)."""
+    first, last = getattr(obj, start), getattr(obj, end)
+    if first and last and last < first:
+        raise ValidationError({end: message})
+
+
+ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
+REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
 
 
 class ContactMethod(models.TextChoices):
@@ -72,6 +85,9 @@ class Reservation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reservations:card", args=[self.pk])
+
+    def clean(self) -> None:
+        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
 
 
 class Person(models.Model):
@@ -200,6 +216,11 @@ class IdentityDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}"
 
+    def clean(self) -> None:
+        message = _("Expiry date must not be before the issue date.")
+        check_order(self, "issue_date", "expiry_date", message)
+
+
 
 class Visa(models.Model):
     class Entries(models.TextChoices):
@@ -230,6 +251,11 @@ class Visa(models.Model):
     def __str__(self) -> str:
         return f"{_('Visa')} {self.valid_from or ''}–{self.valid_to or ''}"
 
+    def clean(self) -> None:
+        message = _("“Valid to” must not be before “valid from”.")
+        check_order(self, "valid_from", "valid_to", message)
+
+
 
 class MigrationCard(models.Model):
     person = models.OneToOneField(
@@ -249,6 +275,10 @@ class MigrationCard(models.Model):
 
     def __str__(self) -> str:
         return str(_("Migration card"))
+
+    def clean(self) -> None:
+        message = _("“Valid to” must not be before the entry date.")
+        check_order(self, "entry_date", "valid_to", message)
 
 
 class Stay(models.Model):
@@ -291,6 +321,11 @@ class Stay(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reservations:guest", args=[self.reservation_id, self.pk])
 
+    def clean(self) -> None:
+        check_order(
+            self, "registration_from", "registration_to", REGISTRATION_ORDER_ERROR
+        )
+
 
 class PersonChange(models.Model):
     """One changed field of a person: the "История изменений" of the card."""
@@ -302,8 +337,24 @@ class PersonChange(models.Model):
         MANUAL = "manual", _("Manual edit")
         POLICY = "policy", _("Name policy")
 
+    class Entity(models.TextChoices):
+        PERSON = "person", _("person")
+        DOCUMENT = "document", _("identity document")
+        VISA = "visa", _("visa")
+        MIGRATION_CARD = "migration_card", _("migration card")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
-    # "surname", "documents[passport_rf 4510 123456].expiry_date", ...
+    # What changed: the person, or one of their records (``reservations.history``
+    # builds these columns for every writer).
+    entity = models.CharField(
+        max_length=20, choices=Entity.choices, default=Entity.PERSON
+    )
+    # The record's id; None for the person and for a record EMIS created in a
+    # bulk write (its id is not read back).
+    entity_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Which record, stably: "passport_rf 4510 ****56" (never a full number).
+    entity_label = models.CharField(max_length=200, blank=True)
+    # The model field: "surname", "expiry_date", ...
     field = models.CharField(max_length=200)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
@@ -321,4 +372,4 @@ class PersonChange(models.Model):
         verbose_name_plural = _("change history")
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.source}"
+        return f"{self.entity} {self.entity_label} {self.field}: {self.source}"

@@ -1,10 +1,10 @@
 """API shapes of reservations, stays and persons. They validate and shape;
-writes go through ``reservations.services`` and ``reservations.api_services``.
+writes and their validation (the models' ``clean``) are in
+``reservations.services``.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from legal_entities.models import LegalEntity
 from pms.masking import mask_number
 from pms.roles import can_see_document_numbers
 
-from . import api_services
+from . import services
 from .checks import stay_warnings
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
 from .validators import normalize_phone
@@ -44,15 +44,6 @@ def _phone(value: str) -> str:
 
 def _upper(value: str) -> str:
     return value.upper() if value else value
-
-
-def _not_before(attrs, instance, start: str, end: str, message) -> None:
-    """Per-field error on ``end`` when it falls before ``start``; either may
-    come from the request or, on a partial update, from the stored row."""
-    first = attrs.get(start, getattr(instance, start, None))
-    last = attrs.get(end, getattr(instance, end, None))
-    if first and last and last < first:
-        raise serializers.ValidationError({end: [message]})
 
 
 def _sees_numbers(serializer: serializers.Serializer) -> bool:
@@ -101,10 +92,13 @@ class ReservationSerializer(serializers.ModelSerializer):
     def validate_phone(self, value: str) -> str:
         return _phone(value)
 
-    def validate(self, attrs):
-        message = _("Departure cannot be before arrival.")
-        _not_before(attrs, self.instance, "arrival", "departure", message)
-        return attrs
+    def create(self, validated_data: dict[str, Any]) -> Reservation:
+        return services.reservation_create(values=validated_data)
+
+    def update(self, instance: Reservation, validated_data: dict[str, Any]):
+        services.reservation_update(reservation_id=instance.pk, values=validated_data)
+        instance.refresh_from_db()
+        return instance
 
 
 # --- Persons ------------------------------------------------------------------
@@ -176,11 +170,6 @@ class DocumentSerializer(_NumberedSerializer):
             "source",
         ]
 
-    def validate(self, attrs):
-        message = _("Expiry date must not be before the issue date.")
-        _not_before(attrs, None, "issue_date", "expiry_date", message)
-        return super().validate(attrs)
-
 
 class VisaSerializer(_NumberedSerializer):
     class Meta:
@@ -196,11 +185,6 @@ class VisaSerializer(_NumberedSerializer):
             "issuing_country",
         ]
 
-    def validate(self, attrs):
-        message = _("“Valid to” must not be before “valid from”.")
-        _not_before(attrs, None, "valid_from", "valid_to", message)
-        return super().validate(attrs)
-
 
 class MigrationCardSerializer(_NumberedSerializer):
     id = None  # one card per person: no id to match
@@ -212,8 +196,6 @@ class MigrationCardSerializer(_NumberedSerializer):
     def validate(self, attrs):
         # A new card needs a number: PersonSerializer checks, knowing if
         # there is one already.
-        message = _("“Valid to” must not be before the entry date.")
-        _not_before(attrs, None, "entry_date", "valid_to", message)
         return attrs
 
 
@@ -288,7 +270,7 @@ class PersonSerializer(PersonFieldsSerializer):
             for key in ("documents", "visas", "migration_card")
             if key in validated_data
         }
-        api_services.person_apply(
+        services.person_apply(
             person_id=instance.pk,
             values=validated_data,
             keep_masked=not _sees_numbers(self),
@@ -335,15 +317,10 @@ class StaySerializer(serializers.ModelSerializer):
             "warnings",
         ]
 
-    def validate(self, attrs):
-        message = _("The end of registration is before its start.")
-        _not_before(
-            attrs, self.instance, "registration_from", "registration_to", message
-        )
-        return attrs
-
     def update(self, instance: Stay, validated_data: dict[str, Any]) -> Stay:
-        return api_services.stay_update(stay=instance, values=validated_data)
+        services.stay_update(stay_id=instance.pk, values=validated_data)
+        instance.refresh_from_db()
+        return instance
 
 
 class GuestCreateSerializer(PersonFieldsSerializer):
@@ -366,12 +343,6 @@ class GuestCreateSerializer(PersonFieldsSerializer):
             attrs["person"] = self._existing_person(attrs, reservation)
         elif not attrs.get("surname"):
             raise serializers.ValidationError({"surname": [REQUIRED]})
-        stay = SimpleNamespace(
-            registration_from=reservation.arrival,
-            registration_to=reservation.departure,
-        )
-        message = _("The end of registration is before its start.")
-        _not_before(attrs, stay, "registration_from", "registration_to", message)
         return attrs
 
     def _existing_person(self, attrs, reservation: Reservation) -> Person:
@@ -393,7 +364,7 @@ class GuestCreateSerializer(PersonFieldsSerializer):
             k: validated_data.pop(k) for k in STAY_FIELDS if k in validated_data
         }
         person = validated_data.pop("person", None)
-        return api_services.guest_add(
+        return services.guest_add(
             reservation=self.context["reservation"],
             person=person,
             person_values=None if person else validated_data,

@@ -21,9 +21,9 @@ from .forms import (
     ReservationFilterForm,
     ReservationRequestForm,
 )
-from .guest_services import reservation_create, reservation_update
 from .models import Reservation
 from .selectors import reservation_card, reservation_list
+from .services import reservation_create, reservation_update
 
 PAGE_SIZE = 25
 

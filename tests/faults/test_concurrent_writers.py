@@ -134,5 +134,9 @@ def test_webhook_pull_and_staff_save_at_once_lose_nothing(emis_sandbox, settings
     emis_rows = history.exclude(source="manual")
     assert emis_rows.filter(field="birth_place", new_value="ГОР. ТВЕРЬ").count() == 1
     assert emis_rows.filter(field="surname_latin", new_value="KRUPKIN").count() == 1
-    doubled = emis_rows.values("field").annotate(n=Count("pk")).filter(n__gt=1)
+    doubled = (
+        emis_rows.values("entity", "entity_label", "field")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
     assert list(doubled) == []

@@ -76,10 +76,14 @@ def applied_ids(people) -> list[int]:
 
 def assert_each_applied_once(people) -> None:
     rows = PersonChange.objects.filter(person__in=people)
-    doubled = rows.values("person", "field").annotate(n=Count("pk")).filter(n__gt=1)
+    doubled = (
+        rows.values("person", "entity", "entity_label", "field")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
     assert list(doubled) == []
     fields = [
-        set(rows.filter(person=p).values_list("field", flat=True)) for p in people
+        set(rows.filter(person=p).values_list("entity", "field")) for p in people
     ]
     assert fields[0] and all(f == fields[0] for f in fields)
     assert all(snapshot(p.pk)["emis"][0] == 1 for p in people)

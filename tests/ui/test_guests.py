@@ -110,9 +110,10 @@ def test_new_guest_with_documents_records_history(front_desk_client):
     assert (doc.series, doc.number, doc.issuer_code) == ("4510", "123456", "770-001")
     assert person.migration_card.number == "7654321"
     number_row = PersonChange.objects.get(
-        field=f"documents[passport_rf #{doc.pk}].number"
+        entity="document", entity_id=doc.pk, field="number"
     )
     assert number_row.sensitive and number_row.new_value == "123456"
+    assert number_row.entity_label == "passport_rf 4510 ****56"  # never the number
     assert not PersonChange.objects.get(field="surname").sensitive
 
 
@@ -192,7 +193,7 @@ def test_deleting_a_document_is_recorded(front_desk_client):
     data["documents-0-DELETE"] = "on"
     front_desk_client.post(_guest_url(stay), data)
     assert not IdentityDocument.objects.filter(pk=doc.pk).exists()
-    row = PersonChange.objects.get(field=f"documents[id_card #{doc.pk}].number")
+    row = PersonChange.objects.get(entity="document", entity_id=doc.pk, field="number")
     assert (row.old_value, row.new_value, row.sensitive) == ("998877", "", True)
 
 
@@ -203,7 +204,9 @@ def _history_fixture():
     )
     PersonChange.objects.create(
         person=stay.person,
-        field="documents[passport_rf #1].number",
+        entity=PersonChange.Entity.DOCUMENT,
+        entity_label="passport_rf ********56",
+        field="number",
         old_value="",
         new_value="4510123456",
         sensitive=True,

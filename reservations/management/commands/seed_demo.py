@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from legal_entities.models import LegalEntity
 from pms.roles import Role
-from reservations.guest_services import RecordEdit, person_records_save
 from reservations.models import Person, Reservation, Stay
-from reservations.services import stay_create
+from reservations.services import RecordEdit, person_records_save, stay_create
 
 USERS = (
     ("frontdesk", Role.FRONT_DESK),

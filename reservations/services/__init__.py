@@ -1,0 +1,42 @@
+"""Guest writes, grouped by what they change: ``persons``, ``stays`` (and
+reservations), ``documents`` (documents, visas, migration card). The guest
+card, the REST API and the EMIS apply service all write through these.
+
+Services validate (the model's ``clean``) and raise Django's
+``ValidationError``; forms and serializers only parse input."""
+
+from .base import UNSET, history_record, locked, model_update, person_lock
+from .documents import RECORD_MODELS, RecordEdit, person_apply, person_records_save
+from .persons import person_create, person_update
+from .stays import (
+    guest_add,
+    guest_attach,
+    guest_update,
+    reservation_create,
+    reservation_update,
+    stay_create,
+    stay_remove,
+    stay_update,
+)
+
+__all__ = [
+    "RECORD_MODELS",
+    "UNSET",
+    "RecordEdit",
+    "guest_add",
+    "guest_attach",
+    "guest_update",
+    "history_record",
+    "locked",
+    "model_update",
+    "person_apply",
+    "person_create",
+    "person_lock",
+    "person_records_save",
+    "person_update",
+    "reservation_create",
+    "reservation_update",
+    "stay_create",
+    "stay_remove",
+    "stay_update",
+]

@@ -1,0 +1,75 @@
+"""What every guest write shares: the row lock, "set only these fields", and
+the history rows each change leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from ..history import Change, as_text
+from ..models import Person, PersonChange
+
+# Marks "not in the request", as opposed to an explicit null.
+UNSET: Any = object()
+
+
+def person_lock(*, person_id: int) -> Person:
+    """The person row, locked until the surrounding transaction ends."""
+    return Person.objects.select_for_update().get(pk=person_id)
+
+
+def locked(model: type[models.Model], pk: int) -> models.Model:
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def model_update(
+    *,
+    instance: models.Model,
+    values: Mapping[str, Any],
+    clean_exclude: Iterable[str] = (),
+) -> list[tuple[str, Any, Any]]:
+    """Set only the values that differ from ``instance`` (locked by the
+    caller), validate the row and save just those fields.
+
+    Returns ``(name, old, new)`` for each changed field, for the history.
+    Callers pass only what their user changed, so a concurrent write to any
+    other field survives.
+    """
+    changed = []
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed.append((name, old, new))
+            setattr(instance, name, new)
+    if changed:
+        instance.full_clean(exclude=list(clean_exclude))
+        names = [name for name, _old, _new in changed]
+        instance.save(update_fields=[*names, "updated_at"])
+    return changed
+
+
+def history_record(
+    *,
+    person: Person,
+    changes: list[Change],
+    source: str,
+    user=None,
+) -> None:
+    """Store ``history.Change``s as history rows."""
+    PersonChange.objects.bulk_create(
+        PersonChange(
+            person=person,
+            entity=change.entity,
+            entity_id=change.entity_id,
+            entity_label=change.label,
+            field=change.field,
+            old_value=as_text(change.old),
+            new_value=as_text(change.new),
+            sensitive=change.sensitive,
+            source=source,
+            user=user if user is not None and user.is_authenticated else None,
+        )
+        for change in changes
+    )
