@@ -1,7 +1,8 @@
 """Payload parsing alone: the EMIS contract reader, without HTTP or database.
 
     .venv/bin/python bench/payload_parse.py
-    .venv/bin/python bench/payload_parse.py --impl /tmp/old_payload.py
+    git show <commit>:emis/payload.py > /tmp/old_payload.py
+    .venv/bin/python bench/payload_parse.py --impl /tmp/old_payload.py --impl emis.payload
 
 Three figures, each per item: ``parse_webhook`` of signed-webhook-sized
 bodies (raw UTF-8 JSON bytes, as the view gets them: the JSON decoding is
@@ -12,13 +13,13 @@ person (what the apply compares with the stored hash). The persons are
 
 The end-to-end benchmarks share the machine's two cores with everything
 else; this one measures the parser in one process, so it shows a parser
-change that the noise of the others would hide. Each repetition reports
-the process CPU time (``time.process_time``, less sensitive to other work
-on the machine) and the wall time per item; the figures are the median
-(min–max) over the repetitions. ``--impl`` measures another version of
-the module, loaded from a file (for example the reader before a change,
-``git show <commit>:emis/payload.py > /tmp/old_payload.py``), so two
-versions can be measured side by side under the same load.
+change that the noise of the others hides. Each repetition reports the
+process CPU time (``time.process_time``, less sensitive to other work on
+the machine) and the wall time per item; the figures are the median
+(min–max) over the repetitions. ``--impl`` (repeatable) names the versions
+to measure: a module name or a module file (such as the reader before a
+change); each repetition runs all of them in turn, in alternating order,
+so that they share the machine's load.
 """
 
 from __future__ import annotations
@@ -37,12 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
-def load_module(impl: str | None):
-    if impl is None:
-        import emis.payload
-
-        return emis.payload
-    spec = importlib.util.spec_from_file_location("payload_under_test", impl)
+def load_module(impl: str):
+    if not impl.endswith(".py"):
+        return importlib.import_module(impl)
+    spec = importlib.util.spec_from_file_location(f"payload_{Path(impl).stem}", impl)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -85,13 +84,12 @@ def timed(work, items: int) -> tuple[float, float]:
     return cpu / items * 1e6, wall / items * 1e6
 
 
-def measure(payload, args) -> dict[str, dict[str, list[float]]]:
-    bodies = webhook_bodies(args.webhooks)
-    pages = changes_pages(args.pages, args.page_size)
+def cases(payload, bodies: list[bytes], pages: list[dict]) -> dict:
+    """name → (the work, the number of items it handles)."""
     persons = [
         person for page in pages for person in payload.parse_changes_page(page).items
     ]
-    cases = {
+    return {
         "parse_webhook": (
             lambda: [payload.parse_webhook(b) for b in bodies],
             len(bodies),
@@ -105,18 +103,35 @@ def measure(payload, args) -> dict[str, dict[str, list[float]]]:
             len(persons),
         ),
     }
-    figures = {name: {"cpu_us": [], "wall_us": []} for name in cases}
-    for work, _items in cases.values():
-        work()  # warm-up
+
+
+def measure(modules: dict, args) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """impl → case → {"cpu_us": [...], "wall_us": [...]}."""
+    bodies = webhook_bodies(args.webhooks)
+    pages = changes_pages(args.pages, args.page_size)
+    work = {impl: cases(module, bodies, pages) for impl, module in modules.items()}
+    figures = {
+        impl: {name: {"cpu_us": [], "wall_us": []} for name in by_name}
+        for impl, by_name in work.items()
+    }
+    for by_name in work.values():
+        for run, _items in by_name.values():
+            run()  # warm-up
+    order = list(work)
     for rep in range(1, args.repeat + 1):
         load = os.getloadavg()[0]
-        line = []
-        for name, (work, items) in cases.items():
-            cpu, wall = timed(work, items)
-            figures[name]["cpu_us"].append(cpu)
-            figures[name]["wall_us"].append(wall)
-            line.append(f"{name} {cpu:.1f} µs CPU / {wall:.1f} µs wall")
-        print(f"  rep={rep} (load avg {load:.1f}): " + "; ".join(line), flush=True)
+        for impl in order if rep % 2 else order[::-1]:
+            line = []
+            for name, (run, items) in work[impl].items():
+                cpu, wall = timed(run, items)
+                figures[impl][name]["cpu_us"].append(cpu)
+                figures[impl][name]["wall_us"].append(wall)
+                line.append(f"{name} {cpu:.1f}/{wall:.1f}")
+            print(
+                f"  rep={rep} {impl} (load avg {load:.1f}), µs CPU/wall: "
+                + "; ".join(line),
+                flush=True,
+            )
     return figures
 
 
@@ -126,22 +141,26 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--page-size", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--impl", help="a payload module file to measure instead")
+    parser.add_argument(
+        "--impl",
+        action="append",
+        help="module name or file to measure (repeatable; default emis.payload)",
+    )
     args = parser.parse_args()
     info = common.print_machine()
-    payload = load_module(args.impl)
-    print(f"module: {payload.__file__}")
-    figures = measure(payload, args)
+    modules = {impl: load_module(impl) for impl in args.impl or ["emis.payload"]}
+    figures = measure(modules, args)
     print("\nper item (median, min–max over repetitions):")
-    for name, values in figures.items():
-        print(
-            f"  {name}: {common.fmt_range(values['cpu_us'], 1)} µs CPU, "
-            f"{common.fmt_range(values['wall_us'], 1)} µs wall"
-        )
-    name = "payload_parse" + (f"_{Path(args.impl).stem}" if args.impl else "")
+    for impl, by_name in figures.items():
+        print(f"  {impl} ({modules[impl].__file__}):")
+        for name, values in by_name.items():
+            print(
+                f"    {name}: {common.fmt_range(values['cpu_us'], 1)} µs CPU, "
+                f"{common.fmt_range(values['wall_us'], 1)} µs wall"
+            )
     path = common.save_result(
-        name,
-        {"machine": info, "module": payload.__file__, "args": vars(args), **figures},
+        "payload_parse" if args.impl is None else "payload_parse_custom",
+        {"machine": info, "args": vars(args), "figures": figures},
     )
     print(f"\nfigures saved to {path.relative_to(common.REPO)}")
 

@@ -16,9 +16,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from emis import name_policy_reapply as reapply
 from emis.models import EmisJob, NamePolicy, NamePolicyOverride
-from emis.name_policy_preview import preview_table
+from emis.names import reapply
+from emis.names.preview import preview_table
+from emis.tasks import reapply_name_policy
 from pms.roles import Role, has_role
 
 _CHANGED = "_emis_name_policy_changed"
@@ -145,7 +146,9 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
         """GET: how many profiles would change; POST: start the job."""
         self._require_change(request)
         if request.method == "POST":
-            job = reapply.reapply_job_start(user=request.user)
+            job, created = reapply.reapply_job_get_or_create(user=request.user)
+            if created:
+                reapply_name_policy.delay_on_commit(job.pk)
             return redirect("admin:emis_namepolicy_reapply_job", job_id=job.pk)
         context = {
             **self.admin_site.each_context(request),

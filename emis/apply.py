@@ -22,7 +22,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from emis import bulk_sql, name_policy
+from emis import bulk_sql
+from emis.names import policy as name_policy
 from emis.payload import NAME_PARTS, EmisPerson
 from reservations.history import Change, as_text, person_change, record_changes
 from reservations.models import (

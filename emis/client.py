@@ -7,8 +7,9 @@ a bounded number of times with backoff, a 429 is honoured through
 leaves one ``ConnectorCall`` row and one log line: the operation, the
 outcome, the duration; never a credential, an ID or a body.
 
-When the vendor's real specification arrives, this module (paths, status
-mapping, shape checks) and ``emis/payload.py`` are what change.
+How failures are classified (statuses, library exceptions, body shapes,
+retry delays) lives in ``emis/client_errors.py``. When the vendor's real
+specification arrives, these two modules and ``emis/payload/`` are what change.
 """
 
 from __future__ import annotations
@@ -19,15 +20,23 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.debug import sensitive_variables
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
+from emis.client_errors import (
+    check_changes_shape,
+    check_ping_shape,
+    check_web_session_shape,
+    emis_error,
+    from_exception,
+    from_status,
+    json_object,
+    retry_delay,
+)
 from emis.errors import EmisError
 
 logger = logging.getLogger("emis.client")
@@ -158,7 +167,7 @@ class EmisClient:
     # --- the four calls of the contract -------------------------------------
 
     def ping(self) -> dict[str, Any]:
-        return self._call("ping", "GET", "/api/v1/ping", check=_check_ping_shape)
+        return self._call("ping", "GET", "/api/v1/ping", check=check_ping_shape)
 
     @sensitive_variables()
     def create_web_session(
@@ -186,7 +195,7 @@ class EmisClient:
             json=payload,
             idempotent=False,
             expected=201,
-            check=_check_web_session_shape,
+            check=check_web_session_shape,
         )
 
     def get_person(self, *, person_id: int, legal_entity_id: int) -> dict[str, Any]:
@@ -208,7 +217,7 @@ class EmisClient:
             "GET",
             "/api/v1/changes",
             params=params,
-            check=_check_changes_shape,
+            check=check_changes_shape,
         )
 
     # --- transport ------------------------------------------------------------
@@ -250,7 +259,7 @@ class EmisClient:
                     trace, method, path, idempotent=idempotent, **kwargs
                 )
             except EmisError as exc:
-                delay = _retry_delay(exc, trace.attempts)
+                delay = retry_delay(exc, trace.attempts)
                 if delay is None or trace.attempts >= max_attempts:
                     raise
                 logger.info(
@@ -274,7 +283,7 @@ class EmisClient:
         **kwargs: Any,
     ) -> dict[str, Any]:
         if self._api_auth.problem:
-            raise _error(
+            raise emis_error(
                 "not_configured",
                 retryable=False,
                 detail="API credentials cannot be sent over HTTP Basic: "
@@ -290,184 +299,11 @@ class EmisClient:
                 **kwargs,
             )
         except requests.exceptions.RequestException as exc:
-            raise _from_exception(exc, idempotent=idempotent) from exc
+            raise from_exception(exc, idempotent=idempotent) from exc
         trace.http_status = response.status_code
         if response.status_code != expected:
-            raise _from_status(response, trace.operation, idempotent=idempotent)
-        return _json_object(response, trace.operation, idempotent=idempotent)
-
-
-# --- classification: library exceptions and statuses become EmisError codes --
-
-
-def _error(code: str, *, retryable: bool, **kwargs: Any) -> EmisError:
-    exc = EmisError(code, **kwargs)
-    exc.retryable = retryable
-    return exc
-
-
-def _never_connected(exc: BaseException) -> bool:
-    """True when the request cannot have reached EMIS (refused, DNS, connect
-    timeout): only then is a non-idempotent POST safe to send again."""
-    stack, seen = [exc], set()
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, NewConnectionError | ConnectTimeoutError):
-            return True
-        if isinstance(item, MaxRetryError) and item.reason is not None:
-            stack.append(item.reason)
-        stack.extend(a for a in item.args if isinstance(a, BaseException))
-        stack.extend(c for c in (item.__cause__, item.__context__) if c is not None)
-    return False
-
-
-def _from_exception(
-    exc: requests.exceptions.RequestException, *, idempotent: bool
-) -> EmisError:
-    kind = type(exc).__name__
-    exc_types = requests.exceptions
-    if isinstance(exc, exc_types.ConnectTimeout):
-        return _error("unreachable", retryable=True, detail=kind)
-    if isinstance(exc, exc_types.Timeout):
-        return _error("timeout", retryable=idempotent, detail=kind)
-    if isinstance(exc, exc_types.InvalidURL | exc_types.MissingSchema):
-        return _error("unreachable", retryable=False, detail=kind)
-    if isinstance(exc, exc_types.InvalidSchema):
-        return _error("unreachable", retryable=False, detail=kind)
-    if isinstance(exc, exc_types.ConnectionError) and _never_connected(exc):
-        return _error("unreachable", retryable=True, detail=kind)
-    # Dropped mid-request or mid-body (ChunkedEncodingError: truncated body):
-    # EMIS may have acted on it, so only idempotent calls go again.
-    return _error("unreachable", retryable=idempotent, detail=f"{kind} (dropped)")
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """``Retry-After`` in seconds: the contract sends seconds; an HTTP date
-    is accepted too. None when absent or unreadable."""
-    value = (response.headers.get("Retry-After") or "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - timezone.now()).total_seconds())
-
-
-def _error_code_in_body(response: requests.Response) -> str | None:
-    try:
-        error = response.json().get("error")
-    except (ValueError, AttributeError):
-        return None
-    return error.get("code") if isinstance(error, dict) else None
-
-
-def _from_status(
-    response: requests.Response, operation: str, *, idempotent: bool
-) -> EmisError:
-    status = response.status_code
-    if status == 429:
-        return _error(
-            "rate_limited",
-            retryable=True,  # EMIS refused to process it: safe to send again
-            http_status=status,
-            retry_after=_retry_after(response),
-        )
-    if status >= 500:
-        return _error("server_error", retryable=idempotent, http_status=status)
-    if status == 404 and not (
-        operation == "get_person" or _error_code_in_body(response) == "person_not_found"
-    ):
-        # A 404 from ping or changes means the address is not EMIS's API.
-        return _error(
-            "bad_response",
-            retryable=False,
-            http_status=status,
-            detail="404 on " + operation,
-        )
-    code = {
-        400: "bad_request",
-        401: "api_auth_failed",
-        403: "web_auth_failed",
-        404: "person_not_found",
-    }.get(status, "bad_response")
-    detail = "" if code != "bad_response" else f"unexpected status {status}"
-    return _error(code, retryable=False, http_status=status, detail=detail)
-
-
-def _retry_delay(exc: EmisError, attempt: int) -> float | None:
-    """Seconds to wait before the next attempt, or None to give up now."""
-    if not exc.retryable:
-        return None
-    if exc.code == "rate_limited" and exc.retry_after is not None:
-        cap = settings.EMIS_RETRY_AFTER_CAP
-        # Longer waits are left to the caller (a Celery countdown), not a
-        # web request or a worker thread sleeping.
-        return exc.retry_after if exc.retry_after <= cap else None
-    backoff = settings.EMIS_RETRY_BACKOFF
-    return backoff[min(attempt - 1, len(backoff) - 1)]
-
-
-# --- shape checks -------------------------------------------------------------
-
-
-def _json_object(
-    response: requests.Response, operation: str, *, idempotent: bool = False
-) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except (ValueError, RecursionError):  # RecursionError: absurdly nested
-        # Half a document (a proxy or EMIS cut it off) is usually a one-off:
-        # reading a GET again is harmless. If it persists it is permanent.
-        raise _error(
-            "bad_response",
-            retryable=idempotent,
-            http_status=response.status_code,
-            detail=f"{operation}: body is not JSON",
-        ) from None
-    if not isinstance(body, dict):
-        raise _error(
-            "bad_response",
-            retryable=False,
-            http_status=response.status_code,
-            detail=f"{operation}: body is not a JSON object",
-        )
-    return body
-
-
-def _check_ping_shape(body: dict[str, Any]) -> None:
-    if body.get("status") != "ok":
-        raise EmisError("bad_response", detail="ping: status is not 'ok'")
-
-
-def _check_web_session_shape(body: dict[str, Any]) -> None:
-    url = body.get("url")
-    if not (isinstance(url, str) and url.startswith(("https://", "http://"))):
-        raise EmisError("bad_response", detail="web_session: no absolute url")
-    if not isinstance(body.get("expires_at"), str):
-        raise EmisError("bad_response", detail="web_session: no expires_at")
-
-
-def _check_changes_shape(body: dict[str, Any]) -> None:
-    items = body.get("items")
-    problems = []
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        problems.append("items")
-    if not isinstance(body.get("next_cursor"), str | None):
-        problems.append("next_cursor")
-    if not isinstance(body.get("has_more"), bool):
-        problems.append("has_more")
-    if body.get("has_more") and not body.get("next_cursor"):
-        problems.append("next_cursor missing while has_more")
-    if problems:
-        raise EmisError("bad_response", detail="changes: bad " + ", ".join(problems))
+            raise from_status(response, trace.operation, idempotent=idempotent)
+        return json_object(response, trace.operation, idempotent=idempotent)
 
 
 # --- the record of each call --------------------------------------------------

@@ -7,6 +7,9 @@ DRF views for front desk.
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -18,6 +21,7 @@ from rest_framework.views import APIView
 from emis.models import EmisJob
 from emis.pull import job_as_dict, job_enqueue_pull
 from emis.scope import ScopeError
+from emis.tasks import pull_person_send
 from emis.webhook import emis_webhook
 from pms.roles import IsFrontDesk
 
@@ -84,6 +88,7 @@ class PersonPullView(APIView):
             return Response({"error": exc.as_dict()}, status=exc.http_status)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        transaction.on_commit(partial(pull_person_send, job.pk))
         return Response(
             {"job": job.pk, "status": "queued"}, status=status.HTTP_202_ACCEPTED
         )

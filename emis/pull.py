@@ -1,7 +1,7 @@
 """ "Получить данные документов": the PMS asks EMIS for one person's data.
 
 A pull is an ``EmisJob`` row (the dialog polls it) worked by the Celery task
-``emis.tasks.pull_person``. Transient EMIS failures are retried with backoff
+``emis.tasks.pull_person``, which the views send once the job is committed. Transient EMIS failures are retried with backoff
 (``Retry-After`` when EMIS gives one, else 2, 4, 8, 16 s; at most
 ``MAX_RETRIES``); the job returns to ``queued`` with the last error visible
 meanwhile. Permanent failures fail the job at once with EMIS's code.
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +50,8 @@ class PullOutcome:
 def job_enqueue_pull(
     *, person_id: int | None, legal_entity_id: int | None, user
 ) -> EmisJob:
-    """Create a queued pull job and dispatch it once the transaction commits.
+    """Create a queued pull job; the caller sends it to the worker on commit
+    (``emis.tasks.pull_person_send``).
 
     Raises ValueError (a message for staff) when the guest is not saved yet
     (EMIS keys on the saved person ID) or the legal entity is unknown, and
@@ -74,27 +74,20 @@ def job_enqueue_pull(
         legal_entity_id=legal_entity_id,
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    transaction.on_commit(lambda: _dispatch(job.pk))
     return job
 
 
-def _dispatch(job_id: int) -> None:
-    from emis.tasks import pull_person  # the task module imports this one
-
-    try:
-        pull_person.delay(job_id)
-    except Exception:
-        # Broker down (or, in eager mode, a bug in the task): never leave the
-        # dialog polling a job that nobody will ever work.
-        log.exception("job=%s could not be run", job_id)
-        EmisJob.objects.filter(
-            pk=job_id, status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING]
-        ).update(
-            status=EmisJob.Status.FAILED,
-            error_code="internal_error",
-            error_message=str(_LOCAL_ERRORS["internal_error"]),
-            finished_at=timezone.now(),
-        )
+def job_fail_unsent(*, job_id: int) -> None:
+    """Fail a job that could not be sent to the worker, so the dialog stops
+    polling it."""
+    EmisJob.objects.filter(
+        pk=job_id, status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING]
+    ).update(
+        status=EmisJob.Status.FAILED,
+        error_code="internal_error",
+        error_message=str(_LOCAL_ERRORS["internal_error"]),
+        finished_at=timezone.now(),
+    )
 
 
 def job_run_pull(*, job_id: int) -> PullOutcome:

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 
-from emis import name_policy
 from emis.apply import APPLIED, persons_apply_many
 from emis.client import EmisClient
 from emis.connection.selectors import connection_is_active
 from emis.errors import EmisError
 from emis.models import SyncState, SyncUnknownPerson
+from emis.names import policy as name_policy
 from emis.payload import ChangesPage, EmisPerson, PayloadError, parse_changes_page
 from legal_entities.models import LegalEntity
 

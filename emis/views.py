@@ -6,6 +6,10 @@ exist without one; an unknown person is a 404.
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +29,7 @@ from .errors import EmisError
 from .models import EmisJob
 from .pull import job_as_dict, job_enqueue_pull
 from .scope import ScopeError
+from .tasks import pull_person_send, sync_all
 from .upload import (
     clerk_may_retry,
     clerk_message,
@@ -135,6 +140,7 @@ def pull_start(request: HttpRequest, person_id: int) -> JsonResponse:
         return JsonResponse(
             {"error": {"code": "bad_request", "message": str(exc)}}, status=400
         )
+    transaction.on_commit(partial(pull_person_send, job.pk))
     # In-process (eager) Celery may have finished the job already.
     job.refresh_from_db()
     return JsonResponse(_job_payload(job), status=202)
@@ -208,11 +214,6 @@ def changed_field_labels(paths: list[str]) -> list[str]:
 @role_required(Role.ADMIN)
 def sync_now(request: HttpRequest) -> HttpResponse:
     """"Синхронизировать сейчас" on the Стыковки page: the periodic sync, at once."""
-    from django.contrib import messages
-    from django.db import transaction
-
-    from .tasks import sync_all
-
-    transaction.on_commit(sync_all.delay)
+    sync_all.delay_on_commit()
     messages.success(request, _("The sync with EMIS has been started."))
     return redirect("integrations:list")

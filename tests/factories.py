@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import partial
 
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 
-from emis.models import EmisConnection
+from emis.models import EmisConnection, EmisJob
+from emis.pull import job_enqueue_pull
+from emis.tasks import pull_person_send
 from legal_entities.models import LegalEntity
 from pms.roles import Role
 from reservations.models import Person, Reservation, Stay
@@ -93,3 +97,12 @@ def connect_to_sandbox(
         api=(sandbox.api_login, api_password or sandbox.api_password),
         web=(sandbox.web_login, sandbox.web_password),
     )
+
+
+def enqueue_pull(*, person_id, legal_entity_id, user) -> EmisJob:
+    """What the pull views do: queue a pull job, send it to the worker on commit."""
+    job = job_enqueue_pull(
+        person_id=person_id, legal_entity_id=legal_entity_id, user=user
+    )
+    transaction.on_commit(partial(pull_person_send, job.pk))
+    return job

@@ -9,11 +9,15 @@ import logging
 import pytest
 from django.test import Client
 
-from emis.pull import job_enqueue_pull
 from emis.sync import sync_legal_entity
 from reservations.models import IdentityDocument
 from tests.emis.conftest import webhook_body
-from tests.factories import connect_to_sandbox, make_guest, make_reservation
+from tests.factories import (
+    connect_to_sandbox,
+    enqueue_pull,
+    make_guest,
+    make_reservation,
+)
 from tests.support.sandbox import sample_foreigner, sample_person
 
 from .conftest import post_webhook
@@ -87,12 +91,12 @@ def test_no_full_document_number_in_any_log_record(
     # Pull: applied, then failing (a body breaking the contract).
     emis_sandbox.save_person(le, _foreigner(second.person_id))
     with django_capture_on_commit_callbacks(execute=True):
-        job_enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
+        enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
     emis_sandbox.save_person(
         le, {**_foreigner(second.person_id), "sex": "?"}, validate=False
     )
     with django_capture_on_commit_callbacks(execute=True):
-        job_enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
+        enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
 
     # Sync: the feed carries all of them, and a person this PMS lacks.
     emis_sandbox.save_person(le, _russian(third.person_id))

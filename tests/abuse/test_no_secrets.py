@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 
 from emis.models import EmisConnection
-from emis.pull import job_enqueue_pull
 from integrations.secrets import raw
 from pms.roles import Role
 from tests.factories import (
     connect_to_sandbox,
+    enqueue_pull,
     make_guest,
     make_reservation,
     make_user,
@@ -153,10 +153,10 @@ def test_no_log_line_holds_a_secret(
     caplog.set_level(logging.DEBUG)
 
     with django_capture_on_commit_callbacks(execute=True):
-        job_enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
+        enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
     emis_sandbox.set_faults(status=401, times=1)
     with django_capture_on_commit_callbacks(execute=True):
-        job_enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
+        enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
     from tests.emis.conftest import webhook_body
 
     body = webhook_body(saved.person, le)

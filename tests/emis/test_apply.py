@@ -5,8 +5,8 @@ import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
 
-from emis import name_policy
 from emis.apply import person_apply_documents, persons_apply_many
+from emis.names import policy as name_policy
 from emis.payload import parse_person
 from reservations.models import (
     IdentityDocument,

@@ -4,10 +4,11 @@ http at the HTTP seam."""
 import pytest
 
 from emis.models import EmisJob
-from emis.pull import job_as_dict, job_enqueue_pull, job_run_pull
+from emis.pull import job_as_dict, job_run_pull
 from reservations.models import PersonChange
 from reservations.services import stay_create
 from tests.factories import (
+    enqueue_pull,
     make_guest,
     make_legal_entity,
     make_person,
@@ -80,8 +81,8 @@ def test_pull_of_an_unchanged_person(
     http.get(person_url(person.pk), json=russian(person.pk))
     user = make_user()
     with django_capture_on_commit_callbacks(execute=True):
-        job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+        enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
     job.refresh_from_db()
     assert (job.status, job.result, job.changed_fields) == (
         "succeeded",
@@ -96,7 +97,7 @@ def test_emis_404_is_succeeded_not_found(
     person, le = subject
     http.get(person_url(person.pk), status=404, json=emis_error("person_not_found"))
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert job_as_dict(job) == {
         "id": job.pk,
@@ -138,7 +139,7 @@ def test_transient_failure_is_retried_then_succeeds(
     http.get(person_url(person.pk), status=502)
     http.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.result, job.attempts) == ("succeeded", "applied", 3)
     assert job_as_dict(job)["error"] is None
@@ -151,7 +152,7 @@ def test_transient_failure_gives_up_after_four_retries(
     person, le = subject
     http.get(person_url(person.pk), status=503)
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("failed", 5)
     assert job_as_dict(job)["error"]["code"] == "server_error"
@@ -167,7 +168,7 @@ def test_permanent_failure_fails_at_once(
     person, le = subject
     http.get(person_url(person.pk), status=status, json=emis_error(code))
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("failed", 1)
     error = job_as_dict(job)["error"]
@@ -181,7 +182,7 @@ def test_inactive_integration_fails_not_configured(
     connection.is_active = False
     connection.save()
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.error_code) == ("failed", "not_configured")
 
@@ -201,7 +202,7 @@ def test_data_breaking_the_contract_fails_bad_response(
     mutate(data)
     http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.error_code) == ("failed", "bad_response")
     person.refresh_from_db()
@@ -222,7 +223,7 @@ def test_enqueue_refuses_unsaved_guest_and_inactive_legal_entity(front_desk_clie
     stay_create(reservation=make_reservation(inactive), person=person)
     assert start(front_desk_client, person, inactive).status_code == 403
     with pytest.raises(ValueError):
-        job_enqueue_pull(person_id=None, legal_entity_id=le.pk, user=None)
+        enqueue_pull(person_id=None, legal_entity_id=le.pk, user=None)
     response = front_desk_client.post(
         f"/api/v1/persons/{person.pk}/emis/pull/", {}, content_type="application/json"
     )
@@ -236,7 +237,7 @@ def test_enqueue_dispatches_only_at_commit(
     person, le = subject
     http.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert job.status == "queued" and len(callbacks) == 1
     assert not http.calls
@@ -274,7 +275,7 @@ def test_a_bug_fails_the_job_instead_of_leaving_it_running(
     http.get(person_url(person.pk), json=russian(person.pk))
     monkeypatch.setattr(emis.pull, "person_apply_documents", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert job.status == "failed"
     assert job_as_dict(job)["error"]["code"] == "internal_error"
@@ -294,7 +295,7 @@ def test_a_re_pull_applies_a_switched_name_policy(
 
     def pull() -> EmisJob:
         with django_capture_on_commit_callbacks(execute=True):
-            job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+            job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
         job.refresh_from_db()
         return job
 

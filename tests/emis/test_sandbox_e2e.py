@@ -4,11 +4,11 @@ speaks it goes through the real client, the payload parser and apply."""
 import pytest
 
 from emis.models import EmisJob, SyncUnknownPerson, WebhookDelivery
-from emis.pull import job_enqueue_pull
 from emis.sync import sync_legal_entity
 from reservations.models import IdentityDocument, Person, Visa
 from tests.factories import (
     connect_to_sandbox,
+    enqueue_pull,
     make_guest,
     make_legal_entity,
     make_person,
@@ -32,7 +32,7 @@ def test_pull_from_the_sandbox(wired, django_capture_on_commit_callbacks):
     person = make_guest(make_reservation(le), "Eriksson").person
     wired.save_person(le.pk, sample_foreigner(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.result) == ("succeeded", "applied"), job.error_code
     assert Visa.objects.filter(person=person).count() == 2
@@ -45,7 +45,7 @@ def test_pull_of_a_person_the_sandbox_never_saw(
     le = make_legal_entity()
     person = make_guest(make_reservation(le)).person
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.result) == ("succeeded", EmisJob.Result.NOT_FOUND)
 
@@ -56,7 +56,7 @@ def test_pull_survives_transient_faults(wired, django_capture_on_commit_callback
     wired.save_person(le.pk, sample_person(person.pk))
     wired.set_faults(status=503, times=4, paths=["/api/v1/persons"])
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     assert (job.status, job.result) == ("succeeded", "applied")
 

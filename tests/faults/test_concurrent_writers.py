@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from emis.models import EmisJob
-from emis.pull import job_enqueue_pull
 from pms.roles import Role
 from reservations.models import IdentityDocument, Person, PersonChange
 from tests.emis.conftest import post_webhook, webhook_body
 from tests.factories import (
     connect_to_sandbox,
+    enqueue_pull,
     make_guest,
     make_reservation,
     make_user,
@@ -81,7 +81,7 @@ def test_webhook_pull_and_staff_save_at_once_lose_nothing(emis_sandbox, settings
             release.wait(20)
 
     def pull():
-        job = job_enqueue_pull(person_id=person_id, legal_entity_id=le, user=None)
+        job = enqueue_pull(person_id=person_id, legal_entity_id=le, user=None)
         return EmisJob.objects.get(pk=job.pk)
 
     holder = _in_thread(results, "holder", hold_the_row)

@@ -8,9 +8,10 @@ import pytest
 
 from emis.errors import EmisError
 from emis.models import EmisJob
-from emis.pull import MAX_RETRIES, job_as_dict, job_enqueue_pull
+from emis.pull import MAX_RETRIES, job_as_dict
 from tests.factories import (
     connect_to_sandbox,
+    enqueue_pull,
     make_guest,
     make_legal_entity,
     make_reservation,
@@ -70,7 +71,7 @@ def subject(wired, settings, sleeps, django_capture_on_commit_callbacks):
 
 def pull(person, le, capture) -> EmisJob:
     with capture(execute=True):
-        job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job.refresh_from_db()
     return job
 

@@ -3,7 +3,7 @@
 import pytest
 
 from emis.models import NamePolicy, NamePolicyOverride
-from emis.name_policy import (
+from emis.names.policy import (
     PolicyFields,
     apply_case,
     apply_policy,

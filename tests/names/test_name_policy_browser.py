@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from emis import name_policy_reapply as reapply
 from emis.models import EmisJob, NamePolicy
+from emis.names import reapply
 from pms.roles import Role
 from reservations.models import Person
 

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from emis import name_policy_reapply as reapply
 from emis.models import EmisJob, NamePolicy, NamePolicyOverride
+from emis.names import reapply
+from emis.tasks import reapply_name_policy
 from reservations.models import Person, PersonChange
 from reservations.services import stay_create
 
@@ -38,7 +39,8 @@ def russian(**values):
 
 def run_job(django_capture_on_commit_callbacks, user=None) -> EmisJob:
     with django_capture_on_commit_callbacks(execute=True):
-        job = reapply.reapply_job_start(user=user)
+        job, _created = reapply.reapply_job_get_or_create(user=user)
+        reapply_name_policy.delay_on_commit(job.pk)  # what the views do
     job.refresh_from_db()
     return job
 
@@ -156,18 +158,19 @@ def test_an_unexpected_error_fails_the_job(
 
 
 def test_a_second_start_returns_the_active_job():
-    first = reapply.reapply_job_start()  # not dispatched: no commit in this test
-    assert reapply.reapply_job_start().pk == first.pk
+    first, created = reapply.reapply_job_get_or_create()
+    assert created
+    assert reapply.reapply_job_get_or_create() == (first, False)
     assert EmisJob.objects.filter(kind="reapply_names").count() == 1
 
 
 def test_a_stale_job_does_not_block_a_new_one(settings):
     settings.EMIS_REAPPLY_STALE_AFTER = 60
-    first = reapply.reapply_job_start()
+    first, _created = reapply.reapply_job_get_or_create()
     EmisJob.objects.filter(pk=first.pk).update(
         created_at=first.created_at - dt.timedelta(minutes=5)
     )
-    assert reapply.reapply_job_start().pk != first.pk
+    assert reapply.reapply_job_get_or_create()[0].pk != first.pk
 
 
 def test_a_duplicate_delivery_of_the_task_does_nothing(

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emis import russian_names
-from emis.transliteration import (
+from emis.names import russian
+from emis.names.transliteration import (
     icao_shaped,
     latin_key,
     names,
@@ -139,7 +139,7 @@ def latin_key_words(cyrillic_or_latin: str) -> str:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(russian_names.all_words()))
+@given(st.sampled_from(russian.all_words()))
 def test_dictionary_words_come_back_exactly_from_icao(word):
     assert to_cyrillic(icao(word)) == word
 
@@ -150,7 +150,7 @@ def test_dictionary_words_come_back_exactly_from_icao(word):
 def test_dictionary_words_come_back_from_older_spellings(schema):
     wrong = [
         word
-        for word in russian_names.all_words()
+        for word in russian.all_words()
         if to_cyrillic(latin_key(schema.translate(word))) != word
     ]
     # Older passports keep these spellings: the exact word must come back.
@@ -185,4 +185,4 @@ def test_icao_shaped_dictionary_keys_map_back_to_themselves():
 
 
 def test_every_dictionary_word_is_reachable_by_its_icao_spelling():
-    assert all(names()[icao(word)] == word for word in russian_names.all_words())
+    assert all(names()[icao(word)] == word for word in russian.all_words())

@@ -23,12 +23,11 @@ from django.views.debug import ExceptionReporter, get_exception_reporter_class
 from emis.client import EmisClient, Utf8BasicAuth
 from emis.errors import EmisError
 from emis.models import EmisConnection, EmisJob
-from emis.pull import job_enqueue_pull
 from emis.upload import upload_link_create
 from integrations.models import ConnectorCall
 from legal_entities.models import LegalEntity
 from reservations.models import Person
-from tests.factories import make_guest, make_reservation
+from tests.factories import enqueue_pull, make_guest, make_reservation
 from tests.integrations.helpers import connection_body, connection_form, sandbox_form
 from tests.support.sandbox import sample_person, start_sandbox
 
@@ -361,7 +360,7 @@ def test_sandbox_test_button_save_pull_and_upload_link_with_unicode_accounts(
     legal_entity = reservation.legal_entity
     emis_sandbox.save_person(legal_entity.pk, sample_person(stay.person_id))
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_enqueue_pull(
+        job = enqueue_pull(
             person_id=stay.person_id, legal_entity_id=legal_entity.pk, user=None
         )
     job.refresh_from_db()

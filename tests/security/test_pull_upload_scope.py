@@ -7,10 +7,11 @@ import pytest
 import responses
 
 from emis.models import EmisJob, UploadLinkClick
-from emis.pull import job_enqueue_pull, job_run_pull
+from emis.pull import job_run_pull
 from reservations.services import stay_create
 from tests.factories import (
     EMIS_BASE,
+    enqueue_pull,
     make_guest,
     make_legal_entity,
     make_person,
@@ -152,13 +153,13 @@ def test_the_service_refuses_before_queueing(world):
     from emis.scope import ScopeError  # new with the fix
 
     with pytest.raises(ScopeError) as refused:
-        job_enqueue_pull(
+        enqueue_pull(
             person_id=world["person"].pk, legal_entity_id=world["other"].pk, user=None
         )
     assert refused.value.http_status == 400
     deactivate(world["own"])
     with pytest.raises(ScopeError) as refused:
-        job_enqueue_pull(
+        enqueue_pull(
             person_id=world["person"].pk, legal_entity_id=world["own"].pk, user=None
         )
     assert refused.value.http_status == 403

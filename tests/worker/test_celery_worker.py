@@ -21,11 +21,11 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from emis.models import EmisJob
-from emis.pull import job_enqueue_pull
 from pms.celery import app as celery_app
 from reservations.models import Person
 from tests.factories import (
     connect_to_sandbox,
+    enqueue_pull,
     make_guest,
     make_legal_entity,
     make_reservation,
@@ -151,7 +151,7 @@ def test_a_real_worker_pulls_from_the_sandbox(worker, emis_sandbox):
     person = make_guest(make_reservation(le), "Репин").person
     emis_sandbox.save_person(le.pk, sample_person(person.pk))
 
-    job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job = _wait_until_final(job.pk, process, log_path)
 
     assert (job.status, job.result) == ("succeeded", "applied"), log_path.read_text()
@@ -173,7 +173,7 @@ def test_a_real_worker_retries_a_transient_failure_with_a_countdown(
     # Enough 503s to outlast the client's own quick retries of one attempt.
     emis_sandbox.set_faults(status=503, times=3, paths=["/api/v1/persons"])
 
-    job = job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     job = _wait_until_final(job.pk, process, log_path)
 
     assert (job.status, job.result) == ("succeeded", "applied"), log_path.read_text()

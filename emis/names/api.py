@@ -22,9 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from emis import name_policy_reapply as reapply
 from emis.models import EmisJob, NamePolicy, NamePolicyOverride
-from emis.name_policy import PARTS, resolve_names
+from emis.names import reapply
+from emis.names.policy import PARTS, resolve_names
+from emis.tasks import reapply_name_policy
 from legal_entities.models import LegalEntity
 from pms.roles import IsAdmin, IsFrontDesk
 
@@ -157,7 +158,9 @@ class ReapplyView(APIView):
         responses={202: ReapplyJobSerializer},
     )
     def post(self, request: Request) -> Response:
-        job = reapply.reapply_job_start(user=request.user)
+        job, created = reapply.reapply_job_get_or_create(user=request.user)
+        if created:
+            reapply_name_policy.delay_on_commit(job.pk)
         job.refresh_from_db()
         return Response(reapply.job_progress(job), status=status.HTTP_202_ACCEPTED)
 

@@ -21,7 +21,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from emis.models import EmisJob
-from emis.name_policy import PARTS, PolicyFields, all_policies, resolve_names_with
+from emis.names.policy import PARTS, PolicyFields, all_policies, resolve_names_with
 from reservations.models import Person, PersonChange, Stay
 from reservations.services import person_lock, person_update
 
@@ -145,21 +145,18 @@ def _has_form(person: Person, part: str) -> bool:
 # --- Writes -----------------------------------------------------------------
 
 
-def reapply_job_start(*, user=None) -> EmisJob:
-    """Queue a re-apply job (or return the one already queued or running)
-    and dispatch it once the transaction commits."""
-    from emis.name_policy_tasks import reapply_name_policy
-
+def reapply_job_get_or_create(*, user=None) -> tuple[EmisJob, bool]:
+    """The queued or running re-apply job, or a new queued one; ``True`` when
+    new (the caller then sends it to the worker on commit)."""
     with transaction.atomic():
         running = active_job()
         if running is not None:
-            return running
+            return running, False
         job = EmisJob.objects.create(
             kind=EmisJob.Kind.REAPPLY_NAMES,
             created_by=user if user is not None and user.is_authenticated else None,
         )
-        transaction.on_commit(lambda: reapply_name_policy.delay(job.pk))
-    return job
+    return job, True
 
 
 def reapply_job_run(*, job_id: int) -> None:

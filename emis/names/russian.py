@@ -1,4 +1,4 @@
-"""Word lists behind Latin → Cyrillic (see ``emis.transliteration``).
+"""Word lists behind Latin → Cyrillic (see ``emis.names.transliteration``).
 
 Only the Cyrillic is written here; the Latin spellings that lead to each
 word are generated from it by the standards a passport may follow, so the

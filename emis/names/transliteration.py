@@ -36,7 +36,7 @@ from functools import cache
 
 import iuliia
 
-from . import russian_names
+from . import russian
 
 DEFAULT_STANDARD = "icao_doc_9303"
 _SCHEMAS = {
@@ -191,12 +191,12 @@ def names() -> dict[str, str]:
     so that dictionary hits never break the ICAO round trip."""
     table: dict[str, str] = {}
     for schema in _KEY_SCHEMAS:
-        for word in russian_names.all_words():
+        for word in russian.all_words():
             key = latin_key(schema.translate(word))
             if schema is not iuliia.ICAO_DOC_9303 and icao_shaped(key):
                 continue
             table.setdefault(key, word)
-    for extra in (russian_names.EXTRA_SPELLINGS, russian_names.FOREIGN):
+    for extra in (russian.EXTRA_SPELLINGS, russian.FOREIGN):
         for key, word in extra.items():
             table.setdefault(key, word)
     return table

@@ -22,7 +22,7 @@ from emis.models import (
     NamePolicyOverride,
     Script,
 )
-from emis.transliteration import to_cyrillic, to_latin
+from emis.names.transliteration import to_cyrillic, to_latin
 
 PARTS = ("surname", "given_names", "patronymic")
 

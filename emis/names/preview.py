@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from emis.models import LatinStandard, LetterCase, Script
-from emis.name_policy import PARTS, PolicyFields, apply_policy
+from emis.names.policy import PARTS, PolicyFields, apply_policy
 
 _RUSSIAN_LATIN = {
     "surname": "SHCHUKIN",
