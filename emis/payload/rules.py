@@ -50,7 +50,9 @@ SEXES = frozenset({"M", "F"})
 WEBHOOK_EVENTS = frozenset({"person.documents_saved"})
 
 UNSTORABLE = "must not contain NUL characters or lone surrogates"
-NOT_A_COUNTRY = "must be an ISO 3166-1 alpha-3 code or an ICAO Doc 9303 code (XXA, XXB, XXX, ...)"
+NOT_A_COUNTRY = (
+    "must be an ISO 3166-1 alpha-3 code or an ICAO Doc 9303 code (XXA, XXB, XXX, ...)"
+)
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ID_RE = re.compile(r"[0-9]{1,18}")
