@@ -133,6 +133,21 @@ def address_changed(base_url: str | None) -> bool:
 
 
 @sensitive_variables()
+def retype_check(
+    *, base_url: str | None, given: dict[str, str | None]
+) -> CheckResult | None:
+    """The test's refusal when passwords must be typed again, else None."""
+    missing = retype_errors(base_url=base_url, given=given)
+    if not missing:
+        return None
+    return CheckResult(
+        ok=False,
+        code="password_required",
+        message=str(MSG_RETYPE_TEST),
+        fields=tuple(missing),
+    )
+
+
 def retype_errors(
     *, base_url: str | None, given: dict[str, str | None]
 ) -> dict[str, str]:
@@ -307,16 +322,11 @@ def emis_connection_test(
     """Ping EMIS with the given values, the saved ones filling the gaps, so
     unsaved form values can be tried before they are stored. The stored API
     password fills a gap only for the stored address."""
-    retype = retype_errors(
+    refused = retype_check(
         base_url=base_url or None, given={"api_password": api_password or None}
     )
-    if retype:
-        return CheckResult(
-            ok=False,
-            code="password_required",
-            message=str(MSG_RETYPE_TEST),
-            fields=tuple(retype),
-        )
+    if refused:
+        return refused
     saved = EmisConnection.objects.filter(pk=1).values("base_url", "api_login").first()
     saved = saved or {}
     base_url = base_url or saved.get("base_url", "")

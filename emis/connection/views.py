@@ -21,12 +21,11 @@ from .selectors import (
     webhook_url,
 )
 from .services import (
-    MSG_RETYPE_TEST,
     CheckResult,
     SaveResult,
     emis_connection_test,
     emis_connection_update,
-    retype_errors,
+    retype_check,
 )
 
 TEMPLATE = "emis/connection/edit.html"
@@ -115,15 +114,7 @@ def _form_problem(form: EmisConnectionForm) -> CheckResult | None:
             )
     data = form.cleaned_data
     typed = {name: data.get(name) or None for name in SECRET_FIELDS}
-    missing = retype_errors(base_url=data.get("base_url") or None, given=typed)
-    if missing:
-        return CheckResult(
-            ok=False,
-            code="password_required",
-            message=str(MSG_RETYPE_TEST),
-            fields=tuple(missing),
-        )
-    return None
+    return retype_check(base_url=data.get("base_url") or None, given=typed)
 
 
 def _page(request, form, states, *, result: CheckResult | None = None) -> HttpResponse:
