@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from emis.job_fragments import job_context
 from emis.models import EmisJob, NamePolicy, NamePolicyOverride
 from emis.names import reapply
-from emis.names.preview import preview_table
+from emis.names.policy import PolicyFields
+from emis.names.preview import chosen, preview_table
 from emis.tasks import reapply_name_policy
 from pms.roles import Role, has_role
 
@@ -79,7 +81,6 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
     change_form_template = "admin/emis/namepolicy/change_form.html"
 
     class Media:
-        js = ["emis/name_policy_admin.js"]
         css = {"all": ["emis/name_policy_admin.css"]}
 
     def has_add_permission(self, request):
@@ -124,6 +125,7 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("preview/", wrap(self.preview_view), name="emis_namepolicy_preview"),
             path("reapply/", wrap(self.reapply_view), name="emis_namepolicy_reapply"),
             path(
                 "reapply/<int:job_id>/",
@@ -137,6 +139,14 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def preview_view(self, request):
+        """The preview with the row of the selects' current values marked,
+        asked for by the change form whenever a select changes."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        saved = PolicyFields.of(NamePolicy.load())
+        return HttpResponse(preview_table(chosen(request.GET, saved)))
 
     def _require_change(self, request):
         if not self.has_change_permission(request):
@@ -166,14 +176,20 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Re-applying the name policy"),
-            "job": job,
-            "progress": reapply.job_progress(job),
+            **self._progress(job),
         }
         return TemplateResponse(request, "emis/name_policy_reapply_job.html", context)
 
     def reapply_status_view(self, request, job_id: int):
+        """The progress fragment the page asks for until the job is final."""
         self._require_change(request)
-        return JsonResponse(reapply.job_progress(self._job(job_id)))
+        job = self._job(job_id)
+        return render(request, "emis/jobs/reapply_names.html", self._progress(job))
+
+    @staticmethod
+    def _progress(job: EmisJob) -> dict:
+        poll_url = reverse("admin:emis_namepolicy_reapply_status", args=[job.pk])
+        return job_context(job, poll_url=poll_url, progress=reapply.job_progress(job))
 
     @staticmethod
     def _job(job_id: int) -> EmisJob:

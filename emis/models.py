@@ -149,11 +149,13 @@ class WebhookDelivery(models.Model):
 
 
 class EmisJob(models.Model):
-    """A "Получить данные документов" pull (or a name-policy re-apply)."""
+    """A job a user waits on: a "Получить данные документов" pull, a
+    name-policy re-apply or a "Синхронизировать сейчас" sync."""
 
     class Kind(models.TextChoices):
         PULL = "pull", _("Get document data")
         REAPPLY_NAMES = "reapply_names", _("Re-apply name policy")
+        SYNC = "sync", _("Sync with EMIS")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

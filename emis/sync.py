@@ -23,7 +23,7 @@ from emis.apply import APPLIED, persons_apply_many
 from emis.client import EmisClient
 from emis.connection.selectors import connection_is_active
 from emis.errors import EmisError
-from emis.models import SyncState, SyncUnknownPerson
+from emis.models import EmisJob, SyncState, SyncUnknownPerson
 from emis.names import policy as name_policy
 from emis.payload import ChangesPage, EmisPerson, PayloadError, parse_changes_page
 from legal_entities.models import LegalEntity
@@ -56,6 +56,41 @@ def legal_entities_to_sync() -> list[int]:
     return list(
         LegalEntity.objects.active().order_by("pk").values_list("pk", flat=True)
     )
+
+
+def sync_job_create(*, user) -> EmisJob:
+    """A "Синхронизировать сейчас" job: the Стыковки page shows its progress
+    (one step per legal entity) until every entity's run has ended."""
+    return EmisJob.objects.create(
+        kind=EmisJob.Kind.SYNC,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def sync_job_start(*, job_id: int, total: int) -> None:
+    EmisJob.objects.filter(pk=job_id, status=EmisJob.Status.QUEUED).update(
+        status=EmisJob.Status.RUNNING, progress_total=total, started_at=timezone.now()
+    )
+    if total == 0:
+        _sync_job_finish_if_done(job_id)
+
+
+def sync_job_step(*, job_id: int, error: str = "") -> None:
+    """One legal entity's run has ended (well or not). Counted in the row, so
+    runs on several workers add up; the last one finishes the job."""
+    values: dict = {"progress_done": F("progress_done") + 1}
+    if error:
+        values["error_code"] = error.partition(": ")[0][:50]
+    EmisJob.objects.filter(pk=job_id).update(**values)
+    _sync_job_finish_if_done(job_id)
+
+
+def _sync_job_finish_if_done(job_id: int) -> None:
+    EmisJob.objects.filter(
+        pk=job_id,
+        status=EmisJob.Status.RUNNING,
+        progress_done__gte=F("progress_total"),
+    ).update(status=EmisJob.Status.SUCCEEDED, finished_at=timezone.now())
 
 
 def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:

@@ -46,20 +46,31 @@ def pull_person_send(job_id: int) -> None:
 
 
 @shared_task(acks_late=True, name="emis.tasks.sync_changes")
-def sync_changes(legal_entity_id: int) -> None:
-    sync.sync_legal_entity(legal_entity_id=legal_entity_id)
+def sync_changes(legal_entity_id: int, job_id: int | None = None) -> None:
+    error = "internal_error"
+    try:
+        error = sync.sync_legal_entity(legal_entity_id=legal_entity_id).error
+    finally:
+        if job_id is not None:  # "Синхронизировать сейчас": one step done
+            sync.sync_job_step(job_id=job_id, error=error)
 
 
 @shared_task(name="emis.tasks.sync_all")
-def sync_all() -> None:
-    """The periodic entry point (django-celery-beat): one task per legal entity."""
-    for legal_entity_id in sync.legal_entities_to_sync():
+def sync_all(job_id: int | None = None) -> None:
+    """The periodic entry point (django-celery-beat), and "Синхронизировать
+    сейчас" with its job: one task per legal entity."""
+    legal_entity_ids = sync.legal_entities_to_sync()
+    if job_id is not None:
+        sync.sync_job_start(job_id=job_id, total=len(legal_entity_ids))
+    for legal_entity_id in legal_entity_ids:
         try:
-            sync_changes.delay(legal_entity_id)
+            sync_changes.delay(legal_entity_id, job_id)
         except Exception:
             # Eager mode runs the sync inline: one entity's failure must not
-            # starve the others.
+            # starve the others. (With a broker down the job is counted too.)
             log.exception("legal_entity=%s sync could not run", legal_entity_id)
+            if job_id is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+                sync.sync_job_step(job_id=job_id, error="internal_error")
 
 
 # The name predates the merge of emis/name_policy_tasks.py into this module;

@@ -10,8 +10,9 @@ from functools import partial
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,9 +27,11 @@ from reservations.models import (
 )
 
 from .errors import EmisError
+from .job_fragments import job_is_final, reload_with_message, render_job
 from .models import EmisJob
 from .pull import job_as_dict, job_enqueue_pull
 from .scope import ScopeError
+from .sync import sync_job_create
 from .tasks import pull_person_send, sync_all
 from .upload import (
     clerk_may_retry,
@@ -112,65 +115,114 @@ def _upload_error(
     return response
 
 
-def _error_json(error: EmisError) -> JsonResponse:
-    return JsonResponse({"error": error.as_dict()}, status=error_http_status(error))
+@require_GET
+@role_required(Role.FRONT_DESK)
+def dialog_actions(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The dialog's buttons for the legal entity just chosen: both enabled
+    only with an active one, and the reservation sent along only under its
+    own legal entity (naming it under another is refused by the upload)."""
+    person = get_object_or_404(Person, pk=person_id)
+    reservation = _reservation_of(person, request.GET.get("reservation"))
+    value = request.GET.get("legal_entity") or ""
+    selected = (
+        LegalEntity.objects.active().filter(pk=int(value)).values_list("pk", flat=True).first()
+        if value.isdigit()
+        else None
+    )
+    context = {"person": person, "reservation": reservation, "selected_id": selected}
+    return render(request, "emis/_guest_card_emis_actions.html", context)
+
+
+def _pull_refused(
+    request: HttpRequest, person: Person, code: str, message: str, status: int
+) -> HttpResponse:
+    context = {
+        "code": code,
+        "message": message,
+        "retry": True,
+        "pull_url": reverse("emis:pull", args=[person.pk]),
+    }
+    return render(request, "emis/jobs/pull_refused.html", context, status=status)
 
 
 @require_POST
 @role_required(Role.FRONT_DESK)
-def pull_start(request: HttpRequest, person_id: int) -> JsonResponse:
-    """Start "Получить данные документов": queue a pull job, answer its state."""
+def pull_start(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Start "Получить данные документов": queue a pull job, answer its
+    fragment (emis/job_fragments.py), which follows the job to its end."""
     person = get_object_or_404(Person, pk=person_id)
+    refuse = partial(_pull_refused, request, person)
     try:
         legal_entity = _entity(request.POST.get("legal_entity"))
     except Http404:
-        return JsonResponse(
-            {"error": {"code": "bad_request", "message": _("Choose a legal entity.")}},
-            status=400,
-        )
+        return refuse("bad_request", _("Choose a legal entity."), 400)
     if not integration_active():
-        return _error_json(EmisError("not_configured"))
+        error = EmisError("not_configured")
+        return refuse(error.code, error.message, error_http_status(error))
     try:
         job = job_enqueue_pull(
             person_id=person.pk, legal_entity_id=legal_entity.pk, user=request.user
         )
     except ScopeError as exc:  # inactive legal entity, or no stay with it
-        return JsonResponse({"error": exc.as_dict()}, status=exc.http_status)
+        return refuse(exc.code, exc.message, exc.http_status)
     except ValueError as exc:  # the service's message for staff
-        return JsonResponse(
-            {"error": {"code": "bad_request", "message": str(exc)}}, status=400
-        )
+        return refuse("bad_request", str(exc), 400)
     transaction.on_commit(partial(pull_person_send, job.pk))
     # In-process (eager) Celery may have finished the job already.
     job.refresh_from_db()
-    return JsonResponse(_job_payload(job), status=202)
+    return _pull_fragment(request, job, status=202)
 
 
 @require_GET
 @role_required(Role.FRONT_DESK)
-def job_status(request: HttpRequest, person_id: int, job_id: int) -> JsonResponse:
-    """Polled by the dialog every ~700 ms until the job is final."""
-    job = get_object_or_404(EmisJob, pk=job_id, person_id=person_id)
-    return JsonResponse(_job_payload(job))
-
-
-@require_GET
-@role_required(Role.FRONT_DESK)
-def person_state(request: HttpRequest, person_id: int) -> JsonResponse:
-    """The EMIS version the PMS holds: the card compares it with the one it
-    was rendered with to notice data that arrived by webhook meanwhile."""
-    person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
-    return JsonResponse({"emis_version": person.emis_version})
-
-
-def _job_payload(job: EmisJob) -> dict:
-    data = job_as_dict(job)
-    data["changed_labels"] = changed_field_labels(data.get("changed_fields") or [])
-    data["final"] = data.get("status") in (
-        EmisJob.Status.SUCCEEDED,
-        EmisJob.Status.FAILED,
+def job_status(request: HttpRequest, person_id: int, job_id: int) -> HttpResponse:
+    """The pull's fragment, asked for again by itself until the job is final."""
+    job = get_object_or_404(
+        EmisJob, pk=job_id, person_id=person_id, kind=EmisJob.Kind.PULL
     )
-    return data
+    return _pull_fragment(request, job)
+
+
+def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
+    data = job_as_dict(job)
+    labels = changed_field_labels(data["changed_fields"])
+    response = render_job(
+        request,
+        job,
+        poll_url=reverse("emis:job", args=[job.person_id, job.pk]),
+        status=status,
+        error=data["error"],
+        labels=labels,
+        pull_url=reverse("emis:pull", args=[job.person_id]),
+        tone=_pull_tone(job),
+    )
+    if job.result == EmisJob.Result.APPLIED:
+        # Show the new values: the card loads again, the message at its top.
+        message = f"{_('Updated:')} {', '.join(labels)}"
+        return reload_with_message(request, response, message, drop="emis")
+    return response
+
+
+def _pull_tone(job: EmisJob) -> str:
+    """The colour of the pull's status box."""
+    if not job_is_final(job):
+        return "busy"
+    if job.status == EmisJob.Status.FAILED:
+        return "error"
+    return "ok" if job.result == EmisJob.Result.APPLIED else "info"
+
+
+@require_GET
+@role_required(Role.FRONT_DESK)
+def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Asked by the open card when it comes back into view: 204 while the
+    person's EMIS version is the one the card was rendered with (``?v=``),
+    else a notice that new data arrived by webhook, with a reload link."""
+    person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
+    held = "" if person.emis_version is None else str(person.emis_version)
+    if request.GET.get("v", "") == held:
+        return HttpResponse(status=204)
+    return render(request, "emis/_guest_card_emis_arrived.html", {"person": person})
 
 
 # Collections of a person's EMIS data as they appear in changed-field paths
@@ -213,7 +265,28 @@ def changed_field_labels(paths: list[str]) -> list[str]:
 @require_POST
 @role_required(Role.ADMIN)
 def sync_now(request: HttpRequest) -> HttpResponse:
-    """"Синхронизировать сейчас" on the Стыковки page: the periodic sync, at once."""
-    sync_all.delay_on_commit()
-    messages.success(request, _("The sync with EMIS has been started."))
-    return redirect("integrations:list")
+    """"Синхронизировать сейчас" on the Стыковки page: the periodic sync, at
+    once, as a job whose fragment the page shows until it ends (without
+    htmx: back to the page with a message)."""
+    job = sync_job_create(user=request.user)
+    sync_all.delay_on_commit(job.pk)
+    if not request.htmx:
+        messages.success(request, _("The sync with EMIS has been started."))
+        return redirect("integrations:list")
+    return _sync_fragment(request, job, status=202)
+
+
+@require_GET
+@role_required(Role.ADMIN)
+def sync_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(EmisJob, pk=job_id, kind=EmisJob.Kind.SYNC)
+    return _sync_fragment(request, job)
+
+
+def _sync_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
+    poll_url = reverse("emis:sync_job", args=[job.pk])
+    response = render_job(request, job, poll_url=poll_url, status=status)
+    if job_is_final(job):
+        # The page's status lines now hold the run's figures: show them.
+        return reload_with_message(request, response, _("The sync with EMIS has finished."))
+    return response

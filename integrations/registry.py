@@ -32,6 +32,21 @@ StatusProvider = Callable[[], Iterable["StatusLine | str"]]
 
 
 @dataclass(frozen=True)
+class ConnectorAction:
+    """A button on the connector's row that POSTs to ``url_name`` (shown
+    while the connector is active). Its view answers an htmx request with a
+    fragment for the row (e.g. a job's progress), a plain POST with a
+    redirect back to the list."""
+
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
 class ConnectorState:
     active: bool
     last_success_at: dt.datetime | None = None
@@ -60,6 +75,7 @@ class Connector:
       plain words (None: show the stored English text).
     - ``urls`` / ``api_urls``: dotted modules included under
       ``/integrations/<slug>/`` and ``/api/v1/integrations/<slug>/``.
+    - ``actions``: buttons on the row, such as "Синхронизировать сейчас".
     """
 
     slug: str
@@ -71,6 +87,7 @@ class Connector:
     error_message: Callable[[str], str | None] = lambda code: None
     edit_url_name: str = "edit"
     status_providers: list[StatusProvider] = field(default_factory=list)
+    actions: list[ConnectorAction] = field(default_factory=list)
 
     @property
     def edit_url(self) -> str:

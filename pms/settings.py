@@ -180,16 +180,18 @@ STORAGES = {
 
 # --- Security: safe by default, strict when DEBUG is off -------------------
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # the dialog's fetch() reads it for X-CSRFToken
+# No script reads the CSRF cookie: htmx sends the token in a header that the
+# base template sets once (hx-headers), and forms carry it in a field.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 _https = env.bool("PMS_HTTPS", default=not DEBUG and PMS_PUBLIC_URL.startswith("https"))
 SESSION_COOKIE_SECURE = _https
 # ASVS 3.4.4: over HTTPS the session cookie carries the __Host- prefix, so no
-# subdomain or plain-HTTP page can set or shadow it. (The CSRF cookie keeps its
-# name: the guest card's script reads it.)
+# subdomain or plain-HTTP page can set or shadow it; so does the CSRF cookie.
 SESSION_COOKIE_NAME = "__Host-sessionid" if _https else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if _https else "csrftoken"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_https)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from emis.errors import EmisError
-from integrations.registry import Connector
+from integrations.registry import Connector, ConnectorAction
 
 from .selectors import connection_is_active, secrets_unreadable
 
@@ -36,4 +36,5 @@ CONNECTOR = Connector(
     is_active=connection_is_active,
     problem=problem,
     error_message=error_message,
+    actions=[ConnectorAction(gettext_lazy("Sync now"), "emis:sync_now")],
 )

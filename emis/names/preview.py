@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -86,4 +87,22 @@ def preview_table(record) -> str:
             "samples": [title for title, _l, _c in SAMPLES],
             "rows": preview_rows(PolicyFields.of(record)),
         },
+    )
+
+
+_CHOICES = {
+    "script": Script.values,
+    "letter_case": LetterCase.values,
+    "latin_standard": LatinStandard.values,
+}
+
+
+def chosen(query: Mapping[str, str], saved: PolicyFields) -> PolicyFields:
+    """The settings the admin form's selects hold before saving (the preview
+    marks their row); an unknown value keeps the saved one."""
+    return PolicyFields(
+        **{
+            name: query.get(name) if query.get(name) in values else getattr(saved, name)
+            for name, values in _CHOICES.items()
+        }
     )

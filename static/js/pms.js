@@ -30,3 +30,19 @@ document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");
   if (field && field.form) field.form.submit();
 });
+
+// A button with data-dialog="ID" opens <dialog id=ID> as a modal (only
+// script can); a dialog marked data-autoopen="PARAM" opens on load, once: the
+// query parameter that asked for it leaves the address, so F5 does not.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-dialog]");
+  if (opener) document.getElementById(opener.dataset.dialog).showModal();
+});
+document.addEventListener("DOMContentLoaded", () => {
+  for (const dialog of document.querySelectorAll("dialog[data-autoopen]")) {
+    dialog.showModal();
+    const url = new URL(window.location.href);
+    url.searchParams.delete(dialog.dataset.autoopen);
+    window.history.replaceState(null, "", url);
+  }
+});

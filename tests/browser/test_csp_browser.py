@@ -120,9 +120,15 @@ def test_main_pages_raise_no_csp_violation(browser, world):
     browser.visit(page, card)
     page.click("a[data-tab=guests]")
     browser.visit(page, guest)
-    page.click("[data-emis-open=emis-dialog]")
+    page.click("[data-dialog=emis-dialog]")
     expect(page.locator("#emis-dialog")).to_be_visible()
+    # htmx asks for the buttons of the chosen legal entity.
+    page.select_option("select[name=legal_entity]", "")
+    expect(page.locator("[data-emis-pull]")).to_be_disabled()
+    page.select_option("select[name=legal_entity]", str(entity.pk))
+    expect(page.locator("[data-emis-pull]")).to_be_enabled()
     page.click("[data-emis-cancel]")
+    expect(page.locator("#emis-dialog")).to_be_hidden()
     browser.visit(page, f"/reservations/{stay.reservation_id}/guests/new/")
     browser.visit(page, "/reservations/new/")
     browser.visit(page, f"/persons/{stay.person_id}/history/")
@@ -161,6 +167,12 @@ def test_main_pages_raise_no_csp_violation(browser, world):
         "/admin/django_celery_beat/periodictask/add/",
     ]:
         browser.visit(admin, path)
+    # The name policy's preview follows the selects (htmx in the admin).
+    browser.visit(admin, f"/admin/emis/namepolicy/{NamePolicy.load().pk}/change/")
+    admin.select_option("select[name=script]", "latin")
+    expect(admin.locator(".name-policy-preview tr.current")).to_have_attribute(
+        "data-script", "latin"
+    )
     # Exercise admin scripts: the changelist's select-all and action bar.
     browser.visit(admin, "/admin/auth/user/")
     admin.check("#action-toggle")

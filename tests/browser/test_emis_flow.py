@@ -104,12 +104,14 @@ def pull_in_dialog(page):
     """Open the dialog, press "Получить данные документов", wait for the end."""
     from playwright.sync_api import expect
 
-    page.click("[data-emis-open]")
+    page.click("[data-dialog=emis-dialog]")
     dialog = page.locator("dialog#emis-dialog")
     expect(dialog).to_be_visible()
     with page.expect_navigation():  # a successful pull reloads the card
         dialog.get_by_role("button", name="Получить данные документов").click()
-    expect(page.locator("[data-emis-flash]")).to_contain_text("Обновлено:")
+    # The card loads again, the message at its top (and the dialog closed).
+    expect(page.locator(".messages")).to_contain_text("Обновлено:")
+    expect(dialog).to_be_hidden()
 
 
 def switch_name_policy(new_page, world, script, *, reapply):
@@ -199,7 +201,7 @@ def test_guest_documents_through_emis(world, page, new_page):
         documents={"expiry_date": "2033-05-05"},
     )
     pull_in_dialog(page)
-    expect(page.locator("[data-emis-flash]")).to_contain_text("место рождения")
+    expect(page.locator(".messages")).to_contain_text("место рождения")
     expect(page.locator("input[name=person-birth_place]")).to_have_value(
         "ГОР. САНКТ-ПЕТЕРБУРГ"
     )
@@ -208,7 +210,7 @@ def test_guest_documents_through_emis(world, page, new_page):
     )
 
     # Nothing new in EMIS now: the dialog says so and the card stays.
-    page.click("[data-emis-open]")
+    page.click("[data-dialog=emis-dialog]")
     dialog.get_by_role("button", name="Получить данные документов").click()
     expect(dialog.locator("[data-emis-status]")).to_contain_text(
         "В EMIS нет новых данных для этого гостя"
@@ -232,7 +234,7 @@ def test_guest_documents_through_emis(world, page, new_page):
     page.reload()
     expect(surname).to_have_value("Крупкин")
     # A pull afterwards keeps the policy's names.
-    page.click("[data-emis-open]")
+    page.click("[data-dialog=emis-dialog]")
     dialog.get_by_role("button", name="Получить данные документов").click()
     expect(dialog.locator("[data-emis-status]")).to_contain_text(
         "В EMIS нет новых данных для этого гостя"
@@ -296,7 +298,7 @@ def test_pull_failure_shows_plain_error_and_retry(world, page):
 
     world["sandbox"].set_faults(status=401, paths=["/api/v1/persons"])
     dialog.get_by_role("button", name="Получить данные документов").click()
-    expect(status).to_have_attribute("data-kind", "error")
+    expect(status.locator(".job")).to_have_class(re.compile(r"\bjob-error\b"))
     expect(status).to_contain_text("API")  # EMIS refused the API credentials
     retry = dialog.locator("[data-emis-retry]")
     expect(retry).to_be_visible()
@@ -304,6 +306,6 @@ def test_pull_failure_shows_plain_error_and_retry(world, page):
     # Fixed: the retry asks again; EMIS holds nothing for this guest yet.
     world["sandbox"].clear_faults()
     retry.click()
-    expect(status).to_have_attribute("data-kind", "info")
-    expect(retry).to_be_hidden()
+    expect(status.locator(".job")).to_have_class(re.compile(r"\bjob-info\b"))
+    expect(retry).to_have_count(0)
     expect(page.locator("input[name=person-surname]")).to_have_value("Репин")

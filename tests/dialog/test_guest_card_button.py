@@ -76,10 +76,10 @@ def test_saved_guest_button_opens_dialog_for_that_person(emis_connection, stay):
         reservation=stay.reservation,
     )
     pk = stay.person.pk
-    assert 'data-emis-open="emis-dialog"' in html
+    assert 'data-dialog="emis-dialog"' in html
     assert 'name="_emis"' not in html
     assert f'action="/emis/persons/{pk}/upload/" target="_blank"' in html
-    assert f'data-pull-url="/emis/persons/{pk}/pull/"' in html
+    assert f'hx-post="/emis/persons/{pk}/pull/"' in html
     assert f'name="reservation" value="{stay.reservation.pk}"' in html
     for label in (
         "Emis Service",
@@ -94,11 +94,13 @@ def test_saved_guest_button_opens_dialog_for_that_person(emis_connection, stay):
     button = html[: html.index("<dialog")]
     assert "name=" not in button and 'type="submit"' not in button
     # The dialog holds its own POST form (issue 8, item 9): its one submit
-    # button is "Загрузить новые документы"; the others only run the script.
+    # button that posts is "Загрузить новые документы"; "Отмена" only closes
+    # the dialog (formmethod=dialog), the pull posts through htmx.
     dialog = html[html.index("<dialog") : html.index("</dialog>")]
     assert dialog.count("<form ") == 1 and 'method="post"' in dialog
-    assert dialog.count('type="submit"') == 1
+    assert dialog.count('type="submit"') == 2
     assert re.search(r'<button type="submit" class="primary" data-emis-upload>', dialog)
+    assert re.search(r'<button type="submit" formmethod="dialog"[^>]*data-emis-cancel>', dialog)
     names = set(re.findall(r'name="([^"]+)"', dialog))
     assert names == {"csrfmiddlewaretoken", "legal_entity", "reservation"}
 

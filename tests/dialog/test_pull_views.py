@@ -1,7 +1,10 @@
-"""The dialog's "Получить данные документов": start a job, poll it."""
+"""The dialog's "Получить данные документов": start a job, follow its
+fragment (emis/job_fragments.py) to the end."""
 
 import copy
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,24 @@ def emis_person(person_id, **changes):
     data["person_id"] = str(person_id)
     data.update(changes)
     return data
+
+
+def box(response) -> dict:
+    """What the job's fragment says: id, status, whether it asks again (not
+    final), its text, and the error code it names."""
+    page = response.content.decode()
+    job = re.search(r'id="job-(\d+)"', page)
+    status = re.search(r'data-job-status="([^"]+)"', page)
+    error = re.search(r'data-emis-error="([^"]*)"', page)
+    text = re.search(r"<span data-emis-status-text[^>]*>(.*?)</span>", page, re.S)
+    return {
+        "id": int(job.group(1)) if job else None,
+        "status": status.group(1) if status else None,
+        "final": "hx-trigger=" not in page,
+        "text": html.unescape(text.group(1)).strip() if text else "",
+        "error": error.group(1) if error else None,
+        "retry": "data-emis-retry" in page,
+    }
 
 
 def pull(client, stay, entity):
@@ -52,14 +73,14 @@ def test_pull_applies_and_reports_changed_fields(
     response = run_jobs(front_desk_client, stay, entity)
 
     assert response.status_code == 202
-    job = response.json()
+    job = box(response)
     url = f"/emis/persons/{person_id}/jobs/{job['id']}/"
     front_desk_client.cookies["django_language"] = "en"
-    state = front_desk_client.get(url).json()
-    assert state["final"] is True
-    assert (state["status"], state["result"]) == ("succeeded", "applied")
-    assert "birth_place" in state["changed_fields"]
-    assert "birth place" in state["changed_labels"]
+    state = box(front_desk_client.get(url))
+    assert state["final"] is True and state["status"] == "succeeded"
+    assert state["text"].startswith("Updated:") and "birth place" in state["text"]
+    assert EmisJob.objects.get().result == "applied"
+    assert "birth_place" in EmisJob.objects.get().changed_fields
     # The request went to EMIS with this person and this legal entity.
     sent = responses.calls[0].request
     assert sent.url.endswith(f"/api/v1/persons/{person_id}?legal_entity_id={entity.pk}")
@@ -77,10 +98,12 @@ def test_second_pull_reports_nothing_new(
         f"{EMIS_BASE}/api/v1/persons/{person_id}", json=emis_person(person_id)
     )
     run_jobs(front_desk_client, stay, entity)
-    job = run_jobs(front_desk_client, stay, entity).json()
-    state = front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/").json()
-    assert (state["status"], state["result"]) == ("succeeded", "unchanged")
-    assert state["changed_labels"] == []
+    job = box(run_jobs(front_desk_client, stay, entity))
+    front_desk_client.cookies["django_language"] = "en"
+    state = box(front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/"))
+    assert state["status"] == "succeeded"
+    assert state["text"] == "EMIS has no new data for this guest"
+    assert EmisJob.objects.get(pk=job["id"]).result == "unchanged"
 
 
 @responses.activate
@@ -89,18 +112,19 @@ def test_permanent_emis_error_fails_the_job_with_a_plain_message(
 ):
     person_id = stay.person.pk
     responses.get(f"{EMIS_BASE}/api/v1/persons/{person_id}", status=401, json={})
-    job = run_jobs(front_desk_client, stay, entity).json()
+    job = box(run_jobs(front_desk_client, stay, entity))
     front_desk_client.cookies["django_language"] = "en"
-    state = front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/").json()
+    state = box(front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/"))
     assert state["status"] == "failed" and state["final"] is True
-    assert state["error"]["code"] == "api_auth_failed"
-    assert "API credentials" in state["error"]["message"]
+    assert state["error"] == "api_auth_failed"
+    assert "API credentials" in state["text"]
+    assert state["retry"]  # "Try again" posts the pull once more
 
 
 def test_pull_when_integration_inactive_is_503(front_desk_client, stay, entity):
     response = pull(front_desk_client, stay, entity)
     assert response.status_code == 503
-    assert response.json()["error"]["code"] == "not_configured"
+    assert box(response)["error"] == "not_configured"
     assert not EmisJob.objects.exists()
 
 
@@ -110,12 +134,12 @@ def test_pull_needs_an_active_legal_entity(front_desk_client, emis_connection, s
     # 403 like the contract's inactive integration (issue 8, item 5; see
     # tests/security/test_pull_upload_scope.py); an unknown one stays a 400.
     assert response.status_code == 403
-    assert response.json()["error"]["code"] == "legal_entity_inactive"
+    assert box(response)["error"] == "legal_entity_inactive"
     unknown = front_desk_client.post(
         f"/emis/persons/{stay.person.pk}/pull/", {"legal_entity": 424242}
     )
     assert unknown.status_code == 400
-    assert unknown.json()["error"]["code"] == "bad_request"
+    assert box(unknown)["error"] == "bad_request"
     assert not EmisJob.objects.exists()
 
 
@@ -129,10 +153,11 @@ def test_nothing_in_emis_yet_is_a_final_not_found(
         status=404,
         json={"error": {"code": "person_not_found", "message": "-"}},
     )
-    job = run_jobs(front_desk_client, stay, entity).json()
-    state = front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/").json()
-    assert state["final"] is True
-    assert (state["status"], state["result"]) == ("succeeded", "not_found")
+    job = box(run_jobs(front_desk_client, stay, entity))
+    front_desk_client.cookies["django_language"] = "en"
+    state = box(front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/"))
+    assert state["final"] is True and state["status"] == "succeeded"
+    assert state["text"].startswith("EMIS has no data for this guest yet.")
 
 
 def test_pull_for_unknown_person_is_404(front_desk_client, emis_connection, entity):
@@ -169,10 +194,12 @@ def test_job_of_another_person_is_404(front_desk_client, stay, entity):
 
 def test_queued_job_is_not_final(front_desk_client, stay, entity):
     job = EmisJob.objects.create(person=stay.person, legal_entity=entity)
-    state = front_desk_client.get(
-        f"/emis/persons/{stay.person.pk}/jobs/{job.pk}/"
-    ).json()
+    url = f"/emis/persons/{stay.person.pk}/jobs/{job.pk}/"
+    response = front_desk_client.get(url)
+    state = box(response)
     assert state["status"] == "queued" and state["final"] is False
+    # It asks for itself again, in place.
+    assert f'hx-get="{url}"' in response.content.decode()
 
 
 def test_support_cannot_pull_or_poll(support_client, emis_connection, stay, entity):
@@ -182,12 +209,44 @@ def test_support_cannot_pull_or_poll(support_client, emis_connection, stay, enti
     assert support_client.get(url).status_code == 403
 
 
-def test_person_state_reports_emis_version(front_desk_client, stay):
+def test_person_state_says_when_new_emis_data_arrived(front_desk_client, stay):
     url = f"/emis/persons/{stay.person.pk}/state/"
-    assert front_desk_client.get(url).json() == {"emis_version": None}
+    # Nothing new since the card was rendered (no version yet): no content.
+    assert front_desk_client.get(url, {"v": ""}).status_code == 204
     type(stay.person).objects.filter(pk=stay.person.pk).update(emis_version=4)
-    assert front_desk_client.get(url).json() == {"emis_version": 4}
+    front_desk_client.cookies["django_language"] = "en"
+    moved = front_desk_client.get(url, {"v": ""})
+    assert moved.status_code == 200
+    assert "New data from EMIS has arrived" in moved.content.decode()
+    assert front_desk_client.get(url, {"v": "4"}).status_code == 204
     assert front_desk_client.get("/emis/persons/987654/state/").status_code == 404
+
+
+def test_dialog_actions_follow_the_chosen_legal_entity(front_desk_client, stay, entity):
+    other = make_legal_entity(name="ООО Астра")
+    closed = make_legal_entity(name="ООО Закрыто", is_active=False)
+    url = f"/emis/persons/{stay.person.pk}/dialog/"
+    reservation = stay.reservation.pk
+
+    def actions(legal_entity):
+        page = front_desk_client.get(
+            url, {"legal_entity": legal_entity, "reservation": reservation}
+        )
+        assert page.status_code == 200
+        return page.content.decode()
+
+    own = actions(entity.pk)
+    assert f'name="reservation" value="{reservation}"' in own
+    assert " disabled" not in own
+    # Another legal entity: the reservation (of the first one) stays behind.
+    assert 'name="reservation"' not in actions(other.pk)
+    assert " disabled" not in actions(other.pk)
+    # Nothing chosen, or an inactive one: both buttons are off.
+    for value in ("", closed.pk, "x"):
+        assert actions(value).count(" disabled") == 2
+    # A reservation the guest is not in is refused.
+    foreign = front_desk_client.get(url, {"legal_entity": entity.pk, "reservation": 987654})
+    assert foreign.status_code == 404
 
 
 @pytest.mark.django_db
@@ -215,3 +274,33 @@ def test_changed_field_labels_hide_document_numbers():
         "something_new",
     ]
     assert not any("123456" in label for label in labels)
+
+
+@responses.activate
+def test_applied_pull_reloads_the_card_with_its_message(
+    front_desk_client, emis_connection, stay, entity, run_jobs
+):
+    person_id = stay.person.pk
+    responses.get(
+        f"{EMIS_BASE}/api/v1/persons/{person_id}", json=emis_person(person_id)
+    )
+    job = box(run_jobs(front_desk_client, stay, entity))
+    url = f"/emis/persons/{person_id}/jobs/{job['id']}/"
+    card = f"/reservations/{stay.reservation_id}/guests/{stay.pk}/"
+    front_desk_client.cookies["django_language"] = "en"
+
+    answer = front_desk_client.get(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{card}?emis=1&x=2"
+    )
+    # Back to the same card, without the parameter that reopens the dialog.
+    assert answer["HX-Redirect"] == f"{card}?x=2"
+    page = front_desk_client.get(card).content.decode()
+    assert "Updated:" in page and "birth place" in page
+
+    # A forged page address (another site) gets a plain refresh instead.
+    forged = front_desk_client.get(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="https://evil.example/x"
+    )
+    assert "HX-Redirect" not in forged and forged["HX-Refresh"] == "true"
+    # A client without htmx reads the fragment; nothing is queued for it.
+    assert "HX-Refresh" not in front_desk_client.get(url)

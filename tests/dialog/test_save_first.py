@@ -54,7 +54,7 @@ def test_saved_guest_page_has_the_dialog_not_the_submit(
     front_desk_client, emis_connection, stay
 ):
     page = front_desk_client.get(stay.get_absolute_url()).content.decode()
-    assert 'data-emis-open="emis-dialog"' in page
+    assert 'data-dialog="emis-dialog"' in page
     assert "data-autoopen" not in page
     assert 'name="_emis"' not in page
 

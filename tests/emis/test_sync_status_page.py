@@ -44,3 +44,38 @@ def test_sync_now_runs_the_sync(admin_client_, connection, django_capture_on_com
 
 def test_front_desk_cannot_start_a_sync(front_desk_client, connection):
     assert front_desk_client.post("/emis/sync/").status_code == 403
+
+
+def test_sync_now_is_a_job_the_page_follows(
+    admin_client_, connection, django_capture_on_commit_callbacks
+):
+    """With htmx the button shows the job's fragment, which asks for itself
+    until every legal entity's run has ended, then reloads the page."""
+    from emis.models import EmisJob
+
+    first, second = make_legal_entity(), make_legal_entity()
+    page = admin_client_.get("/integrations/").content.decode()
+    assert 'hx-post="/emis/sync/"' in page and 'id="connector-emis-job"' in page
+    with responses.RequestsMock() as rsps:
+        rsps.get(
+            f"{BASE_URL}/api/v1/changes",
+            json={"items": [], "next_cursor": "c-1", "has_more": False},
+        )
+        rsps.get(f"{BASE_URL}/api/v1/changes", status=503, json={})  # the second
+        with django_capture_on_commit_callbacks(execute=True):
+            started = admin_client_.post("/emis/sync/", HTTP_HX_REQUEST="true")
+            job = EmisJob.objects.get(kind="sync")
+            # Queued until the transaction commits: the fragment asks again.
+            assert started.status_code == 202
+            assert f'hx-get="/emis/sync/{job.pk}/"' in started.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.progress_done, job.progress_total) == ("succeeded", 2, 2)
+    assert job.error_code  # one legal entity's run failed; its line says why
+    ended = admin_client_.get(
+        f"/emis/sync/{job.pk}/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/integrations/",
+    )
+    assert 'data-job-status="succeeded"' in ended.content.decode()
+    assert ended["HX-Redirect"] == "/integrations/"
+    assert {s.legal_entity_id for s in SyncState.objects.all()} == {first.pk, second.pk}

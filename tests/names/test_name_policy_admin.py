@@ -96,9 +96,12 @@ def test_saving_a_change_offers_a_reapply(
     job = EmisJob.objects.get(kind="reapply_names")
     assert started["Location"] == f"{REAPPLY}{job.pk}/"
     progress = support_client.get(started["Location"]).content.decode()
-    assert "<progress" in progress and f"{REAPPLY}{job.pk}/status/" in progress
-    status = support_client.get(f"{REAPPLY}{job.pk}/status/").json()
-    assert status["status"] == "succeeded" and status["percent"] == 100
+    # Done already (the task ran on commit): the page shows it, asks no more.
+    assert "<progress" in progress and 'data-job-status="succeeded"' in progress
+    assert f"{REAPPLY}{job.pk}/status/" not in progress
+    status = support_client.get(f"{REAPPLY}{job.pk}/status/").content.decode()
+    assert 'data-job-status="succeeded"' in status and 'value="100"' in status
+    assert "hx-trigger=" not in status  # final: the page asks no more
     assert Person.objects.get(pk=person.pk).surname == "Krupkin"
     assert Person.objects.get(pk=untouched.pk).surname == "Петров"
 
@@ -130,3 +133,21 @@ def test_reapply_page_shows_the_running_job_instead_of_a_second_button(support_c
 def test_status_of_another_kind_of_job_is_404(support_client):
     pull = EmisJob.objects.create(kind="pull")
     assert support_client.get(f"{REAPPLY}{pull.pk}/status/").status_code == 404
+
+
+def test_queued_job_fragment_asks_again_and_preview_marks_the_chosen_row(support_client):
+    job = EmisJob.objects.create(kind="reapply_names")
+    status = support_client.get(f"{REAPPLY}{job.pk}/status/").content.decode()
+    assert 'data-job-status="queued"' in status
+    assert f'hx-get="{REAPPLY}{job.pk}/status/"' in status
+    # The change form's selects ask for the preview with their values marked
+    # (before saving); a value that is not a choice keeps the saved one.
+    preview = "/admin/emis/namepolicy/preview/"
+    page = support_client.get(
+        preview, {"script": "latin", "letter_case": "upper", "latin_standard": "mvd_310"}
+    ).content.decode()
+    marked = re.findall(r'<tr data-script="(\w+)" data-letter-case="(\w+)"\s+'
+                        r'data-latin-standard="(\w+)" class="current">', page)
+    assert marked == [("latin", "upper", "mvd_310")]
+    page = support_client.get(preview, {"script": "klingon"}).content.decode()
+    assert page.count('class="current"') == 1 and 'data-script="cyrillic"' in page

@@ -114,6 +114,8 @@ def test_v3_4_session_cookie_flags_in_production(tmp_path):
             "SESSION_COOKIE_SAMESITE",
             "SESSION_COOKIE_NAME",
             "CSRF_COOKIE_SECURE",
+            "CSRF_COOKIE_HTTPONLY",
+            "CSRF_COOKIE_NAME",
         ],
     )
     assert values["SESSION_COOKIE_SECURE"] is True
@@ -121,6 +123,9 @@ def test_v3_4_session_cookie_flags_in_production(tmp_path):
     assert values["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")
     assert values["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert values["CSRF_COOKIE_SECURE"] is True
+    # No script reads the CSRF cookie (htmx sends the token from a header).
+    assert values["CSRF_COOKIE_HTTPONLY"] is True
+    assert values["CSRF_COOKIE_NAME"].startswith("__Host-")
 
 
 # --- V5 Validation: no open redirect --------------------------------------------

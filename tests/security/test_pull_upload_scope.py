@@ -3,6 +3,9 @@ in a reservation of the named legal entity (400 otherwise), and never under
 an inactive legal entity (403, as the contract answers an inactive
 integration). Page, API and worker run the same check (emis/scope.py)."""
 
+import html
+import re
+
 import pytest
 import responses
 
@@ -60,6 +63,16 @@ def pull_api(client, person, entity):
     )
 
 
+def error_of(response) -> tuple[str, str]:
+    """The error's code and message: from the API's JSON, or from the pull
+    fragment the dialog shows (data-emis-error)."""
+    if response["Content-Type"].startswith("application/json"):
+        error = response.json()["error"]
+        return error["code"], error["message"]
+    found = re.search(r'data-emis-error="([^"]*)">(.*?)</span>', response.content.decode(), re.S)
+    return found.group(1), html.unescape(found.group(2))
+
+
 def text(response) -> str:
     """What the clerk or the API client reads (JSON bodies may be escaped)."""
     if response["Content-Type"].startswith("application/json"):
@@ -90,11 +103,11 @@ def test_no_stay_with_the_legal_entity_is_400_naming_it(world, desk, desk_api, c
 
 
 @pytest.mark.parametrize("call", [upload_api, pull_page, pull_api])
-def test_json_answers_use_the_error_shape(world, desk, desk_api, call):
+def test_answers_name_the_error_code(world, desk, desk_api, call):
     client = desk_api if "api" in call.__name__ else desk
-    error = call(client, world["person"], world["other"]).json()["error"]
-    assert error["code"] == "no_stay_with_legal_entity"
-    assert "ООО Чужая" in error["message"]
+    code, message = error_of(call(client, world["person"], world["other"]))
+    assert code == "no_stay_with_legal_entity"
+    assert "ООО Чужая" in message
 
 
 def test_a_person_with_no_stay_at_all_is_refused(emis_connection, desk):
@@ -135,9 +148,9 @@ def test_inactive_legal_entity_is_403(world, desk, desk_api, call):
 
 def test_inactive_page_and_api_name_the_same_code(world, desk, desk_api):
     deactivate(world["own"])
-    page = pull_page(desk, world["person"], world["own"]).json()["error"]
-    answer = upload_api(desk_api, world["person"], world["own"]).json()["error"]
-    assert page["code"] == answer["code"] == "legal_entity_inactive"
+    page, _message = error_of(pull_page(desk, world["person"], world["own"]))
+    answer, _message = error_of(upload_api(desk_api, world["person"], world["own"]))
+    assert page == answer == "legal_entity_inactive"
 
 
 def test_upload_page_says_it_plainly_without_a_retry(world, desk):
@@ -176,9 +189,10 @@ def test_the_worker_checks_again_when_the_job_runs(world, desk):
         assert len(emis.calls) == 0
     job.refresh_from_db()
     assert (job.status, job.error_code) == ("failed", "legal_entity_inactive")
-    state = desk.get(f"/emis/persons/{world['person'].pk}/jobs/{job.pk}/").json()
-    assert state["final"] is True
-    assert "ООО Ромашка" in state["error"]["message"]
+    fragment = desk.get(f"/emis/persons/{world['person'].pk}/jobs/{job.pk}/")
+    assert "hx-trigger=" not in fragment.content.decode()  # final: asks no more
+    assert error_of(fragment)[0] == "legal_entity_inactive"
+    assert "ООО Ромашка" in error_of(fragment)[1]
 
 
 def test_in_scope_still_works(world, desk):
