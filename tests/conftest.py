@@ -1,5 +1,8 @@
 import pytest
 import responses
+from django.utils import translation
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from pms.roles import Role
 from tests.support.browser import chromium, new_context, new_page, page  # noqa: F401
@@ -56,6 +59,49 @@ def admin_client_(client, admin_user):
 def support_client(client, support_user):
     client.force_login(support_user)
     return client
+
+
+def _token_client(role: Role) -> APIClient:
+    client = APIClient()
+    token = Token.objects.create(user=make_user(role))
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_front_desk(db) -> APIClient:
+    return _token_client(Role.FRONT_DESK)
+
+
+@pytest.fixture
+def api_admin(db) -> APIClient:
+    return _token_client(Role.ADMIN)
+
+
+@pytest.fixture
+def api_support(db) -> APIClient:
+    return _token_client(Role.SUPPORT)
+
+
+@pytest.fixture
+def api_anonymous() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English, as the assertions quote them."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def _russian_by_default():
+    """Requests activate a language in the test thread and leave it there;
+    start every test from the product's default, Russian. (Not autouse: the
+    page tests of reservations/ and legal_entities/ name it in ``pytestmark``.)"""
+    translation.activate("ru")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

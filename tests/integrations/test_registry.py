@@ -7,8 +7,7 @@ from integrations import registry
 from integrations.models import ConnectorCall
 from integrations.registry import StatusLine
 from integrations.services import connector_call_record
-
-from .helpers import save_connection
+from tests.support.emis_connection import save_connection
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,12 @@ from django.core.management.base import CommandError
 from emis.models import EmisConnection
 from integrations import secrets
 from integrations.secrets import SecretKeyError, SecretState, encrypted_fields
-
-from .helpers import API_PASSWORD, WEB_PASSWORD, raw_row, save_connection
+from tests.support.emis_connection import (
+    API_PASSWORD,
+    WEB_PASSWORD,
+    raw_row,
+    save_connection,
+)
 
 pytestmark = pytest.mark.django_db
 

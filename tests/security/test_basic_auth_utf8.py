@@ -28,7 +28,7 @@ from integrations.models import ConnectorCall
 from legal_entities.models import LegalEntity
 from reservations.models import Person
 from tests.factories import enqueue_pull, make_guest, make_reservation
-from tests.integrations.helpers import connection_body, connection_form, sandbox_form
+from tests.support.emis_connection import connection_body, connection_form, sandbox_form
 from tests.support.sandbox import sample_person, start_sandbox
 
 pytestmark = [

@@ -19,8 +19,8 @@ from emis.connection.services import address_key
 from emis.models import EmisConnection
 from integrations.models import ConnectorCall
 from tests.factories import make_emis_connection
-from tests.integrations.helpers import connection_form
 from tests.security.conftest import emis_opens_upload
+from tests.support.emis_connection import connection_form
 
 pytestmark = [
     pytest.mark.django_db,

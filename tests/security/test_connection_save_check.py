@@ -18,7 +18,7 @@ import responses
 from emis.models import EmisConnection
 from integrations.models import ConnectorCall
 from tests.factories import make_emis_connection
-from tests.integrations.helpers import connection_body, connection_form, sandbox_form
+from tests.support.emis_connection import connection_body, connection_form, sandbox_form
 
 pytestmark = [
     pytest.mark.django_db,

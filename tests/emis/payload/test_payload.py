@@ -1,0 +1,216 @@
+import datetime as dt
+import json
+
+import pytest
+
+from emis.payload import (
+    PayloadError,
+    content_hash,
+    parse_changes_page,
+    parse_person,
+    parse_webhook,
+)
+from tests.emis.conftest import EXAMPLES, example, foreigner, russian
+
+
+@pytest.mark.parametrize(
+    "name", ["person-russian-citizen.json", "person-foreigner-two-visas.json"]
+)
+def test_every_person_example_passes(name):
+    person = parse_person(example(name))
+    assert person.version >= 1
+    assert person.updated_at.tzinfo is not None
+
+
+def test_webhook_example_parses_to_typed_data():
+    event = parse_webhook((EXAMPLES / "webhook-documents-saved.json").read_bytes())
+    assert event.legal_entity_id == 17
+    person = event.person
+    assert person.pms_person_id == 160848
+    assert person.surname.cyrillic == "Крупкин"
+    assert person.patronymic.latin is None
+    assert person.birth_date == dt.date(1985, 4, 12)
+    doc = person.documents[0]
+    assert (doc.kind, doc.series, doc.number) == ("passport_rf", "4510", "123456")
+    assert doc.expiry_date is None and doc.issue_date == dt.date(2010, 5, 20)
+    assert person.migration_card is None
+
+
+def test_changes_page_example_parses():
+    page = parse_changes_page(example("changes-page.json"))
+    assert [p.person_id for p in page.items] == ["160848", "160902"]
+    assert page.next_cursor == "c-000042" and page.has_more is False
+    eriksson = page.items[1]
+    assert [v.number for v in eriksson.visas] == ["1111111", "2222222"]
+    assert eriksson.migration_card.visit_purpose == "business"
+    assert eriksson.given_names.cyrillic is None
+
+
+def errors_of(data, **kwargs) -> dict[str, list[str]]:
+    with pytest.raises(PayloadError) as info:
+        parse_person(data, **kwargs)
+    return info.value.errors
+
+
+def test_each_bad_field_is_named_with_its_path():
+    data = russian()
+    data["version"] = -1
+    data["sex"] = "X"
+    data["birth_date"] = "12.04.1985"
+    data["citizenship"] = "RU"
+    data["documents"][0]["number"] = None
+    data["documents"][0]["issuing_country"] = "QQQ"
+    data["documents"].append({"kind": "passport_rf", "series": "1"})
+    errors = errors_of(data)
+    assert set(errors) == {
+        "person.version",
+        "person.sex",
+        "person.birth_date",
+        "person.citizenship",
+        "person.documents[0].number",
+        "person.documents[0].issuing_country",
+        "person.documents[1].number",
+    }
+    assert errors["person.documents[0].number"] == ["required"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (lambda d: d.pop("person_id"), "person.person_id"),
+        (lambda d: d.update(person_id=160848), "person.person_id"),
+        (lambda d: d.update(person_id="16a"), "person.person_id"),
+        (lambda d: d.update(version="4"), "person.version"),
+        (lambda d: d.update(version=True), "person.version"),
+        (lambda d: d.update(updated_at="2026-11-27 12:00"), "person.updated_at"),
+        (
+            lambda d: d.update(updated_at="2026-11-27T09:12:45+03:00"),
+            "person.updated_at",
+        ),
+        (lambda d: d.pop("updated_at"), "person.updated_at"),
+        (lambda d: d.update(surname=None), "person.surname"),
+        (
+            lambda d: d.update(surname={"cyrillic": None, "latin": None}),
+            "person.surname",
+        ),
+        (lambda d: d.update(surname={"cyrillic": "", "latin": " "}), "person.surname"),
+        (lambda d: d.update(given_names="Илья"), "person.given_names"),
+        (lambda d: d.update(birth_place="Ж" * 201), "person.birth_place"),
+        (lambda d: d.update(birth_date="2026-02-30"), "person.birth_date"),
+        (lambda d: d.update(birth_date="19850412"), "person.birth_date"),
+        (lambda d: d.update(citizenship="rus"), "person.citizenship"),
+        (lambda d: d.update(citizenship="XYZ"), "person.citizenship"),
+        (lambda d: d.update(visas=[{"number": str(i)} for i in range(51)]), "person.visas"),
+        (
+            lambda d: d.update(documents=d["documents"] * 21),
+            "person.documents",
+        ),
+        (lambda d: d.pop("sex"), "person.sex"),
+        (lambda d: d.update(documents={}), "person.documents"),
+        (lambda d: d.update(visas=[{"series": "25"}]), "person.visas[0].number"),
+        (
+            lambda d: d.update(visas=[{"number": "1", "entries": "many"}]),
+            "person.visas[0].entries",
+        ),
+        (
+            lambda d: d.update(migration_card={"number": "1", "entry_date": "x"}),
+            "person.migration_card.entry_date",
+        ),
+        (lambda d: d.update(migration_card=[]), "person.migration_card"),
+        (
+            lambda d: d["documents"][0].update(source="scanner"),
+            "person.documents[0].source",
+        ),
+        (lambda d: d["documents"][0].update(issuer=5), "person.documents[0].issuer"),
+        (lambda d: d["documents"].append("passport"), "person.documents[1]"),
+    ],
+)
+def test_contract_breaks_are_named(mutate, path):
+    data = russian()
+    mutate(data)
+    assert path in errors_of(data)
+
+
+def test_allowed_nulls_unknown_keys_and_icao_codes():
+    data = russian(
+        given_names=None,
+        patronymic={"cyrillic": None, "latin": None},
+        birth_date=None,
+        birth_place=None,
+        citizenship="XXA",
+        future_field={"anything": 1},
+    )
+    data["documents"][0].update(kind="driving_licence", source=None, extra="x")
+    data["surname"] = {"cyrillic": None, "latin": "KRUPKIN"}
+    person = parse_person(data)
+    assert person.documents[0].kind == "other"
+    assert person.documents[0].source is None
+    assert person.citizenship == "XXA"
+    assert person.names("cyrillic") == {
+        "surname": None,
+        "given_names": None,
+        "patronymic": None,
+    }
+
+
+@pytest.mark.parametrize("code", ["XXC", "UNO", "GBD", "EUE", "RKS"])
+def test_every_icao_special_code_of_the_pms_list_is_accepted(code):
+    # One list for the model, the forms and the contract (reservations/countries.py).
+    assert parse_person(russian(citizenship=code)).citizenship == code
+
+
+def test_a_payload_at_the_row_limits_is_accepted():
+    data = russian(visas=[{"number": str(i)} for i in range(50)])
+    data["documents"] = [
+        dict(data["documents"][0], number=str(100000 + i)) for i in range(20)
+    ]
+    person = parse_person(data)
+    assert (len(person.documents), len(person.visas)) == (20, 50)
+
+
+def test_too_many_rows_is_a_plain_message():
+    errors = errors_of(russian(visas=[{"number": str(i)} for i in range(51)]))
+    assert errors["person.visas"] == ["at most 50 items"]
+
+
+def test_text_of_exactly_200_characters_is_accepted():
+    person = parse_person(russian(birth_place="Ж" * 200))
+    assert len(person.birth_place) == 200
+
+
+def test_content_hash_ignores_version_timestamp_and_list_order():
+    a = foreigner()
+    b = foreigner(version=9, updated_at="2027-01-01T00:00:00Z")
+    b["visas"].reverse()
+    assert content_hash(parse_person(a)) == content_hash(parse_person(b))
+    c = foreigner()
+    c["visas"][0]["valid_to"] = "2025-07-01"
+    assert content_hash(parse_person(a)) != content_hash(parse_person(c))
+
+
+def test_webhook_envelope_errors():
+    with pytest.raises(PayloadError) as info:
+        parse_webhook(b"not json")
+    assert "body" in info.value.errors
+    with pytest.raises(PayloadError) as info:
+        parse_webhook(b"\xff\xfe")
+    assert "body" in info.value.errors
+    body = json.dumps(
+        {"event": "person.deleted", "legal_entity_id": 17, "person": None}
+    )
+    with pytest.raises(PayloadError) as info:
+        parse_webhook(body.encode())
+    assert set(info.value.errors) == {"event", "legal_entity_id", "person"}
+    with pytest.raises(PayloadError) as info:
+        parse_webhook(b"[1, 2]")
+    assert "body" in info.value.errors
+
+
+def test_changes_page_errors_name_the_item():
+    page = example("changes-page.json")
+    page["items"][1]["sex"] = "?"
+    page["has_more"] = "no"
+    page["next_cursor"] = 42
+    with pytest.raises(PayloadError) as info:
+        parse_changes_page(page)
+    assert set(info.value.errors) == {"items[1].sex", "has_more", "next_cursor"}

@@ -1,0 +1,72 @@
+"""The history page reads the structured rows every writer leaves
+(reservations.history): one title per document, new records from "—"."""
+
+import pytest
+
+from emis.apply import person_apply_documents
+from emis.payload import parse_person
+from pms.roles import Role
+from reservations import services
+from reservations.guest_views import history_rows
+from reservations.models import PersonChange
+from tests.emis.conftest import russian
+from tests.factories import make_guest, make_legal_entity, make_reservation, make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_russian_by_default")]
+
+
+def _emis_apply(person_id: int, **overrides):
+    person_apply_documents(
+        person_id=person_id,
+        legal_entity_id=make_legal_entity().pk,
+        data=parse_person(russian(person_id, **overrides)),
+        source="webhook",
+    )
+
+
+def _document_titles(person_id: int) -> set[str]:
+    rows = history_rows(person_id, make_user(Role.FRONT_DESK))
+    return {r.field.split(":")[0] for r in rows if r.field.startswith("Паспорт")}
+
+
+def test_one_document_shows_under_one_title_whoever_wrote_it():
+    person = make_guest(make_reservation()).person
+    _emis_apply(person.pk)  # EMIS creates the passport
+    doc = person.documents.get()
+    edit = services.RecordEdit(pk=doc.pk, values={"issuer": "ОВД Тверского р-на"})
+    services.person_records_save(person_id=person.pk, edits={"documents": [edit]})
+    services.person_apply(
+        person_id=person.pk,
+        values={},
+        documents=[{"id": doc.pk, "issuer_code": "690-001"}],
+    )
+    entities = set(
+        PersonChange.objects.exclude(entity="person").values_list("entity", flat=True)
+    )
+    assert entities == {"document"}
+    assert _document_titles(person.pk) == {"Паспорт гражданина РФ 4510 ****56"}
+
+    # A number corrected later: still one title, the current one.
+    services.person_apply(
+        person_id=person.pk, values={}, documents=[{"id": doc.pk, "number": "123457"}]
+    )
+    assert _document_titles(person.pk) == {"Паспорт гражданина РФ 4510 ****57"}
+
+
+def test_a_new_document_from_emis_starts_from_nothing():
+    person = make_guest(make_reservation()).person
+    _emis_apply(person.pk)
+    rows = [r for r in history_rows(person.pk, make_user(Role.FRONT_DESK)) if "Паспорт" in r.field]
+    assert rows and all(r.old == "" for r in rows)  # shown as "—" → value
+    assert "Введено вручную" not in {r.old for r in rows}
+    kind = PersonChange.objects.get(entity="document", field="kind")
+    assert (kind.old_value, kind.new_value) == ("", "passport_rf")
+
+
+def test_numbers_in_titles_and_values_stay_masked_for_support():
+    person = make_guest(make_reservation()).person
+    _emis_apply(person.pk)
+    rows = history_rows(person.pk, make_user(Role.SUPPORT))
+    assert not any("123456" in f"{r.field} {r.old} {r.new}" for r in rows)
+    number = next(r for r in rows if r.field.endswith(": номер"))
+    assert number.new == "****56"

@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from legal_entities.models import LegalEntity
+from legal_entities.validators import inn_is_valid, ogrn_is_valid
+from pms.roles import Role, has_role
+from reservations.models import IdentityDocument, Person, Reservation, Stay
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_russian_by_default")]
+
+
+def _counts():
+    return [
+        m.objects.count()
+        for m in (LegalEntity, Reservation, Person, Stay, IdentityDocument)
+    ]
+
+
+def test_seed_demo_is_idempotent_and_makes_one_user_per_role(capsys, settings):
+    settings.PMS_PUBLIC_URL = "https://pms.example.ru"
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo", password="another-pass-1")
+    assert _counts() == first
+
+    entity = LegalEntity.objects.get()
+    assert inn_is_valid(entity.inn) and ogrn_is_valid(entity.ogrn)
+    assert Reservation.objects.count() == 2
+    assert Person.objects.filter(documents__kind="passport_rf").exists()
+    foreigner = Person.objects.filter(citizenship="DEU").get()
+    assert foreigner.visas.exists() and foreigner.migration_card
+    assert Person.objects.filter(given_names="", birth_date=None).exists()
+
+    for username, role in (
+        ("frontdesk", Role.FRONT_DESK),
+        ("admin", Role.ADMIN),
+        ("support", Role.SUPPORT),
+    ):
+        user = authenticate(username=username, password="another-pass-1")
+        assert user is not None and has_role(user, role)
+        assert user.is_staff == (role is Role.SUPPORT)
+        assert not user.is_superuser
+    out = capsys.readouterr().out
+    assert "https://pms.example.ru/reservations/" in out and "frontdesk" in out
