@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("emis.names.api")),
     path("", include("emis.exchange_api")),
     path("", include("emis.upload_api")),
+    path("", include("emis.deliveries.api")),
 ]

@@ -26,6 +26,8 @@ from reservations.models import (
     Visa,
 )
 
+from .deliveries.selectors import person_deliveries
+from .deliveries.texts import guest_notice
 from .errors import EmisError
 from .job_fragments import job_is_final, reload_with_message, render_job
 from .models import EmisJob
@@ -215,14 +217,19 @@ def _pull_tone(job: EmisJob) -> str:
 @require_GET
 @role_required(Role.FRONT_DESK)
 def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Asked by the open card when it comes back into view: 204 while the
-    person's EMIS version is the one the card was rendered with (``?v=``),
-    else a notice that new data arrived by webhook, with a reload link."""
+    """Asked by the open card when it comes back into view: a notice that new
+    data arrived by webhook (the person's EMIS version is not the card's
+    ``?v=``), with a reload link; else a notice of a delivery for this guest
+    refused since the card's newest one (``?d=``); else 204."""
     person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
     held = "" if person.emis_version is None else str(person.emis_version)
-    if request.GET.get("v", "") == held:
+    if request.GET.get("v", "") != held:
+        return render(request, "emis/_guest_card_emis_arrived.html", {"person": person})
+    deliveries = person_deliveries(person=person)
+    if deliveries.rejected is None or request.GET.get("d", "") == str(deliveries.last_id):
         return HttpResponse(status=204)
-    return render(request, "emis/_guest_card_emis_arrived.html", {"person": person})
+    notice = guest_notice(deliveries.rejected)
+    return render(request, "emis/_guest_card_emis_rejected.html", {"notice": notice})
 
 
 # Collections of a person's EMIS data as they appear in changed-field paths

@@ -66,6 +66,7 @@ ACCESS: dict[str, str] = {
     "emis-pull": FRONT_DESK,
     "emis-job": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
+    "emis-deliveries": ADMIN,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
 }
