@@ -19,9 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from emis.apply import person_apply_documents
 from emis.client import EmisClient
-from emis.errors import EmisError
+from emis.errors import EmisError, bad_response_message
 from emis.models import EmisJob
-from emis.errors import bad_response_message
 from emis.payload import PayloadError, parse_person
 from emis.scope import CODES as SCOPE_CODES
 from emis.scope import ScopeError, person_scope_check, scope_message

@@ -14,7 +14,9 @@ from .selectors import delivery_list
 
 
 class DeliveryFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=EmisDelivery.Status.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=EmisDelivery.Status.choices, required=False
+    )
     person = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     legal_entity = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, required=False

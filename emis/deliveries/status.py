@@ -12,4 +12,6 @@ SHOWN = 5
 
 
 def rejected_deliveries_status() -> list[StatusLine]:
-    return [StatusLine(refusal_line(row), "warn") for row in rejected_latest(limit=SHOWN)]
+    return [
+        StatusLine(refusal_line(row), "warn") for row in rejected_latest(limit=SHOWN)
+    ]

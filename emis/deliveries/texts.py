@@ -47,7 +47,7 @@ def refusal_line(row: EmisDelivery) -> str:
     if row.legal_entity_id is not None:
         about.append(_("legal entity %(id)s") % {"id": row.legal_entity_id})
     return _(
-        "Rejected EMIS delivery %(delivery)s, %(when)s, %(status)s%(about)s: %(reason)s"
+        "Rejected EMIS delivery %(delivery)s, %(when)s, HTTP %(status)s%(about)s: %(reason)s"
     ) % {
         "delivery": row.delivery_id or "—",
         "when": date_filter(timezone.localtime(row.received_at), "d.m.Y H:i"),
@@ -57,14 +57,15 @@ def refusal_line(row: EmisDelivery) -> str:
     }
 
 
-
 def guest_notice(row: EmisDelivery | None) -> dict | None:
     """What the guest card's notice (``emis/_guest_card_emis_rejected.html``)
     shows for a refused delivery, or None."""
     if row is None:
         return None
     if row.bad_fields:
-        advice = _("The profile keeps its data. Tell EMIS support, or type the data in by hand.")
+        advice = _(
+            "The profile keeps its data. Tell EMIS support, or type the data in by hand."
+        )
     else:
         advice = _(
             "Check that the guest is in a reservation of an active legal entity, "
