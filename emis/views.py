@@ -197,10 +197,14 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         tone=_pull_tone(job),
     )
     if job.result == EmisJob.Result.APPLIED:
-        # Show the new values: the card loads again, the message at its top.
-        message = f"{_('Updated:')} {', '.join(labels)}"
-        return reload_with_message(request, response, message, drop="emis")
+        # The card draws itself again as stored, keeping what the clerk has
+        # typed and not saved (reservations/guest.html): no reload.
+        response["HX-Trigger"] = DATA_ARRIVED
     return response
+
+
+# The event the guest card listens to for drawing itself again.
+DATA_ARRIVED = "emis-data-arrived"
 
 
 def _pull_tone(job: EmisJob) -> str:
@@ -217,12 +221,16 @@ def _pull_tone(job: EmisJob) -> str:
 def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
     """Asked by the open card when it comes back into view: 204 while the
     person's EMIS version is the one the card was rendered with (``?v=``),
-    else a notice that new data arrived by webhook, with a reload link."""
+    else the event on which the card draws itself again (data arrived by
+    webhook or sync meanwhile)."""
     person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
     held = "" if person.emis_version is None else str(person.emis_version)
     if request.GET.get("v", "") == held:
         return HttpResponse(status=204)
-    return render(request, "emis/_guest_card_emis_arrived.html", {"person": person})
+    # The card draws itself again, with a note that new data arrived.
+    response = HttpResponse(status=200)
+    response["HX-Trigger"] = DATA_ARRIVED
+    return response
 
 
 # Collections of a person's EMIS data as they appear in changed-field paths

@@ -19,6 +19,11 @@ urlpatterns = [
         name="guest",
     ),
     path(
+        "reservations/<int:pk>/guests/<int:stay_id>/refresh/",
+        guest_views.guest_refresh,
+        name="guest_refresh",
+    ),
+    path(
         "persons/<int:person_id>/history/",
         guest_views.person_history_view,
         name="person_history",

@@ -35,6 +35,7 @@ ACCESS: dict[str, str] = {
     "reservations:guest_new": FRONT_DESK,
     "reservations:guest_attach": FRONT_DESK,
     "reservations:guest": FRONT_DESK,
+    "reservations:guest_refresh": FRONT_DESK,
     "reservations:person_history": "front_desk_or_support",
     "legal_entities:list": ADMIN,
     "legal_entities:add": ADMIN,
@@ -85,6 +86,7 @@ POST_ONLY = {
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
     "reservations:guest_attach",
+    "reservations:guest_refresh",
     "emis:sync_now",
 }
 
