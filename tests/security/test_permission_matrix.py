@@ -66,6 +66,8 @@ ACCESS: dict[str, str] = {
     "emis-webhook": SIGNED,
     "emis-pull": FRONT_DESK,
     "emis-job": FRONT_DESK,
+    "emis-conflicts": FRONT_DESK,
+    "emis-conflicts-resolve": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
@@ -82,6 +84,7 @@ POST_ONLY = {
     "emis-name-policy-reapply",
     "emis-webhook",
     "emis-pull",
+    "emis-conflicts-resolve",
     "emis-upload-link",
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
