@@ -120,17 +120,7 @@ class ReservationRequestForm(
 
     class Meta:
         model = Reservation
-        fields = [
-            "status",
-            "legal_entity",
-            "phone",
-            "email",
-            "contact_method",
-            "organization",
-            "payer",
-            "agency",
-            "note",
-        ]
+        fields = ["status", "legal_entity", *Reservation.REQUEST_FIELDS]
         labels = {"email": "E-Mail"}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 

@@ -79,53 +79,34 @@ class StayForm(TrackedChangesMixin, forms.ModelForm):
         }
 
 
-class IdentityDocumentForm(TrackedChangesMixin, forms.ModelForm):
+class _IssuedRecordForm(TrackedChangesMixin, forms.ModelForm):
+    """A document or a visa: the issuing country is picked from the list."""
+
     issuing_country = country_field(_("issuing country"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_current_choice(self, ["issuing_country"])
+
+
+class IdentityDocumentForm(_IssuedRecordForm):
     class Meta:
         model = IdentityDocument
-        fields = [
-            "kind",
-            "series",
-            "number",
-            "issue_date",
-            "expiry_date",
-            "issuer",
-            "issuer_code",
-            "issuing_country",
-        ]
+        fields = IdentityDocument.EDIT_FIELDS
         widgets = {"issue_date": DateInput(), "expiry_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        keep_current_choice(self, ["issuing_country"])
 
-
-class VisaForm(TrackedChangesMixin, forms.ModelForm):
-    issuing_country = country_field(_("issuing country"))
-
+class VisaForm(_IssuedRecordForm):
     class Meta:
         model = Visa
-        fields = [
-            "series",
-            "number",
-            "category",
-            "entries",
-            "valid_from",
-            "valid_to",
-            "issuing_country",
-        ]
+        fields = Visa.EDIT_FIELDS
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        keep_current_choice(self, ["issuing_country"])
 
 
 class MigrationCardForm(TrackedChangesMixin, forms.ModelForm):
     class Meta:
         model = MigrationCard
-        fields = ["series", "number", "entry_date", "valid_to", "visit_purpose"]
+        fields = MigrationCard.EDIT_FIELDS
         widgets = {"entry_date": DateInput(), "valid_to": DateInput()}
 
 

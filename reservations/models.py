@@ -69,6 +69,17 @@ class Reservation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The request ("Заявка") details, as the tab and the API list them.
+    REQUEST_FIELDS = (
+        "phone",
+        "email",
+        "contact_method",
+        "organization",
+        "payer",
+        "agency",
+        "note",
+    )
+
     class Meta:
         ordering = ["-arrival", "-id"]
         verbose_name = _("reservation")
@@ -217,6 +228,18 @@ class IdentityDocument(models.Model):
     emis_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What staff edit on the guest page and through the API, in that order.
+    EDIT_FIELDS = (
+        "kind",
+        "series",
+        "number",
+        "issue_date",
+        "expiry_date",
+        "issuer",
+        "issuer_code",
+        "issuing_country",
+    )
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("identity document")
@@ -255,6 +278,16 @@ class Visa(models.Model):
     emis_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    EDIT_FIELDS = (  # as IdentityDocument.EDIT_FIELDS
+        "series",
+        "number",
+        "category",
+        "entries",
+        "valid_from",
+        "valid_to",
+        "issuing_country",
+    )
+
     class Meta:
         ordering = ["valid_from", "id"]
         verbose_name = _("visa")
@@ -282,6 +315,8 @@ class MigrationCard(models.Model):
     # What EMIS last gave each field (see Person.emis_values).
     emis_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    EDIT_FIELDS = ("series", "number", "entry_date", "valid_to", "visit_purpose")
 
     class Meta:
         verbose_name = _("migration card")
