@@ -5,7 +5,7 @@ value staff changed against a newer EMIS value, and staff's decision on them
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -81,12 +81,15 @@ class ConflictResolveView(APIView):
 urlpatterns = [
     path(
         "persons/<int:person_id>/emis/conflicts/",
-        ConflictListView.as_view(),
-        name="emis-conflicts",
-    ),
-    path(
-        "persons/<int:person_id>/emis/conflicts/resolve/",
-        ConflictResolveView.as_view(),
-        name="emis-conflicts-resolve",
+        include(
+            [
+                path("", ConflictListView.as_view(), name="emis-conflicts"),
+                path(
+                    "resolve/",
+                    ConflictResolveView.as_view(),
+                    name="emis-conflicts-resolve",
+                ),
+            ]
+        ),
     ),
 ]
