@@ -127,6 +127,14 @@ def open_conflicts(*, person_id: int) -> list[EmisConflict]:
     )
 
 
+def persons_with_open_conflicts(*, person_ids: list[int]) -> set[int]:
+    return set(
+        EmisConflict.objects.filter(
+            person_id__in=person_ids, resolved_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+
+
 def conflict_as_dict(conflict: EmisConflict) -> dict:
     """As the API shows it."""
     return {

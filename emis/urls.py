@@ -10,6 +10,7 @@ _person_routes = [
     path("jobs/<int:job_id>/", views.job_status, name="job"),
     path("state/", views.person_state, name="person_state"),
     path("dialog/", views.dialog_actions, name="dialog_actions"),
+    path("conflicts/resolve/", views.conflicts_resolve_view, name="conflicts_resolve"),
 ]
 urlpatterns = [
     path("persons/<int:person_id>/", include(_person_routes)),

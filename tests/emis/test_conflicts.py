@@ -226,3 +226,61 @@ def test_staff_typed_names_survive_policy_round_trips(guest, api_front_desk):
         person.refresh_from_db()
         assert (person.surname, person.given_names) == expected[script]
     assert Person.objects.get(pk=person.pk).surname_latin == "WANG"
+
+
+def _conflicted(le, person, api):
+    deliver(le, person, russian(person.pk, version=3))
+    api.patch(f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json")
+    deliver(le, person, russian(person.pk, version=4, birth_place="Казань"))
+
+
+def test_the_card_compares_and_decides_keeping_typing(
+    guest, api_front_desk, front_desk_client
+):
+    le, person = guest
+    _conflicted(le, person, api_front_desk)
+    stay = person.stays.get()
+    card = front_desk_client.get(stay.get_absolute_url()).content.decode()
+    section = card[card.index("data-emis-conflicts") :]
+    assert "Место рождения" in section and "Тверь" in section and "Казань" in section
+    assert 'name="keep" value="emis"' in section
+
+    tab = front_desk_client.get(f"/reservations/{stay.reservation_id}/?tab=guests")
+    assert "data-emis-conflict" in tab.content.decode()
+
+    url = f"/emis/persons/{person.pk}/conflicts/resolve/"
+    answer = front_desk_client.post(
+        url, {"keep": "emis", "field": "birth_place"}, HTTP_HX_REQUEST="true"
+    )
+    # With htmx: the card draws itself again (typing kept), no navigation.
+    assert answer.status_code == 204 and answer["HX-Trigger"] == "emis-data-arrived"
+    person.refresh_from_db()
+    assert person.birth_place == "Казань"
+    assert "data-emis-conflicts" not in front_desk_client.get(stay.get_absolute_url()).content.decode()
+    # Without htmx: back to the card named (never another site).
+    plain = front_desk_client.post(url, {"keep": "profile", "next": "https://evil.example/"})
+    assert plain.status_code == 302 and plain["Location"] == "/reservations/"
+
+
+def test_the_guests_tab_asks_once_for_all_conflicts(
+    guest, api_front_desk, front_desk_client, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    le, person = guest
+    reservation = person.stays.get().reservation
+    url = f"/reservations/{reservation.pk}/?tab=guests"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert front_desk_client.get(url).status_code == 200
+        return len(seen)
+
+    _conflicted(le, person, api_front_desk)
+    one = queries()
+    for n in range(4):
+        other = make_person(f"Гость{n}")
+        stay_create(reservation=reservation, person=other)
+        _conflicted(le, other, api_front_desk)
+    assert queries() == one

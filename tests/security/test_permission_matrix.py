@@ -47,6 +47,7 @@ ACCESS: dict[str, str] = {
     "emis:job": FRONT_DESK,
     "emis:person_state": FRONT_DESK,
     "emis:dialog_actions": FRONT_DESK,
+    "emis:conflicts_resolve": FRONT_DESK,
     "emis:sync_now": ADMIN,
     "emis:sync_job": ADMIN,
     "api-token": PUBLIC,
@@ -90,6 +91,7 @@ POST_ONLY = {
     "emis:pull",
     "reservations:guest_attach",
     "reservations:guest_refresh",
+    "emis:conflicts_resolve",
     "emis:sync_now",
 }
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import responses
 
+from emis.field_labels import changed_field_labels
 from emis.models import EmisJob
-from emis.views import changed_field_labels
 from tests.factories import EMIS_BASE, make_legal_entity
 
 EXAMPLE = json.loads(
