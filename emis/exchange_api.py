@@ -44,6 +44,7 @@ JobSerializer = inline_serializer(
             choices=EmisJob.Result.choices, allow_null=True
         ),
         "changed_fields": serializers.ListField(child=serializers.CharField()),
+        "conflicts": serializers.ListField(child=serializers.CharField()),
         "error": _ERROR,
     },
 )

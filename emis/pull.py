@@ -129,6 +129,7 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
         status=EmisJob.Status.SUCCEEDED,
         result=result.status,
         changed_fields=result.changed_fields,
+        conflict_fields=result.conflicts,
     )
     return PullOutcome()
 
@@ -174,6 +175,7 @@ def _fetch_and_apply(job: EmisJob):
 class _NotFoundResult:
     status: str = EmisJob.Result.NOT_FOUND
     changed_fields: tuple = ()
+    conflicts: tuple = ()
 
 
 def _failed_attempt(job: EmisJob, exc: EmisError) -> PullOutcome:
@@ -193,12 +195,14 @@ def _finish(
     status: str,
     result: str = "",
     changed_fields=(),
+    conflict_fields=(),
     error: tuple[str, str] | None = None,  # (code, message)
     final: bool = True,
 ) -> None:
     job.status = status
     job.result = result
     job.changed_fields = list(changed_fields)
+    job.conflict_fields = list(conflict_fields)
     job.error_code, message = error or ("", "")
     job.error_message = str(message)[:_ERROR_MAX]
     job.finished_at = timezone.now() if final else None
@@ -207,6 +211,7 @@ def _finish(
             "status",
             "result",
             "changed_fields",
+            "conflict_fields",
             "error_code",
             "error_message",
             "finished_at",
@@ -223,6 +228,8 @@ def job_as_dict(job: EmisJob) -> dict:
         "status": job.status,
         "result": job.result or None,
         "changed_fields": list(job.changed_fields or []),
+        # Kept the profile's value against EMIS's: see the person's conflicts.
+        "conflicts": list(job.conflict_fields or []),
         "error": (
             {"code": job.error_code, "message": _error_message(job)}
             if (failed or retrying) and job.error_code

@@ -104,6 +104,7 @@ def test_emis_404_is_succeeded_not_found(
         "status": "succeeded",
         "result": "not_found",
         "changed_fields": [],
+        "conflicts": [],
         "error": None,
     }
 

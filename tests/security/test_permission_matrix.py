@@ -35,6 +35,7 @@ ACCESS: dict[str, str] = {
     "reservations:guest_new": FRONT_DESK,
     "reservations:guest_attach": FRONT_DESK,
     "reservations:guest": FRONT_DESK,
+    "reservations:guest_refresh": FRONT_DESK,
     "reservations:person_history": "front_desk_or_support",
     "legal_entities:list": ADMIN,
     "legal_entities:add": ADMIN,
@@ -46,6 +47,7 @@ ACCESS: dict[str, str] = {
     "emis:job": FRONT_DESK,
     "emis:person_state": FRONT_DESK,
     "emis:dialog_actions": FRONT_DESK,
+    "emis:conflicts_resolve": FRONT_DESK,
     "emis:sync_now": ADMIN,
     "emis:sync_job": ADMIN,
     "api-token": PUBLIC,
@@ -65,6 +67,8 @@ ACCESS: dict[str, str] = {
     "emis-webhook": SIGNED,
     "emis-pull": FRONT_DESK,
     "emis-job": FRONT_DESK,
+    "emis-conflicts": FRONT_DESK,
+    "emis-conflicts-resolve": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
     "emis-deliveries": ADMIN,
     "api-schema": LOGGED_IN,
@@ -82,10 +86,13 @@ POST_ONLY = {
     "emis-name-policy-reapply",
     "emis-webhook",
     "emis-pull",
+    "emis-conflicts-resolve",
     "emis-upload-link",
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
     "reservations:guest_attach",
+    "reservations:guest_refresh",
+    "emis:conflicts_resolve",
     "emis:sync_now",
 }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emis', '0004_emisjob_kind_sync'),
+        ('emis', '0005_emis_conflicts'),
     ]
 
     operations = [
