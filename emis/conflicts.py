@@ -28,7 +28,13 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from reservations.history import ENTITY_MODELS, Change, as_text
+from reservations.history import (
+    ENTITY_MODELS,
+    Change,
+    as_text,
+    person_change,
+    record_changes,
+)
 from reservations.history import title as history_title
 from reservations.models import Person, PersonChange
 from reservations.services import person_lock
@@ -260,46 +266,30 @@ def conflicts_resolve(
 
 def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> Change:
     model = ENTITY_MODELS[conflict.entity]
-    row = person if model is Person else model.objects.get(
-        pk=conflict.entity_id, person_id=person.pk
-    )
-    label = "" if model is Person else _label_of(row)
+    row = person
+    if model is not Person:
+        row = model.objects.get(pk=conflict.entity_id, person_id=person.pk)
+    name = conflict.field
     if keep == EmisConflict.Keep.PROFILE:
-        # Nothing changes in the data: the row tells who decided, and what
-        # EMIS had sent.
-        return Change(
-            conflict.entity, conflict.entity_id or None, label, conflict.field,
-            conflict.emis_value, conflict.profile_value, conflict.field in _NUMBERS,
-        )
-    model_field = model._meta.get_field(conflict.field)
-    value = _from_text(model_field, conflict.emis_value)
-    old = getattr(row, conflict.field)
-    setattr(row, conflict.field, value)
-    remember(row, conflict.field, value)
+        # Nothing changes in the data: the row tells who decided against
+        # which EMIS value.
+        return _as_change(row, name, conflict.emis_value, conflict.profile_value)
+    old, value = getattr(row, name), _from_text(model._meta.get_field(name), conflict.emis_value)
+    setattr(row, name, value)
+    remember(row, name, value)
     extra = ["emis_values"]
-    if model is Person and conflict.field in NAME_PARTS:
-        row.name_sources = {**(row.name_sources or {}), conflict.field: "emis"}
+    if model is Person and name in NAME_PARTS:
+        row.name_sources = {**(row.name_sources or {}), name: "emis"}
         extra.append("name_sources")
-    row.full_clean(exclude=_other_fields(model, conflict.field))
-    row.save(update_fields=[conflict.field, *extra, "updated_at"])
-    return Change(
-        conflict.entity, conflict.entity_id or None, label, conflict.field,
-        old, value, conflict.field in _NUMBERS,
-    )
+    row.full_clean(exclude=_other_fields(model, name))
+    row.save(update_fields=[name, *extra, "updated_at"])
+    return _as_change(row, name, old, value)
 
 
-_NUMBERS = frozenset({"series", "number"})
-
-
-def _label_of(row: models.Model) -> str:
-    from reservations.history import entity_of, record_label
-
-    return record_label(
-        entity_of(type(row)),
-        kind=getattr(row, "kind", ""),
-        series=row.series,
-        number=row.number,
-    )
+def _as_change(row: models.Model, name: str, old: Any, new: Any) -> Change:
+    if isinstance(row, Person):
+        return person_change(name, old, new)
+    return record_changes(row, [(name, old, new)])[0]
 
 
 def _from_text(model_field: models.Field, text: str) -> Any:
