@@ -36,8 +36,8 @@ The dictionary is loaded lazily, once per process (about 0.15 s and 25 MB;
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import iuliia
 
@@ -151,7 +151,7 @@ class Lexicon:
     def derived_surnames(self, latin: str) -> list[str]:
         """Surnames in -ов/-ев/-ин on a word the lexicon knows, for a surname
         it does not: Пальчиков on пальчик, Зверьков on зверька (зверёк)."""
-        for suffix, ending in _SURNAME_SUFFIXES:
+        for suffix, ending in _SURNAME_SUFFIXES:  # noqa: B007 (used after the loop)
             stem = latin[: -len(suffix)]
             if latin.endswith(suffix) and len(stem) >= 3:
                 break
@@ -190,7 +190,9 @@ class Lexicon:
             return Choice(guess)
         ranked = best
         if len(best) > 1:
-            ranked = sorted(best, key=lambda w: self._fit(w, letters, guess, tiers, best))
+            ranked = sorted(
+                best, key=lambda w: self._fit(w, letters, guess, tiers, best)
+            )
         if known or (top > 1 and guess in best):
             # Today's dictionary, or a word the rules read already, stays.
             ranked = [guess] + [w for w in ranked if w != guess]

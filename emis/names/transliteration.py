@@ -193,9 +193,9 @@ def _token(word: str, i: int, prev: str, first_e: str) -> tuple[str, int]:
     if rest.startswith("SHCH"):
         return "Щ", 4
     # ICAO's hard sign: IE between a consonant and Е, Ю or Я (Подъячев).
-    if rest[:2] == "IE" and prev and prev not in _CYR_VOWELS | _SIGNS:
-        if word[i + 2 : i + 3] == "E" or word[i + 2 : i + 4] in ("IA", "IU"):
-            return "Ъ", 2
+    after_consonant = bool(prev) and prev not in _CYR_VOWELS | _SIGNS
+    if rest[:2] == "IE" and after_consonant and _before_hard_sign(word[i + 2 :]):
+        return "Ъ", 2
     # TSH is Т + Ш: ICAO never leaves an H on its own.
     if rest[:2] in ("TS", "TC") and word[i + 2 : i + 3] != "H":
         return "Ц", 2
@@ -214,6 +214,11 @@ def _token(word: str, i: int, prev: str, first_e: str) -> tuple[str, int]:
         sign = "Ь" if ch == "'" else "Ъ"
         return (sign if prev and prev not in _CYR_VOWELS | _SIGNS else ""), 1
     return {"X": "КС", "J": "ДЖ"}.get(ch) or _SINGLE.get(ch, ch), 1
+
+
+def _before_hard_sign(rest: str) -> bool:
+    """ICAO's Ъ (IE) stands before Е, Ё (E), Ю (IU) or Я (IA)."""
+    return rest[:1] == "E" or rest[:2] in ("IA", "IU")
 
 
 def _y(after: str, prev: str) -> tuple[str, int]:
