@@ -5,31 +5,32 @@ PODIEIACHEV, Евдокия and Эвелина both with an E, Гавриил wi
 as Дмитрий's ending. Our rules (``transliteration``) make one guess; this
 module lists every Cyrillic spelling the standards could have written as
 that Latin — a soft or hard sign or none after each consonant, Е/Ё/Э, И/Й,
-Ы/Й/И for Y, ИЕ → ЬЕ/ЪЕ and the like (``_OPTIONS``) — keeps those that the
-OpenCorpora dictionary (``pymorphy3-dicts-ru``) knows, and picks one:
+Ы/Й for Y, ИЕ → ЬЕ/ЪЕ and the like (``_OPTIONS``) — keeps those that the
+OpenCorpora dictionary (``pymorphy3-dicts-ru``) knows in the nominative
+singular, and picks one, in this order of tiers:
 
 1. a word the lexicon tags with the role being converted (``Surn``,
-   ``Name``, ``Patr``) in the nominative, or a word of today's dictionary
-   (``russian.py``, checked by hand);
-2. then another known word in the nominative: for a surname any noun or
-   adjective (Гоголь, Соболь, Толстой), for a given name or patronymic only
-   another proper name (София is tagged as a city, not as a name);
-3. then the rules' own guess.
+   ``Name``, ``Patr``), or the word of today's dictionary (``russian.py``);
+2. another known word that may be a name in that role: for a surname any
+   noun or adjective but a patronymic (Гоголь, Соболь, Толстой), for a given
+   name or patronymic another proper name;
+3. for a surname, one in -ов/-ев/-ин built on a known word (Пальчиков);
+4. the rules' own guess.
 
-Within a tier the rules' guess wins if it is there ("today's preference",
-e.g. Наталья for NATALIA over Наталия), else the candidate closest to it.
-The other words of the winning tier are returned as ``alternatives`` so
-staff see that the lexicon knows more than one.
+Today's preference stays: the word of today's dictionary wins its tier
+(NATALIA is Наталья, though the lexicon knows Наталия too), and so does the
+rules' guess in tiers 2 and 3. Otherwise ``Lexicon._fit`` orders the tier.
+The other words of the winning tier come back as ``alternatives``, for
+staff to compare (docs/names.md).
 
 Why we write the chooser ourselves: pymorphy3 analyses Cyrillic text and
 has no Latin input, and the libraries that read Latin (``transliterate``,
 ``cyrtranslit``) give one letter for one letter and know no names (they
-score 35–41 % on our evaluation set, ``docs/names.md``). The candidates
-are enumerated by walking the lexicon's DAWG one letter at a time, so a
-prefix no word starts with is dropped at once: a name costs a few hundred
-transitions, well under a millisecond.
+score 33–40 % on our evaluation set, ``docs/names.md``). The candidates
+are enumerated by walking the dictionary's DAWG one letter at a time, so a
+prefix no word starts with is dropped at once: ~70 µs a name on average.
 
-The dictionary is loaded lazily, once per process (about 0.15 s and 25 MB;
+The dictionary is loaded lazily, once per process (~0.2 s, ~20 MiB;
 ``bench/names_lexicon.py``), and only read afterwards.
 """
 
@@ -101,7 +102,7 @@ class Lexicon:
 
         dictionary = Dictionary(pymorphy3_dicts_ru.get_path())
         self._words = dictionary.words
-        self._follow = _follower(dictionary.words.dct._units)
+        self._follow = dictionary.words.dct.follow_bytes
         self._tag = dictionary.build_tag_info
 
     def candidates(self, latin: str) -> list[str]:
@@ -150,7 +151,7 @@ class Lexicon:
 
     def derived_surnames(self, latin: str) -> list[str]:
         """Surnames in -ов/-ев/-ин on a word the lexicon knows, for a surname
-        it does not: Пальчиков on пальчик, Зверьков on зверька (зверёк)."""
+        it does not: Пальчиков on пальчик, Объедков on объедка (объедок)."""
         for suffix, ending in _SURNAME_SUFFIXES:  # noqa: B007 (used after the loop)
             stem = latin[: -len(suffix)]
             if latin.endswith(suffix) and len(stem) >= 3:
@@ -266,24 +267,6 @@ def _readings(latin: str, pos: int) -> list[tuple[int, str, bytes]]:
     if pos and not end and latin[pos + 1] in _BEFORE_SIGN.get(ch, ""):
         out += [(1, c) for c in _SIGN_AS_I]
     return [(size, cyrillic, cyrillic.encode()) for size, cyrillic in out]
-
-
-def _follower(units):
-    """``dawg_python.wrapper.Dictionary.follow_bytes`` with its three helper
-    calls per byte inlined (the arithmetic of ``dawg_python.units``): the
-    walk spends its time here. ``tests/emis/names/test_lexicon.py`` checks
-    it against the original."""
-
-    def follow(data: bytes, index: int) -> int | None:
-        for label in data:
-            base = units[index]
-            offset = ((base >> 10) << ((base & 0x200) >> 6)) & 0xFFFFFFFF
-            index = (index ^ offset ^ label) & 0xFFFFFFFF
-            if units[index] & 0x800000FF != label:
-                return None
-        return index
-
-    return follow
 
 
 _lock = threading.Lock()

@@ -59,19 +59,6 @@ def test_threads_asking_first_share_one_lexicon(monkeypatch):
     assert got[0] is not loaded  # a fresh load, shared by all four
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["гурьянов", "подъячев", "прасковья", "зиновьевич", "ё", "щщщ", "xyz", ""],
-)
-def test_the_inlined_dawg_walk_matches_dawg_python(text):
-    dct = lexicon()._words.dct
-    data = text.encode()
-    for end in range(len(data) + 1):
-        assert lexicon()._follow(data[:end], dct.ROOT) == dct.follow_bytes(
-            data[:end], dct.ROOT
-        )
-
-
 # --- Candidates and tiers -------------------------------------------------------
 
 
