@@ -1,5 +1,5 @@
 """Installing and removing the app's periodic tasks in django-celery-beat,
-for the data migrations that do it (0002: the sync, 0007: pruning the
+for the data migrations that do it (0002: the sync, 0008: pruning the
 delivery log).
 
 Migrations rather than code in AppConfig.ready(): no process start writes to

@@ -26,7 +26,7 @@ from reservations.models import (
 )
 
 from .conflicts import conflicts_resolve
-from .deliveries.selectors import person_deliveries
+from .deliveries.selectors import person_deliveries, with_last_delivery
 from .deliveries.texts import guest_notice
 from .errors import EmisError
 from .field_labels import changed_field_labels
@@ -132,7 +132,12 @@ def dialog_actions(request: HttpRequest, person_id: int) -> HttpResponse:
         if value.isdigit()
         else None
     )
-    context = {"person": person, "reservation": reservation, "selected_id": selected}
+    context = {
+        "person": person,
+        "reservation": reservation,
+        "selected_id": selected,
+        "swap_status": True,  # the last answer was about another choice
+    }
     return render(request, "emis/_guest_card_emis_actions.html", context)
 
 
@@ -207,8 +212,10 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
     return response
 
 
-# The event the guest card listens to for drawing itself again.
+# The events the guest card listens to for drawing itself again: with the
+# "new data from EMIS" note, or without (the clerk's own decision).
 DATA_ARRIVED = "emis-data-arrived"
+CARD_CHANGED = "guest-card-changed"
 
 
 def _pull_tone(job: EmisJob) -> str:
@@ -223,23 +230,30 @@ def _pull_tone(job: EmisJob) -> str:
 @require_GET
 @role_required(Role.FRONT_DESK)
 def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Asked by the open card when it comes back into view: the event on
-    which the card draws itself again when the person's EMIS version is not
-    the card's ``?v=`` (data arrived by webhook or sync meanwhile); else a
-    notice of a delivery for this guest refused since the card's newest one
-    (``?d=``, the delivery log); else 204."""
-    person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
+    """Asked by the open card every few seconds and when it comes back into
+    view, in one indexed read: 204 while the person's EMIS version is the
+    card's ``?v=`` and the delivery log's newest row for the person is the
+    card's ``?d=``. A new version: the event on which the card draws itself
+    again (data arrived by webhook or sync meanwhile). A new delivery log row
+    only: the poller drawn again in its place, with the new ``d`` and the
+    notice of a refused delivery if it is one."""
+    persons = with_last_delivery(Person.objects.only("emis_version"))
+    person = get_object_or_404(persons, pk=person_id)
     held = "" if person.emis_version is None else str(person.emis_version)
     if request.GET.get("v", "") != held:
         # The card draws itself again, with a note that new data arrived.
         response = HttpResponse(status=200)
         response["HX-Trigger"] = DATA_ARRIVED
         return response
-    deliveries = person_deliveries(person=person)
-    if deliveries.rejected is None or request.GET.get("d", "") == str(deliveries.last_id):
+    newest = "" if person.last_delivery_id is None else str(person.last_delivery_id)
+    if request.GET.get("d", "") == newest:
         return HttpResponse(status=204)
-    notice = guest_notice(deliveries.rejected)
-    return render(request, "emis/_guest_card_emis_rejected.html", {"notice": notice})
+    found = person_deliveries(person=person)
+    deliveries = {"last_id": found.last_id, "rejected": guest_notice(found.rejected)}
+    context = {"person": person, "deliveries": deliveries}
+    response = render(request, "emis/_guest_card_emis_flash.html", context)
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @require_POST
@@ -254,13 +268,15 @@ def conflicts_resolve_view(request: HttpRequest, person_id: int) -> HttpResponse
             person_id=person.pk,
             keep=request.POST.get("keep", ""),
             field=request.POST.get("field") or None,
+            seen=request.POST.get("seen"),
             user=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
+        # The card draws itself again (the decision shown, typing kept).
         response = HttpResponse(status=204)
-        response["HX-Trigger"] = DATA_ARRIVED
+        response["HX-Trigger"] = CARD_CHANGED
         return response
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -293,8 +309,19 @@ def sync_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 def _sync_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
     poll_url = reverse("emis:sync_job", args=[job.pk])
-    response = render_job(request, job, poll_url=poll_url, status=status)
+    tone = "busy"
     if job_is_final(job):
-        # The page's status lines now hold the run's figures: show them.
-        return reload_with_message(request, response, _("The sync with EMIS has finished."))
+        tone = "error" if job.progress_failed else "ok"
+    response = render_job(request, job, poll_url=poll_url, status=status, tone=tone)
+    if job_is_final(job):
+        # The page's status lines now hold the run's figures and each
+        # failure's reason: show them.
+        message = (
+            _("The sync with EMIS has finished with errors: see the lines below.")
+            if job.progress_failed
+            else _("The sync with EMIS has finished.")
+        )
+        return reload_with_message(
+            request, response, message, level=messages.WARNING if job.progress_failed else messages.SUCCESS
+        )
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from emis.models import EmisDelivery
 
@@ -51,3 +51,14 @@ def person_deliveries(*, person) -> PersonDeliveries:
     caught_up = last.version is not None and held is not None and held >= last.version
     due = last.status == EmisDelivery.Status.REJECTED and not caught_up
     return PersonDeliveries(last.pk, last if due else None)
+
+
+def with_last_delivery(persons: QuerySet) -> QuerySet:
+    """Persons with ``last_delivery_id``, their newest delivery log row, read
+    in the same query (the open card asks every few seconds)."""
+    newest = (
+        EmisDelivery.objects.filter(person_id=OuterRef("pk"))
+        .order_by("-received_at", "-id")
+        .values("id")[:1]
+    )
+    return persons.annotate(last_delivery_id=Subquery(newest))

@@ -487,7 +487,7 @@ def test_the_card_reads_the_log_once(anon, target, front_desk_client):
     assert sum(table in q["sql"] for q in queries.captured_queries) == 1
 
 
-def test_an_open_card_learns_of_a_rejection_when_it_comes_back_into_view(
+def test_an_open_card_learns_of_a_rejection_when_it_asks_again(
     anon, target, front_desk_client
 ):
     le, stay = target
@@ -497,9 +497,38 @@ def test_an_open_card_learns_of_a_rejection_when_it_comes_back_into_view(
     row = only_row()
     notice = front_desk_client.get(state, {"v": "", "d": ""})
     assert notice.status_code == 200
-    assert "person.sex — должно быть одним из: F, M" in notice.content.decode()
-    # The card that already shows this refusal is told nothing new.
-    assert front_desk_client.get(state, {"v": "", "d": str(row.pk)}).status_code == 204
+    # The poller is drawn again in its place, asking from this row on.
+    assert notice["HX-Reswap"] == "outerHTML"
+    page = notice.content.decode()
+    assert f"d={row.pk}" in page and "data-emis-flash" in page
+    assert "person.sex — должно быть одним из: F, M" in page
+    # Asked again by the redrawn poller: nothing new, one read.
+    with CaptureQueriesContext(connection) as queries:
+        again = front_desk_client.get(state, {"v": "", "d": str(row.pk)})
+    assert again.status_code == 204
+    assert (
+        len([q for q in queries.captured_queries if "emis_emisdelivery" in q["sql"]])
+        == 1
+    )
+
+
+def test_a_newer_accepted_delivery_takes_the_notice_away_on_the_open_card(
+    anon, target, front_desk_client
+):
+    le, stay = target
+    post_webhook(
+        anon, webhook_body(person_data(stay.person_id, version=5, sex="X"), le.pk)
+    )
+    rejected = only_row()
+    Person.objects.filter(pk=stay.person_id).update(emis_version=4)
+    post_webhook(
+        anon, webhook_body(person_data(stay.person_id, version=3), le.pk)
+    )  # stale
+    state = reverse("emis:person_state", args=[stay.person_id])
+    redrawn = front_desk_client.get(state, {"v": "4", "d": str(rejected.pk)})
+    assert redrawn.status_code == 200
+    assert "data-emis-flash" in redrawn.content.decode()
+    assert "data-emis-rejected" not in redrawn.content.decode()
 
 
 # --- pruning --------------------------------------------------------------------------
@@ -563,5 +592,8 @@ def test_support_reads_the_log_in_the_admin_and_nobody_edits_it(
     assert "person.sex — must be one of F, M" in detail
     assert 'name="_save"' not in detail
     assert support_client.get(f"{url}add/").status_code == 403
-    assert support_client.post(f"{url}{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        support_client.post(f"{url}{row.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert EmisDelivery.objects.filter(pk=row.pk).exists()

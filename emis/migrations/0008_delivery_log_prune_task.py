@@ -21,7 +21,7 @@ def delete_task(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("emis", "0006_delivery_log"),
+        ("emis", "0007_delivery_log"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('emis', '0005_emis_conflicts'),
+        ('emis', '0006_emisjob_progress_failed'),
     ]
 
     operations = [
