@@ -289,11 +289,13 @@ def _soft_ian(word: str) -> str:
 
 
 def _informal_ie(word: str) -> bool:
-    """-иев- after a single consonant, where Russian writes -ьев- (Юрий →
-    Юрьевна, Василий → Васильевич); after two it is -иев- (Дмитриевич,
-    Онуфриевич)."""
+    """-иев- where Russian writes -ьев- (Юрий → Юрьевна, Василий →
+    Васильевич, Лаврентий → Лаврентьевич): all but after a consonant and Р,
+    where it is -иев- (Дмитриевич, Онуфриевич)."""
     at = word.find("иев")
-    return at >= 2 and word[at - 1] in _CONSONANTS and word[at - 2] not in _CONSONANTS
+    if at < 2 or word[at - 1] not in _CONSONANTS:
+        return False
+    return not (word[at - 1] == "р" and word[at - 2] in _CONSONANTS)
 
 
 @lru_cache(maxsize=1)

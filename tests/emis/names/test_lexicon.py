@@ -131,10 +131,11 @@ def test_the_reading_a_passport_standard_gives_wins_among_known_words():
 
 def test_informal_ievich_after_one_consonant_is_ievich_with_a_soft_sign():
     # Outside review: ICAO's Зиновиевич is a variant the lexicon lists, but
-    # the -IEVICH of visas stands for -ьевич after a single consonant.
+    # the -IEVICH of visas stands for -ьевич but after a consonant and Р.
     reading = cyrillic_reading("ZINOVIEVICH", "patronymic")
     assert (reading.text, "Зиновиевич" in reading.alternatives) == ("Зиновьевич", True)
     assert to_cyrillic("YURIEVNA", "patronymic") == "Юрьевна"
+    assert to_cyrillic("LAVRENTIEVICH", "patronymic") == "Лаврентьевич"
 
 
 def test_indeclinable_forms_and_ia_for_iia_give_way_to_the_usual_name():
