@@ -8,10 +8,12 @@ and serializers only map the errors.
 
 Two deliberate limits on their reach:
 
-- They judge what a write *changes*, never a stored value it leaves as it
-  is: a document EMIS delivered (EMIS data is checked by its own contract,
-  ``emis/payload/``, and written without these rules) or a row stored before
-  a rule existed can still have its other fields edited.
+- They judge what a staff write *changes*, never a stored value it leaves
+  as it is, nor a value EMIS gave for that field: EMIS data is checked by
+  its own contract (``emis/payload/``) and written without these rules, so
+  a document EMIS delivered, or a row stored before a rule existed, can
+  still have its other fields edited, and a conflict can be decided for
+  EMIS's value.
 - Only staff writes run them: ``full_clean(staff_rules=False)`` skips them
   for the name policy's re-apply, which rewrites names from EMIS data.
 """
@@ -186,13 +188,26 @@ class StaffRules(models.Model):
         them; raise a ValidationError keyed by field."""
 
     def writes(self, name: str) -> bool:
-        """Whether this write sets field ``name`` to something other than the
-        stored value (always, for a record not read from the database)."""
+        """Whether this write gives field ``name`` a value of staff's own:
+        one other than the stored value (always, for a record not read from
+        the database) and other than what EMIS last gave for the field —
+        taking EMIS's value back (a conflict decided for EMIS) is EMIS data,
+        which its contract checks."""
         attname = self._meta.get_field(name).attname
+        value = getattr(self, attname)
+        if self._is_emis_value(name, value):
+            return False
         stored = self._stored
         if self._state.adding or stored is None or attname not in stored:
             return True
-        return stored[attname] != getattr(self, attname)
+        return stored[attname] != value
+
+    def _is_emis_value(self, name: str, value: Any) -> bool:
+        # ``emis_values`` holds each field as the history's text.
+        from .history import as_text  # it imports the models
+
+        emis = getattr(self, "emis_values", None)
+        return isinstance(emis, dict) and name in emis and emis[name] == as_text(value)
 
     def _value_rules(self):
         for field in self._meta.concrete_fields:

@@ -300,3 +300,28 @@ def test_the_name_policy_re_apply_is_not_a_staff_write():
         source=PersonChange.Source.POLICY,
     )
     assert Person.objects.get().given_names == "\u202eLI"
+
+
+@pytest.mark.django_db
+def test_a_conflict_can_be_decided_for_an_emis_value_the_staff_rules_refuse(
+    api_front_desk,
+):
+    """Staff changed EMIS's birth date; EMIS sends another one a staff write
+    could not set (before 1900): taking it is EMIS data, not a staff value."""
+    person = make_guest(make_reservation()).person
+    data = sample_person(str(person.pk), version=1, birth_date="1899-05-01")
+    _emis_apply(person, data)
+    url = f"/api/v1/persons/{person.pk}/"
+    staff = api_front_desk.patch(url, {"birth_date": "1985-01-01"}, format="json")
+    assert staff.status_code == 200
+    _emis_apply(person, {**data, "version": 2, "birth_date": "1898-01-01"})
+
+    answer = api_front_desk.post(
+        f"{url}emis/conflicts/resolve/",
+        {"keep": "emis", "field": "birth_date"},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.json()
+    assert Person.objects.get().birth_date == dt.date(1898, 1, 1)
+    refused = api_front_desk.patch(url, {"birth_date": "1897-01-01"}, format="json")
+    assert list(refused.json()) == ["birth_date"]  # a value of staff's own
