@@ -149,12 +149,34 @@ class StaffRules(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._remember_stored(update_fields)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # What the database holds, to tell what a write changes.
         instance._stored = dict(zip(field_names, values, strict=True))
         return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using, fields, from_queryset)
+        self._remember_stored(fields)
+
+    def _remember_stored(self, names) -> None:
+        """The values just saved or read are what the database holds."""
+        names = set(names) if names is not None else None
+        deferred = self.get_deferred_fields()
+        self._stored = {
+            **(self._stored or {}),
+            **{
+                f.attname: getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+                if f.attname not in deferred
+                and (names is None or f.name in names or f.attname in names)
+            },
+        }
 
     def full_clean(self, *args, staff_rules: bool = True, **kwargs) -> None:
         self._staff_rules = staff_rules
@@ -198,7 +220,7 @@ class StaffRules(models.Model):
         if self._is_emis_value(name, value):
             return False
         stored = self._stored
-        if self._state.adding or stored is None or attname not in stored:
+        if stored is None or attname not in stored:
             return True
         return stored[attname] != value
 

@@ -325,3 +325,22 @@ def test_a_conflict_can_be_decided_for_an_emis_value_the_staff_rules_refuse(
     assert Person.objects.get().birth_date == dt.date(1898, 1, 1)
     refused = api_front_desk.patch(url, {"birth_date": "1897-01-01"}, format="json")
     assert list(refused.json()) == ["birth_date"]  # a value of staff's own
+
+
+@pytest.mark.django_db
+def test_what_is_stored_is_known_after_a_save_and_a_refresh():
+    """``writes`` compares with the database's values: read, saved or
+    refreshed; a row never read is judged whole."""
+    person = Person(surname="Репин", birth_date=dt.date(1890, 1, 1))
+    with pytest.raises(ValidationError):
+        person.full_clean()  # new: every value is the writer's
+    person.save()  # stored as it is (a row from before the rules, say)
+    person.phone = "+79123456789"
+    person.full_clean()  # the old birth date is not this write's
+    person.birth_date = dt.date(1880, 1, 1)
+    with pytest.raises(ValidationError) as exc:
+        person.full_clean()
+    assert list(exc.value.error_dict) == ["birth_date"]
+    Person.objects.filter(pk=person.pk).update(birth_date=dt.date(1880, 1, 1))
+    person.refresh_from_db(fields=["birth_date"])
+    person.full_clean()  # 1880 is what the database holds now
