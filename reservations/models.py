@@ -23,12 +23,6 @@ NAME_FIELDS = tuple(
     f"{part}{suffix}" for part in NAME_PARTS for suffix in ("", "_latin", "_cyrillic")
 )
 
-ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
-REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
-EXPIRY_ORDER_ERROR = _("Expiry date must not be before the issue date.")
-VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
-CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
-
 
 class ContactMethod(models.TextChoices):
     PHONE = "phone", _("Phone")
@@ -79,7 +73,7 @@ class Reservation(StaffRules, models.Model):
         "note",
     )
     field_rules = {"note": (rules.check_note,)}
-    order_rules = (("arrival", "departure", ARRIVAL_ORDER_ERROR),)
+    order_rules = (("arrival", "departure", rules.ARRIVAL_ORDER_ERROR),)
 
     class Meta:
         ordering = ["-arrival", "-id"]
@@ -242,7 +236,7 @@ class IdentityDocument(StaffRules, models.Model):
         "issuer_code",
         "issuing_country",
     )
-    order_rules = (("issue_date", "expiry_date", EXPIRY_ORDER_ERROR),)
+    order_rules = (("issue_date", "expiry_date", rules.EXPIRY_ORDER_ERROR),)
 
     class Meta:
         ordering = ["id"]
@@ -254,6 +248,8 @@ class IdentityDocument(StaffRules, models.Model):
         return f"{self.get_kind_display()}"
 
     def clean_record(self) -> None:
+        """A Russian passport typed as "4510 123456" (number) or "45 10"
+        (series) is stored as EMIS sends it: series "4510", number "123456"."""
         passport = self.kind == DocumentKind.PASSPORT_RF
         if passport and any(map(self.writes, ("kind", "series", "number"))):
             self.series, self.number = rules.rf_passport(self.series, self.number)
@@ -291,7 +287,7 @@ class Visa(StaffRules, models.Model):
         "valid_to",
         "issuing_country",
     )
-    order_rules = (("valid_from", "valid_to", VISA_ORDER_ERROR),)
+    order_rules = (("valid_from", "valid_to", rules.VISA_ORDER_ERROR),)
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -317,7 +313,7 @@ class MigrationCard(StaffRules, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     EDIT_FIELDS = ("series", "number", "entry_date", "valid_to", "visit_purpose")
-    order_rules = (("entry_date", "valid_to", CARD_ORDER_ERROR),)
+    order_rules = (("entry_date", "valid_to", rules.CARD_ORDER_ERROR),)
 
     class Meta:
         verbose_name = _("migration card")
@@ -351,7 +347,7 @@ class Stay(StaffRules, models.Model):
 
     field_rules = {"note": (rules.check_note,)}
     order_rules = (
-        ("registration_from", "registration_to", REGISTRATION_ORDER_ERROR),
+        ("registration_from", "registration_to", rules.REGISTRATION_ORDER_ERROR),
     )
 
     class Meta:

@@ -56,9 +56,7 @@ DATE_RANGE_ERROR = _("Enter a date in the years %(min)s–%(max)s.")
 BIRTH_DATE_ERROR = _("Enter a birth date from %(min)s to today.")
 NO_LETTER_ERROR = _("Enter at least one letter.")
 INVISIBLE_ERROR = _("Holds only invisible characters.")
-BIDI_ERROR = _(
-    "Holds an invisible text-direction character (%(code)s): remove it."
-)
+BIDI_ERROR = _("Holds an invisible text-direction character (%(code)s): remove it.")
 NOTE_LENGTH_ERROR = _(
     "A note is at most %(limit)s characters (this one has %(length)s)."
 )
@@ -67,6 +65,12 @@ RF_NUMBER_ERROR = _(
     "The number of a Russian passport is 6 digits, e.g. 123456 "
     "(or series and number together: 4510 123456)."
 )
+# An end before its start: the field named is the end.
+ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
+REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
+EXPIRY_ORDER_ERROR = _("Expiry date must not be before the issue date.")
+VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
+CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
 
 Rule = Callable[[Any], None]
 

@@ -120,7 +120,12 @@ def test_a_russian_passport_names_the_wrong_part(series, number, fields):
 # --- both writers normalise the passport alike ---------------------------------
 
 
-FORMS = [("4510", "123456"), ("45 10", "123456"), ("", "4510 123456"), ("", "4510123456")]
+FORMS = [
+    ("4510", "123456"),
+    ("45 10", "123456"),
+    ("", "4510 123456"),
+    ("", "4510123456"),
+]
 
 
 @pytest.mark.django_db
@@ -238,9 +243,7 @@ def test_a_latin_only_emis_name_passes_the_staff_rules():
 
 
 @pytest.mark.django_db
-def test_staff_edit_other_fields_of_what_emis_stored(
-    front_desk_client, api_front_desk
-):
+def test_staff_edit_other_fields_of_what_emis_stored(front_desk_client, api_front_desk):
     """Values a write leaves as they are are not judged: EMIS stored an odd
     birth date, name and passport, and staff still change the phone, the
     issuer and a visa's category, by the card and by the API."""

@@ -22,7 +22,11 @@ from tests.support.formdata import form_data
 
 pytestmark = pytest.mark.django_db
 
-RECORDS = {"documents": IdentityDocument, "visas": Visa, "migration_card": MigrationCard}
+RECORDS = {
+    "documents": IdentityDocument,
+    "visas": Visa,
+    "migration_card": MigrationCard,
+}
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 PASSPORT = {"kind": "passport_rf", "series": "4510", "number": "123456"}
 VISA = {"number": "987654321"}
@@ -97,7 +101,9 @@ CASES = {
     "patronymic-bidi-override": _person("patronymic", "Ив\u202eан"),
     "surname-bidi-isolate": _person("surname", "\u2067Репин\u2069"),
     # A Russian passport: 4 digits + 6 digits.
-    "passport-series-3-digits": Case("documents", {**PASSPORT, "series": "451"}, "series"),
+    "passport-series-3-digits": Case(
+        "documents", {**PASSPORT, "series": "451"}, "series"
+    ),
     "passport-number-5-digits": Case(
         "documents", {**PASSPORT, "number": "12345"}, "number"
     ),
@@ -135,7 +141,9 @@ def _at(body: dict, path: tuple[str, ...]):
 def _stored(person: Person) -> tuple:
     person.refresh_from_db()
     fields = [f.attname for f in Person._meta.concrete_fields if f.name != "updated_at"]
-    records = [model.objects.filter(person=person).count() for model in RECORDS.values()]
+    records = [
+        model.objects.filter(person=person).count() for model in RECORDS.values()
+    ]
     return (*[getattr(person, f) for f in fields], *records)
 
 
@@ -219,7 +227,9 @@ def test_stay_dates_are_refused_by_the_card_and_the_api(
     front_desk_client, api_front_desk
 ):
     stay = make_guest(make_reservation())
-    response = _form_post(front_desk_client, stay, {"stay-registration_to": "2101-01-01"})
+    response = _form_post(
+        front_desk_client, stay, {"stay-registration_to": "2101-01-01"}
+    )
     errors = _form_errors(response, "stay")
     assert list(errors) == ["registration_to"]
     url = f"/api/v1/reservations/{stay.reservation_id}/guests/{stay.pk}/"
