@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .document_key import number_key_field, number_key_index
 from .validators import validate_country_code, validate_phone
 
 NAME_PARTS = ("surname", "given_names", "patronymic")
@@ -223,6 +224,7 @@ class IdentityDocument(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.MANUAL
     )
+    number_key = number_key_field()  # finds duplicate persons
     created_at = models.DateTimeField(auto_now_add=True)
     # What EMIS last gave each field (see Person.emis_values).
     emis_values = models.JSONField(default=dict, blank=True, editable=False)
@@ -244,7 +246,7 @@ class IdentityDocument(models.Model):
         ordering = ["id"]
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
-        indexes = [models.Index(fields=["number"])]
+        indexes = [models.Index(fields=["number"]), number_key_index()]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}"
@@ -252,7 +254,6 @@ class IdentityDocument(models.Model):
     def clean(self) -> None:
         message = _("Expiry date must not be before the issue date.")
         check_order(self, "issue_date", "expiry_date", message)
-
 
 
 class Visa(models.Model):
@@ -299,7 +300,6 @@ class Visa(models.Model):
     def clean(self) -> None:
         message = _("“Valid to” must not be before “valid from”.")
         check_order(self, "valid_from", "valid_to", message)
-
 
 
 class MigrationCard(models.Model):
@@ -389,6 +389,7 @@ class PersonChange(models.Model):
         # (emis/conflicts.py): EMIS's value taken, or the profile's kept.
         KEEP_EMIS = "keep_emis", _("EMIS conflict: EMIS value taken")
         KEEP_PROFILE = "keep_prof", _("EMIS conflict: profile value kept")
+        MERGE = "merge", _("Merge of duplicates")
 
     class Entity(models.TextChoices):
         PERSON = "person", _("person")
@@ -426,3 +427,7 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.entity_label} {self.field}: {self.source}"
+
+
+# A merged person's ID: a model kept with the lookups that resolve it.
+from .aliases import PersonAlias  # noqa: E402, F401
