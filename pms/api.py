@@ -61,7 +61,8 @@ class Moved(exceptions.APIException):
     default_code = "moved"
 
     def __init__(self, *, location: str, method: str, detail: dict):
-        super().__init__(detail)
+        super().__init__()
+        self.detail = detail  # as given: an ID in it stays a number
         self.location = location
         self.status_code = 301 if method in ("GET", "HEAD") else 308
 

@@ -31,7 +31,6 @@ from ..aliases import person_ids_resolve
 from ..duplicates import same_document
 from ..history import Change, Entity, merge_change, record_label
 from ..models import (
-    NAME_PARTS,
     IdentityDocument,
     MigrationCard,
     Person,
@@ -46,20 +45,6 @@ from .persons import person_update
 log = logging.getLogger("reservations.merge")
 
 MERGE = "merge"  # PersonChange.Source.MERGE
-# Person fields a merge fills when the survivor has them blank.
-FILLED_FIELDS = (
-    "given_names",
-    "patronymic",
-    *(f"{part}_{script}" for script in ("latin", "cyrillic") for part in NAME_PARTS),
-    "sex",
-    "birth_date",
-    "birth_place",
-    "citizenship",
-    "country",
-    "phone",
-    "email",
-    "address",
-)
 _BLANK = ("", None)
 
 
@@ -186,7 +171,7 @@ def _merge(person_id: int, into_id: int, user) -> Person:
     Person.objects.filter(pk=survivor.pk).update(updated_at=timezone.now())
     log.info(
         "merged person_id=%s into person_id=%s kept_once=%s",
-        merged.pk,
+        person_id,
         survivor.pk,
         ",".join(kept_once) or "-",
     )
@@ -194,18 +179,23 @@ def _merge(person_id: int, into_id: int, user) -> Person:
     return survivor
 
 
-def _fill_blanks(keep: models.Model, other: models.Model) -> list[Change]:
-    """``keep``'s blank fields take ``other``'s values (history rows)."""
+def _blank_values(keep: models.Model, other: models.Model) -> dict:
+    """``other``'s values of the editable fields ``keep`` has blank."""
     names = [
         f.name
         for f in keep._meta.concrete_fields
         if f.editable and not f.primary_key and f.name != "person"
     ]
-    values = {
+    return {
         name: getattr(other, name)
         for name in names
         if getattr(keep, name) in _BLANK and getattr(other, name) not in _BLANK
     }
+
+
+def _fill_blanks(keep: models.Model, other: models.Model) -> list[Change]:
+    """``keep``'s blank fields take ``other``'s values (history rows)."""
+    values = _blank_values(keep, other)
     if not values:
         return []
     try:
@@ -224,7 +214,7 @@ def _documents_once(merged: Person, survivor: Person, kept: list[str]) -> list[C
         twin = next((d for d in mine if same_document(d, doc)), None)
         if twin is not None:
             changes += _fill_blanks(twin, doc)
-            kept.append(_label(Entity.DOCUMENT, doc))
+            kept.append(_label(Entity.DOCUMENT, twin))
             doc.delete()  # the survivor's copy is the document from now on
     return changes
 
@@ -240,7 +230,7 @@ def _visas_once(merged: Person, survivor: Person, kept: list[str]) -> list[Chang
         twin = mine.get(_series_number(visa))
         if twin is not None:
             changes += _fill_blanks(twin, visa)
-            kept.append(_label(Entity.VISA, visa))
+            kept.append(_label(Entity.VISA, twin))
             visa.delete()
     return changes
 
@@ -273,11 +263,8 @@ def _move_rows(merged: Person, survivor: Person) -> None:
 
 
 def _fill_blank_fields(merged: Person, survivor: Person, user) -> None:
-    values = {
-        name: getattr(merged, name)
-        for name in FILLED_FIELDS
-        if getattr(survivor, name) in _BLANK and getattr(merged, name) not in _BLANK
-    }
+    # Under the row lock and with history, as every change to a person.
+    values = _blank_values(survivor, merged)
     if values:
         person_update(person_id=survivor.pk, values=values, source=MERGE, user=user)
 
