@@ -195,7 +195,8 @@ def _combined(results: list[ApplyResult]) -> ApplyResult:
     statuses = {r.status for r in results}
     status = next(s for s in (APPLIED, UNCHANGED, STALE) if s in statuses)
     fields = [f for r in results for f in r.changed_fields]
-    return ApplyResult(status, list(dict.fromkeys(fields)))
+    met = [f for r in results for f in r.conflicts]
+    return ApplyResult(status, list(dict.fromkeys(fields)), list(dict.fromkeys(met)))
 
 
 @dataclass(frozen=True)

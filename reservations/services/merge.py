@@ -38,6 +38,7 @@ from ..models import (
     Stay,
     Visa,
 )
+from ..signals import person_merging
 from .base import history_record
 from .documents import record_delete, record_update
 from .persons import person_update
@@ -151,11 +152,17 @@ def _merge(person_id: int, into_id: int, user) -> Person:
     if refusal is not None:
         raise refusal
     merged, survivor = locked[person_id], locked[into_id]
-    kept_once: list[str] = []
+    once = _KeptOnce()
     changes = [merge_change(merged_id=merged.pk, survivor_id=survivor.pk)]
-    changes += _documents_once(merged, survivor, kept_once)
-    changes += _visas_once(merged, survivor, kept_once)
-    changes += _one_migration_card(merged, survivor)
+    changes += _documents_once(merged, survivor, once)
+    changes += _visas_once(merged, survivor, once)
+    changes += _one_migration_card(merged, survivor, once)
+    person_merging.send(
+        sender=Person,
+        merged_id=merged.pk,
+        survivor_id=survivor.pk,
+        replaced=once.replaced,
+    )
     _move_rows(merged, survivor)
     PersonAlias.objects.create(
         pk=merged.pk,
@@ -173,7 +180,7 @@ def _merge(person_id: int, into_id: int, user) -> Person:
         "merged person_id=%s into person_id=%s kept_once=%s",
         person_id,
         survivor.pk,
-        ",".join(kept_once) or "-",
+        ",".join(once.labels) or "-",
     )
     survivor.refresh_from_db()
     return survivor
@@ -193,8 +200,20 @@ def _blank_values(keep: models.Model, other: models.Model) -> dict:
     }
 
 
+def _remember_emis_values(keep: models.Model, other: models.Model) -> None:
+    """What EMIS gave ``other`` for the fields ``keep`` has no record of:
+    a later EMIS value then meets the same conflict check (emis/conflicts.py)
+    as if it had been given to ``keep``, so a value staff typed is not
+    silently overwritten."""
+    known = {**(other.emis_values or {}), **(keep.emis_values or {})}
+    if known != (keep.emis_values or {}):
+        keep.emis_values = known
+        type(keep).objects.filter(pk=keep.pk).update(emis_values=known)
+
+
 def _fill_blanks(keep: models.Model, other: models.Model) -> list[Change]:
     """``keep``'s blank fields take ``other``'s values (history rows)."""
+    _remember_emis_values(keep, other)
     values = _blank_values(keep, other)
     if not values:
         return []
@@ -207,14 +226,28 @@ def _fill_blanks(keep: models.Model, other: models.Model) -> list[Change]:
         return []
 
 
-def _documents_once(merged: Person, survivor: Person, kept: list[str]) -> list[Change]:
+class _KeptOnce:
+    """Records both persons held, kept once: labels for the log, and which
+    record replaced which (``person_merging`` receivers re-point rows that
+    name a record by its id)."""
+
+    def __init__(self) -> None:
+        self.labels: list[str] = []
+        self.replaced: dict[str, dict[int, int]] = {}
+
+    def note(self, entity: str, gone: models.Model, kept: models.Model) -> None:
+        self.labels.append(_label(entity, kept) or entity)
+        self.replaced.setdefault(entity, {})[gone.pk] = kept.pk
+
+
+def _documents_once(merged: Person, survivor: Person, once: _KeptOnce) -> list[Change]:
     mine = list(IdentityDocument.objects.filter(person=survivor))
     changes: list[Change] = []
     for doc in IdentityDocument.objects.filter(person=merged):
         twin = next((d for d in mine if same_document(d, doc)), None)
         if twin is not None:
             changes += _fill_blanks(twin, doc)
-            kept.append(_label(Entity.DOCUMENT, twin))
+            once.note(Entity.DOCUMENT, doc, twin)
             doc.delete()  # the survivor's copy is the document from now on
     return changes
 
@@ -223,19 +256,19 @@ def _series_number(record: Visa | MigrationCard) -> str:
     return "".join(f"{record.series}{record.number}".split()).upper()
 
 
-def _visas_once(merged: Person, survivor: Person, kept: list[str]) -> list[Change]:
+def _visas_once(merged: Person, survivor: Person, once: _KeptOnce) -> list[Change]:
     mine = {_series_number(v): v for v in Visa.objects.filter(person=survivor)}
     changes: list[Change] = []
     for visa in Visa.objects.filter(person=merged):
         twin = mine.get(_series_number(visa))
         if twin is not None:
             changes += _fill_blanks(twin, visa)
-            kept.append(_label(Entity.VISA, twin))
+            once.note(Entity.VISA, visa, twin)
             visa.delete()
     return changes
 
 
-def _one_migration_card(merged: Person, survivor: Person) -> list[Change]:
+def _one_migration_card(merged: Person, survivor: Person, once: _KeptOnce) -> list[Change]:
     """One card per person: a twin is kept once; of two different cards the
     one with the later entry date stays, the other's values in the history."""
     mine = MigrationCard.objects.filter(person=survivor).first()
@@ -244,10 +277,12 @@ def _one_migration_card(merged: Person, survivor: Person) -> list[Change]:
         return []  # the merged person's card, if any, simply moves
     if _series_number(mine) == _series_number(theirs):
         changes = _fill_blanks(mine, theirs)
+        once.note(Entity.MIGRATION_CARD, theirs, mine)
         theirs.delete()
         return changes
     if (theirs.entry_date or dt.date.min) > (mine.entry_date or dt.date.min):
-        return record_delete(obj=mine)
+        mine, theirs = theirs, mine  # the newer card stays
+    once.note(Entity.MIGRATION_CARD, theirs, mine)
     return record_delete(obj=theirs)
 
 
@@ -264,9 +299,22 @@ def _move_rows(merged: Person, survivor: Person) -> None:
 
 def _fill_blank_fields(merged: Person, survivor: Person, user) -> None:
     # Under the row lock and with history, as every change to a person.
+    _remember_emis_values(survivor, merged)
     values = _blank_values(survivor, merged)
-    if values:
-        person_update(person_id=survivor.pk, values=values, source=MERGE, user=user)
+    if not values:
+        return
+    person_update(person_id=survivor.pk, values=values, source=MERGE, user=user)
+    # A name part filled from the merged person came from where theirs did
+    # (a policy re-apply must not take a staff-typed one for EMIS's).
+    sources = {
+        part: source
+        for part, source in (merged.name_sources or {}).items()
+        if part in values
+    }
+    if sources:
+        Person.objects.filter(pk=survivor.pk).update(
+            name_sources={**(survivor.name_sources or {}), **sources}
+        )
 
 
 def _label(entity: str, obj: models.Model) -> str:

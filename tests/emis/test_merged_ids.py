@@ -4,8 +4,9 @@ ordered by that ID's own EMIS versions."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from emis.models import EmisJob, SyncUnknownPerson, WebhookDelivery
+from emis.models import EmisConflict, EmisJob, SyncUnknownPerson, WebhookDelivery
 from emis.sync import sync_legal_entity
 from integrations.models import ConnectorCall
 from reservations.models import IdentityDocument, Person, PersonAlias
@@ -151,3 +152,74 @@ def test_a_pull_requested_for_a_merged_id_runs_for_the_survivor(
     assert response.status_code == 202, response.content
     job = EmisJob.objects.get(pk=response.json()["job"])
     assert (job.person_id, job.status, job.result) == (survivor.pk, "succeeded", "applied")
+
+
+def _conflict(person, entity, field, entity_id=0, emis="E"):
+    return EmisConflict.objects.create(
+        person=person,
+        entity=entity,
+        entity_id=entity_id,
+        field=field,
+        path=field,
+        profile_value="P",
+        emis_value=emis,
+        since=timezone.now(),
+    )
+
+
+def test_conflicts_follow_the_merge(connection, api_front_desk):
+    le = make_legal_entity()
+    survivor = make_guest(make_reservation(le), surname="Крупкин").person
+    merged = make_guest(make_reservation(le), surname="Krupkin").person
+    kept_doc = IdentityDocument.objects.create(
+        person=survivor, kind="passport_rf", series="4510", number="123456"
+    )
+    twin = IdentityDocument.objects.create(
+        person=merged, kind="passport_rf", series="4510", number="123456"
+    )
+    own = _conflict(survivor, "person", "birth_place", emis="Казань")
+    _conflict(merged, "person", "birth_place", emis="Омск")  # clashes: dropped
+    moved = _conflict(merged, "person", "sex", emis="F")
+    about_twin = _conflict(merged, "document", "expiry_date", twin.pk, "2035-05-20")
+
+    person_merge(person_id=merged.pk, into_id=survivor.pk)
+
+    rows = {
+        (c.entity, c.entity_id, c.field): (c.pk, c.emis_value)
+        for c in EmisConflict.objects.filter(person=survivor)
+    }
+    assert rows == {
+        ("person", 0, "birth_place"): (own.pk, "Казань"),
+        ("person", 0, "sex"): (moved.pk, "F"),
+        ("document", kept_doc.pk, "expiry_date"): (about_twin.pk, "2035-05-20"),
+    }
+    # The conflict about the copy that is gone is decided on the copy kept.
+    answer = api_front_desk.post(
+        f"/api/v1/persons/{survivor.pk}/emis/conflicts/resolve/",
+        {"keep": "emis", "field": "expiry_date"},
+        format="json",
+    )
+    assert answer.status_code == 200, answer.content
+    kept_doc.refresh_from_db()
+    assert kept_doc.expiry_date.isoformat() == "2035-05-20"
+
+
+def test_what_emis_gave_the_merged_copy_still_guards_the_survivors_value(anon):
+    """The survivor's passport was typed by staff; EMIS's copy of it went to
+    the duplicate. After the merge EMIS changes that field: the staff value
+    is kept and the change is a conflict, not a silent overwrite."""
+    le = make_legal_entity()
+    survivor = make_guest(make_reservation(le), surname="Крупкин").person
+    IdentityDocument.objects.create(
+        person=survivor, kind="passport_rf", series="4510", number="123456", issuer="ОВД"
+    )
+    duplicate = make_guest(make_reservation(le), surname="Krupkin").person
+    assert _deliver(anon, le, duplicate.pk, version=3).json()["status"] == "applied"
+    person_merge(person_id=duplicate.pk, into_id=survivor.pk)
+
+    data = russian(duplicate.pk, version=4)
+    data["documents"][0]["issuer"] = "ГУ МВД"
+    answer = post_webhook(anon, webhook_body(data, le.pk)).json()
+
+    assert "issuer" in [c.split(".")[-1] for c in answer["conflicts"]]
+    assert IdentityDocument.objects.get(person=survivor).issuer == "ОВД"

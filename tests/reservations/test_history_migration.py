@@ -26,16 +26,7 @@ def _migrate(target):
     return executor.loader.project_state(target).apps
 
 
-@pytest.fixture
-def _back_to_latest():
-    """The tests after this one need every migration, later ones included."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_back_to_latest")
 def test_old_keys_are_parsed_into_columns():
     apps = _migrate(BEFORE)
     Person = apps.get_model("reservations", "Person")

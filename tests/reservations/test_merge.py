@@ -217,3 +217,20 @@ def test_a_refused_merge_changes_nothing_even_halfway(pair, monkeypatch):
         person_merge(person_id=newer.pk, into_id=older.pk)
     assert IdentityDocument.objects.filter(pk=doc.pk, person=newer).exists()
     assert newer.stays.exists() and not PersonAlias.objects.exists()
+
+
+def test_a_filled_name_part_keeps_where_it_came_from(pair):
+    """A policy re-apply rewrites only parts EMIS or the policy gave: a part
+    taken from the merged person brings its source, the survivor's own parts
+    keep theirs."""
+    older, newer, _le = pair
+    Person.objects.filter(pk=older.pk).update(
+        given_names="", name_sources={"surname": "staff"}
+    )
+    Person.objects.filter(pk=newer.pk).update(
+        given_names="Ilia", name_sources={"surname": "emis", "given_names": "emis"}
+    )
+    person_merge(person_id=newer.pk, into_id=older.pk)
+    older.refresh_from_db()
+    assert (older.surname, older.given_names) == ("Репин", "Ilia")
+    assert older.name_sources == {"surname": "staff", "given_names": "emis"}
