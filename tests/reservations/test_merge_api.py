@@ -33,6 +33,7 @@ def test_admin_merges_and_gets_the_survivor(api_admin, pair):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["id"] == older.pk
+    assert response["ETag"] == api_admin.get(f"/api/v1/persons/{older.pk}/")["ETag"]
     assert [d["number"] for d in body["documents"]] == ["123456"]  # kept once
     assert not Person.objects.filter(pk=newer.pk).exists()
     assert Stay.objects.filter(person=older).count() == 2
