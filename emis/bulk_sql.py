@@ -196,23 +196,9 @@ def _csv_value(value) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
-def _json_text(value):
-    # A JSON value is prepared as psycopg2's ``Json`` adapter, whose str() is
-    # an SQL literal ('{...}'): COPY reads the JSON text itself.
-    adapted = getattr(value, "adapted", None)
-    return value.dumps(adapted) if hasattr(value, "dumps") else value
-
-
 def _csv(fields: Sequence[models.Field], rows: Sequence[Sequence], tail: tuple):
     """The rows, each followed by ``tail``, as COPY CSV data; and the COPY
     options that read them back."""
-    own = fields[: len(fields) - len(tail)]  # the tail is already prepared
-    json_columns = [i for i, f in enumerate(own) if isinstance(f, models.JSONField)]
-    if json_columns:
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for i in json_columns:
-                row[i] = _json_text(row[i])
     nullable = [f for f in fields if f.null]
     if any(isinstance(f, models.CharField | models.TextField) for f in nullable):
         # A nullable text column must tell "" from NULL: quote value by value.
