@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .document_key import number_key_field, number_key_index
 from .rules import StaffRules
 from .validators import validate_country_code, validate_phone
 
@@ -220,6 +221,7 @@ class IdentityDocument(StaffRules, models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.MANUAL
     )
+    number_key = number_key_field()  # finds duplicate persons
     created_at = models.DateTimeField(auto_now_add=True)
     # What EMIS last gave each field (see Person.emis_values).
     emis_values = models.JSONField(default=dict, blank=True, editable=False)
@@ -242,7 +244,7 @@ class IdentityDocument(StaffRules, models.Model):
         ordering = ["id"]
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
-        indexes = [models.Index(fields=["number"])]
+        indexes = [models.Index(fields=["number"]), number_key_index()]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}"
@@ -382,6 +384,7 @@ class PersonChange(models.Model):
         # (emis/conflicts.py): EMIS's value taken, or the profile's kept.
         KEEP_EMIS = "keep_emis", _("EMIS conflict: EMIS value taken")
         KEEP_PROFILE = "keep_prof", _("EMIS conflict: profile value kept")
+        MERGE = "merge", _("Merge of duplicates")
 
     class Entity(models.TextChoices):
         PERSON = "person", _("person")
@@ -419,3 +422,7 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.entity_label} {self.field}: {self.source}"
+
+
+# A merged person's ID: a model kept with the lookups that resolve it.
+from .aliases import PersonAlias  # noqa: E402, F401

@@ -19,6 +19,7 @@ from pms.masking import mask_number
 from pms.roles import can_see_document_numbers
 
 from . import services
+from .aliases import person_id_resolve
 from .checks import stay_warnings
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
 from .validators import normalize_phone
@@ -353,7 +354,8 @@ class GuestCreateSerializer(PersonFieldsSerializer):
         if set(attrs) - {"person_id", *STAY_FIELDS}:
             message = _("Give either person_id or a new person's fields, not both.")
             raise serializers.ValidationError({"person_id": [message]})
-        person = Person.objects.filter(pk=attrs["person_id"]).first()
+        # A merged person's old ID attaches the survivor.
+        person = Person.objects.filter(pk=person_id_resolve(attrs["person_id"])).first()
         if person is None:
             message = _("No person with ID %(id)s.") % {"id": attrs["person_id"]}
             raise serializers.ValidationError({"person_id": [message]})
