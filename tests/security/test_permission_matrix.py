@@ -44,6 +44,7 @@ ACCESS: dict[str, str] = {
     "emis:upload": FRONT_DESK,
     "emis:pull": FRONT_DESK,
     "emis:job": FRONT_DESK,
+    "emis:job_cancel": FRONT_DESK,
     "emis:person_state": FRONT_DESK,
     "emis:dialog_actions": FRONT_DESK,
     "emis:sync_now": ADMIN,
@@ -65,6 +66,7 @@ ACCESS: dict[str, str] = {
     "emis-webhook": SIGNED,
     "emis-pull": FRONT_DESK,
     "emis-job": FRONT_DESK,
+    "emis-job-cancel": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
@@ -84,6 +86,8 @@ POST_ONLY = {
     "emis-upload-link",
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
+    "emis:job_cancel",
+    "emis-job-cancel",
     "reservations:guest_attach",
     "emis:sync_now",
 }
