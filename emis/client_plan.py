@@ -65,4 +65,6 @@ def fit(plan: CallPlan, budget: float) -> CallPlan:
     if plan.worst_case() <= budget:
         return plan
     connect = min(plan.connect_timeout, budget / 2)
-    return CallPlan(connect_timeout=connect, read_timeout=budget - connect, max_attempts=1)
+    return CallPlan(
+        connect_timeout=connect, read_timeout=budget - connect, max_attempts=1
+    )

@@ -120,7 +120,7 @@ def job_fail_unsent(*, job_id: int) -> None:
 
 
 def job_cancel(*, job_id: int, user=None) -> bool:
-    """"Отменить": end a pull job that is not final, ``cancelled``. True
+    """ "Отменить": end a pull job that is not final, ``cancelled``. True
     when this call cancelled it; False when it had ended already.
 
     A worker's message for it later claims nothing, and an attempt already

@@ -194,7 +194,7 @@ def job_status(request: HttpRequest, person_id: int, job_id: int) -> HttpRespons
 @require_POST
 @role_required(Role.FRONT_DESK)
 def job_cancel_view(request: HttpRequest, person_id: int, job_id: int) -> HttpResponse:
-    """"Отменить" in the pull's fragment: the job ends, cancelled, and the
+    """ "Отменить" in the pull's fragment: the job ends, cancelled, and the
     answer is its final fragment (or the job's own ending, when it ended
     first)."""
     job = _pull_job(person_id, job_id)
