@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("emis.names.api")),
     path("", include("emis.exchange_api")),
+    path("", include("emis.conflicts_api")),
     path("", include("emis.upload_api")),
 ]

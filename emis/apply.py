@@ -19,13 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from emis import bulk_sql
+from emis import bulk_sql, conflicts
+from emis.apply_records import RecordPlanning
 from emis.names import policy as name_policy
 from emis.payload import NAME_PARTS, EmisPerson
-from reservations.history import Change, as_text, person_change, record_changes
+from reservations.history import Change, as_text, person_change
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
@@ -39,9 +40,6 @@ log = logging.getLogger("emis.apply")
 
 APPLIED, UNCHANGED, STALE = "applied", "unchanged", "stale"
 _MAX_FIELD = 200  # Person.surname and friends
-_DOC_FIELDS = ("issue_date", "expiry_date", "issuer", "issuer_code", "issuing_country")
-_VISA_FIELDS = ("category", "entries", "valid_from", "valid_to", "issuing_country")
-_CARD_FIELDS = ("entry_date", "valid_to", "visit_purpose")
 
 Resolver = Callable[[dict, dict], Any]
 
@@ -50,6 +48,8 @@ Resolver = Callable[[dict, dict], Any]
 class ApplyResult:
     status: str  # applied | unchanged | stale
     changed_fields: list[str] = field(default_factory=list)
+    # Fields that kept the profile's value against EMIS's (emis/conflicts.py).
+    conflicts: list[str] = field(default_factory=list)
 
 
 def person_apply_documents(
@@ -139,20 +139,7 @@ def _resolver(legal_entity_id: int, policy) -> Resolver:
     )
 
 
-def _norm(value: str | None) -> str:
-    # Staff type "45 10" where EMIS sends "4510": match on the bare characters.
-    return "".join((value or "").split()).upper()
-
-
-def _set(person: Person, name: str, new: Any) -> list[Change]:
-    old = getattr(person, name)
-    if old == new:
-        return []
-    setattr(person, name, new)
-    return [person_change(name, old, new)]
-
-
-class _Batch:
+class _Batch(RecordPlanning):
     def __init__(self, *, source: str, user, resolve: Resolver, log_level=logging.INFO):
         self.source = source
         self.log_level = log_level
@@ -163,6 +150,9 @@ class _Batch:
         self.visas = bulk_sql.Pending(Visa)
         self.cards = bulk_sql.Pending(MigrationCard)
         self.history: list[tuple] = []  # (person_id, field, old, new, sensitive)
+        self.conflicts: list[conflicts.Found] = []
+        # Fields staff decided to keep against a given EMIS value.
+        self._kept: dict[tuple, str] = {}
         # In-memory related rows by person id, so a person twice in one page
         # sees the documents created for it earlier in the same batch.
         self._docs: dict[int, list[IdentityDocument]] = {}
@@ -179,6 +169,7 @@ class _Batch:
         page that cost more than the queries themselves.
         """
         ids = [p.pk for p in persons]
+        self._kept.update(conflicts.kept_against(person_ids=ids))
         self._docs.update({pk: [] for pk in ids})
         self._visas.update({pk: [] for pk in ids})
         if any(item.documents for item in items):
@@ -213,10 +204,13 @@ class _Batch:
                 # names follow the policy in force now, so a policy switched
                 # since the last delivery shows on the next "Получить данные".
                 changes = self._main_names(person, data)
+            met = [f for f in self.conflicts if f.person_id == person.pk]
             self._bookkeeping(person, data, digest)
             self._record(person, changes)
             result = ApplyResult(
-                APPLIED if changes else UNCHANGED, [c.key for c in changes]
+                APPLIED if changes or met else UNCHANGED,
+                [c.key for c in changes],
+                [f.change.key for f in met],
             )
         log.log(
             self.log_level,
@@ -244,90 +238,86 @@ class _Batch:
             # never regenerated from each other.
             for script, values in (("latin", latin), ("cyrillic", cyrillic)):
                 name = f"{part}_{script}"
-                changes += _set(person, name, values[part] or "")
+                changes += self._set(person, name, values[part] or "")
         changes += self._main_names(person, data, mark=False)
-        changes += _set(person, "sex", data.sex)
-        changes += _set(person, "citizenship", data.citizenship)
+        changes += self._set(person, "sex", data.sex)
+        changes += self._set(person, "citizenship", data.citizenship)
         # A document that prints no birth date/place (many foreign passports
         # omit the place) must not erase what the guest told the front desk.
         if data.birth_date is not None:
-            changes += _set(person, "birth_date", data.birth_date)
+            changes += self._set(person, "birth_date", data.birth_date)
         if data.birth_place is not None:
-            changes += _set(person, "birth_place", data.birth_place)
+            changes += self._set(person, "birth_place", data.birth_place)
         self.persons.mark(person, changes, [c.field for c in changes])
         return changes
+
+    def _set(self, person: Person, name: str, new: Any) -> list[Change]:
+        """Set a person field from EMIS, unless staff changed it after EMIS's
+        previous value: then the profile keeps it and it is a conflict."""
+        return self._set_fields(person, {name: new}, person_change)
+
+    def _set_fields(self, obj, values: dict[str, Any], as_change) -> list[Change]:
+        """``as_change(name, old, new)`` makes the history's ``Change``."""
+        changes = []
+        for name, new in values.items():
+            decision = conflicts.decide(obj, name, new)
+            if decision is conflicts.Decision.CONFLICT:
+                self._conflict(obj, as_change(name, getattr(obj, name), new))
+                continue
+            if conflicts.remember(obj, name, new):
+                self._mark_values(obj)
+            if decision is conflicts.Decision.APPLY:
+                old = getattr(obj, name)
+                setattr(obj, name, new)
+                changes.append(as_change(name, old, new))
+        return changes
+
+    def _conflict(self, obj, change: Change) -> None:
+        person_id = obj.pk if isinstance(obj, Person) else obj.person_id
+        key = (person_id, change.entity, change.entity_id or 0, change.field)
+        if self._kept.get(key) != as_text(change.new):
+            self.conflicts.append(conflicts.Found(person_id, change))
+
+    def _mark_values(self, obj) -> None:
+        pending = {
+            Person: self.persons,
+            IdentityDocument: self.documents,
+            Visa: self.visas,
+            MigrationCard: self.cards,
+        }[type(obj)]
+        pending.mark(obj, [], ["emis_values"])
 
     def _main_names(
         self, person: Person, data: EmisPerson, *, mark: bool = True
     ) -> list[Change]:
-        """The main name fields under the name policy, and which were derived."""
+        """The main name fields under the name policy, and which were derived.
+
+        ``mark`` (a re-pull of unchanged data, for a policy switched since):
+        only the policy's own parts are rewritten, never one staff typed."""
         resolved = self.resolve(data.names("latin"), data.names("cyrillic"))
+        sources = dict(person.name_sources or {})
         changes: list[Change] = []
         for part in NAME_PARTS:
             value = (resolved.main.get(part) or "")[:_MAX_FIELD]
-            if part != "surname" or value:  # a profile always keeps a surname
-                changes += _set(person, part, value)
-        transliterated = [p for p in NAME_PARTS if p in resolved.transliterated]
-        changes += _set(person, "transliterated_parts", transliterated)
+            if part == "surname" and not value:
+                continue  # a profile always keeps a surname
+            if mark and sources.get(part) == "staff":
+                continue
+            applied = self._set(person, part, value)
+            if value and getattr(person, part) == value:
+                derived = part in resolved.transliterated
+                sources[part] = "policy" if derived else "emis"
+            changes += applied
+        typed = [p for p in NAME_PARTS if sources.get(p) == "staff"]
+        transliterated = [
+            p for p in NAME_PARTS if p in resolved.transliterated and p not in typed
+        ]
+        changes += self._set(person, "transliterated_parts", transliterated)
+        if sources != (person.name_sources or {}):
+            person.name_sources = sources
+            self.persons.mark(person, [], ["name_sources"])
         if mark:
             self.persons.mark(person, changes, [c.field for c in changes])
-        return changes
-
-    def _documents(self, person: Person, data: EmisPerson) -> list[Change]:
-        docs = self._docs.setdefault(person.pk, [])
-        changes: list[Change] = []
-        for item in data.documents:
-            key = (item.kind, _norm(item.series), _norm(item.number))
-            doc = next(
-                (d for d in docs if (d.kind, _norm(d.series), _norm(d.number)) == key),
-                None,
-            )
-            created = doc is None
-            if created:
-                doc = IdentityDocument(person_id=person.pk, kind=item.kind)
-                docs.append(doc)
-            values = {name: getattr(item, name) for name in _DOC_FIELDS}
-            values["series"], values["number"] = item.series, item.number
-            if item.source is not None:
-                values["source"] = item.source
-            # A new document's kind was set when it was made: record it too.
-            kind = [("kind", None, item.kind)] if created else []
-            doc_changes = _set_all(doc, values, created, kind)
-            self.documents.mark(doc, doc_changes, [c.field for c in doc_changes])
-            changes += doc_changes
-        return changes
-
-    def _visa_list(self, person: Person, data: EmisPerson) -> list[Change]:
-        visas = self._visas.setdefault(person.pk, [])
-        changes: list[Change] = []
-        for item in data.visas:
-            key = (_norm(item.series), _norm(item.number))
-            visa = next(
-                (v for v in visas if (_norm(v.series), _norm(v.number)) == key), None
-            )
-            created = visa is None
-            if created:
-                visa = Visa(person_id=person.pk)
-                visas.append(visa)
-            values = {name: getattr(item, name) for name in _VISA_FIELDS}
-            values["series"], values["number"] = item.series, item.number
-            visa_changes = _set_all(visa, values, created)
-            self.visas.mark(visa, visa_changes, [c.field for c in visa_changes])
-            changes += visa_changes
-        return changes
-
-    def _card(self, person: Person, data: EmisPerson) -> list[Change]:
-        item = data.migration_card
-        if item is None:
-            return []  # a card staff typed stays: EMIS simply has none
-        card = self._cards.get(person.pk)
-        created = card is None
-        if created:
-            card = self._cards[person.pk] = MigrationCard(person_id=person.pk)
-        values = {name: getattr(item, name) for name in _CARD_FIELDS}
-        values["series"], values["number"] = item.series, item.number
-        changes = _set_all(card, values, created)
-        self.cards.mark(card, changes, [c.field for c in changes])
         return changes
 
     def _record(self, person: Person, changes: list[Change]) -> None:
@@ -350,6 +340,7 @@ class _Batch:
 
     def save(self) -> None:
         now = timezone.now()
+        conflicts.conflicts_record(self.conflicts)
         self.persons.save(now)
         for dirty in (self.documents, self.visas, self.cards):
             dirty.save(now)
@@ -371,19 +362,3 @@ class _Batch:
             (get("created_at"), created_at),
         ]
         bulk_sql.insert_rows(PersonChange, fields, self.history, constants=constants)
-
-
-def _set_all(
-    obj: models.Model, values: dict[str, Any], created: bool, extra=()
-) -> list[Change]:
-    """Set every value on ``obj`` (text null → "") and list what changed; a
-    new record's fields change from nothing ("—"), not from its defaults."""
-    triples = list(extra)
-    for name, value in values.items():
-        if value is None and not obj._meta.get_field(name).null:
-            value = ""
-        old = getattr(obj, name)
-        if old != value:
-            setattr(obj, name, value)
-            triples.append((name, None if created else old, value))
-    return record_changes(obj, triples)

@@ -6,39 +6,32 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-# code -> (permanent?, plain message shown to staff)
-_KINDS = {
-    "api_auth_failed": (
-        True,
-        _("EMIS refused the API credentials (API login or password)."),
+# code -> plain message shown to staff. Permanent failures need a person to
+# act (fix the credentials, the data, the setup); sending again cannot help.
+_PERMANENT = {
+    "api_auth_failed": _("EMIS refused the API credentials (API login or password)."),
+    "web_auth_failed": _("EMIS refused the web credentials (web login or password)."),
+    "person_not_found": _("EMIS has no data for this guest."),
+    "bad_response": _("EMIS answered with data that breaks the contract."),
+    "emis_bad_answer": _(
+        "EMIS named an upload page outside the configured EMIS address; "
+        "it was not opened."
     ),
-    "web_auth_failed": (
-        True,
-        _("EMIS refused the web credentials (web login or password)."),
-    ),
-    "person_not_found": (True, _("EMIS has no data for this guest.")),
-    "rate_limited": (False, _("EMIS asks to slow down; will retry shortly.")),
-    "timeout": (False, _("EMIS did not answer in time.")),
-    "unreachable": (False, _("EMIS address is unreachable.")),
-    "server_error": (False, _("EMIS had an internal error.")),
-    "bad_response": (True, _("EMIS answered with data that breaks the contract.")),
-    "emis_bad_answer": (
-        True,
-        _(
-            "EMIS named an upload page outside the configured EMIS address; "
-            "it was not opened."
-        ),
-    ),
-    "bad_request": (True, _("EMIS rejected the request.")),
-    "not_configured": (True, _("The EMIS integration is not set up or not active.")),
-    "secrets_unreadable": (
-        True,
-        _(
-            "The stored EMIS passwords cannot be decrypted: the encryption key "
-            "is missing or wrong. Ask an administrator."
-        ),
+    "bad_request": _("EMIS rejected the request."),
+    "not_configured": _("The EMIS integration is not set up or not active."),
+    "secrets_unreadable": _(
+        "The stored EMIS passwords cannot be decrypted: the encryption key "
+        "is missing or wrong. Ask an administrator."
     ),
 }
+# Temporary failures may pass on their own: a later attempt can succeed.
+_TEMPORARY = {
+    "rate_limited": _("EMIS asks to slow down; will retry shortly."),
+    "timeout": _("EMIS did not answer in time."),
+    "unreachable": _("EMIS address is unreachable."),
+    "server_error": _("EMIS had an internal error."),
+}
+_MESSAGES = {**_PERMANENT, **_TEMPORARY}
 
 
 class EmisError(Exception):
@@ -54,7 +47,7 @@ class EmisError(Exception):
         retry_after: float | None = None,
         detail: str = "",
     ):
-        if code not in _KINDS:
+        if code not in _MESSAGES:
             raise ValueError(f"unknown EMIS error code {code!r}")
         self.code = code
         self.http_status = http_status
@@ -65,11 +58,11 @@ class EmisError(Exception):
 
     @property
     def permanent(self) -> bool:
-        return _KINDS[self.code][0]
+        return self.code in _PERMANENT
 
     @property
     def message(self) -> str:
-        return str(_KINDS[self.code][1])
+        return str(_MESSAGES[self.code])
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

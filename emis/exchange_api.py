@@ -52,6 +52,7 @@ JobSerializer = inline_serializer(
         "next_attempt_at": serializers.DateTimeField(
             allow_null=True, help_text="When a queued job is next tried."
         ),
+        "conflicts": serializers.ListField(child=serializers.CharField()),
         "error": _ERROR,
     },
 )

@@ -180,6 +180,9 @@ class EmisJob(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     result = models.CharField(max_length=20, choices=Result.choices, blank=True)
     changed_fields = models.JSONField(default=list, blank=True)
+    # Fields where the profile kept a value staff changed after EMIS gave
+    # one, and EMIS now sends another (emis/conflicts.py).
+    conflict_fields = models.JSONField(default=list, blank=True)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -221,6 +224,7 @@ class SyncState(models.Model):
     persons_applied = models.PositiveIntegerField(default=0)
     persons_unchanged = models.PositiveIntegerField(default=0)
     persons_unknown = models.PositiveIntegerField(default=0)
+    persons_conflicts = models.PositiveIntegerField(default=0)
     pages = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -269,3 +273,47 @@ class UploadLinkClick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.person_id}"
+
+
+class EmisConflict(models.Model):
+    """A field where EMIS sends a value that differs from the profile's and
+    the profile's value was typed by staff after EMIS's previous one: the
+    profile keeps its value until staff decide (what OPERA Cloud shows when
+    a scan differs from the profile). Open while ``resolved_at`` is empty; a
+    decision to keep the profile's value holds for this EMIS value only."""
+
+    class Keep(models.TextChoices):
+        EMIS = "emis", _("EMIS value taken")
+        PROFILE = "profile", _("profile value kept")
+
+    person = models.ForeignKey(
+        "reservations.Person", on_delete=models.CASCADE, related_name="emis_conflicts"
+    )
+    # Which field: reservations.history's vocabulary (entity, record, field)
+    # and its one-line path ("documents[passport_rf 4510 ****56].expiry_date").
+    entity = models.CharField(max_length=20)
+    entity_id = models.PositiveBigIntegerField(default=0)  # 0: the person
+    field = models.CharField(max_length=100)
+    path = models.CharField(max_length=300)
+    profile_value = models.TextField(blank=True)
+    emis_value = models.TextField(blank=True)
+    since = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    kept = models.CharField(max_length=10, choices=Keep.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["person", "path"]
+        constraints = [
+            # One record per field: reopened when EMIS sends a new value.
+            models.UniqueConstraint(
+                fields=["person", "entity", "entity_id", "field"],
+                name="emis_conflict_one_per_field",
+            )
+        ]
+        indexes = [models.Index(fields=["person", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.path}"

@@ -257,7 +257,9 @@ def _apply(job: EmisJob, data) -> None:
             user=job.created_by,
         )
         EmisJob.objects.filter(pk=job.pk).update(
-            result=result.status, changed_fields=list(result.changed_fields)
+            result=result.status,
+            changed_fields=list(result.changed_fields),
+            conflict_fields=list(result.conflicts),
         )
 
 
@@ -293,6 +295,7 @@ def _finish(
             status=status,
             result=result,
             changed_fields=[],
+            conflict_fields=[],
             error_code=code,
             error_message=str(message)[:_ERROR_MAX],
             finished_at=None if status == EmisJob.Status.QUEUED else timezone.now(),
@@ -315,6 +318,8 @@ def job_as_dict(job: EmisJob) -> dict:
         "attempts": job.attempts,
         "max_attempts": MAX_ATTEMPTS,
         "next_attempt_at": job.next_attempt_at if queued else None,
+        # Kept the profile's value against EMIS's: see the person's conflicts.
+        "conflicts": list(job.conflict_fields or []),
         "error": (
             {"code": job.error_code, "message": _error_message(job)}
             if shows_error and job.error_code

@@ -179,10 +179,12 @@ def _apply_page(
     _record_unknown(run.legal_entity_id, outcome.unknown)
     applied = outcome.count(APPLIED)
     unchanged = len(outcome.results) - applied  # "stale" changed nothing either
+    conflicted = sum(1 for _item, result in outcome.results if result.conflicts)
     SyncState.objects.filter(pk=state_pk).update(
         persons_applied=F("persons_applied") + applied,
         persons_unchanged=F("persons_unchanged") + unchanged,
         persons_unknown=F("persons_unknown") + len(outcome.unknown),
+        persons_conflicts=F("persons_conflicts") + conflicted,
     )
     log.info(
         "legal_entity=%s page=%s applied=%s unchanged=%s unknown=%s",
@@ -277,6 +279,7 @@ def _status_line(entity: LegalEntity, unknown_total: int, now) -> dict:
         "applied": state.persons_applied,
         "unchanged": state.persons_unchanged,
         "unknown": state.persons_unknown,
+        "conflicts": state.persons_conflicts,
         "unknown_total": unknown_total,
         "last_error": state.last_error,
         **_error_parts(state.last_error),

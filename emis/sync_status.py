@@ -25,6 +25,10 @@ def sync_status() -> list[StatusLine]:
             "Sync · %(entity)s: %(state)s; applied %(applied)s, unchanged "
             "%(unchanged)s, unknown person IDs %(unknown)s (total %(unknown_total)s)"
         ) % {**row, "entity": row["legal_entity"], "state": state}
+        if row["conflicts"]:
+            text += " " + _(
+                "; profiles that kept staff's values against EMIS: %(n)s"
+            ) % {"n": row["conflicts"]}
         level = "ok" if row["last_success_at"] and not row["last_error"] else ""
         lines.append(StatusLine(text, level))
         if row["last_error"]:

@@ -9,24 +9,25 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from legal_entities.models import LegalEntity
 from pms.roles import Role, role_required
 from reservations.models import (
-    IdentityDocument,
-    MigrationCard,
     Person,
     Reservation,
-    Visa,
 )
 
+from .conflicts import conflicts_resolve
 from .errors import EmisError
+from .field_labels import changed_field_labels
 from .job_fragments import POLL_DELAY, job_is_final, reload_with_message, render_job
 from .models import EmisJob
 from .pull import job_as_dict, job_cancel, job_enqueue_pull
@@ -215,6 +216,7 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         status=status,
         error=data["error"],
         labels=labels,
+        conflict_labels=changed_field_labels(job.conflict_fields or []),
         pull_url=reverse("emis:pull", args=[job.person_id]),
         cancel_url=reverse("emis:job_cancel", args=[job.person_id, job.pk]),
         progress=progress,
@@ -222,10 +224,14 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         poll_delay=progress.poll_ms if progress else None,
     )
     if job.result == EmisJob.Result.APPLIED:
-        # Show the new values: the card loads again, the message at its top.
-        message = f"{_('Updated:')} {', '.join(labels)}"
-        return reload_with_message(request, response, message, drop="emis")
+        # The card draws itself again as stored, keeping what the clerk has
+        # typed and not saved (reservations/guest.html): no reload.
+        response["HX-Trigger"] = DATA_ARRIVED
     return response
+
+
+# The event the guest card listens to for drawing itself again.
+DATA_ARRIVED = "emis-data-arrived"
 
 
 def _pull_tone(job: EmisJob) -> str:
@@ -242,49 +248,44 @@ def _pull_tone(job: EmisJob) -> str:
 def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
     """Asked by the open card when it comes back into view: 204 while the
     person's EMIS version is the one the card was rendered with (``?v=``),
-    else a notice that new data arrived by webhook, with a reload link."""
+    else the event on which the card draws itself again (data arrived by
+    webhook or sync meanwhile)."""
     person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
     held = "" if person.emis_version is None else str(person.emis_version)
     if request.GET.get("v", "") == held:
         return HttpResponse(status=204)
-    return render(request, "emis/_guest_card_emis_arrived.html", {"person": person})
+    # The card draws itself again, with a note that new data arrived.
+    response = HttpResponse(status=200)
+    response["HX-Trigger"] = DATA_ARRIVED
+    return response
 
 
-# Collections of a person's EMIS data as they appear in changed-field paths
-# such as "documents[passport_rf 4510 123456].expiry_date".
-_COLLECTIONS = {
-    "documents": IdentityDocument,
-    "visas": Visa,
-    "migration_card": MigrationCard,
-}
-
-
-def _field_label(model, name: str) -> str:
+@require_POST
+@role_required(Role.FRONT_DESK)
+def conflicts_resolve_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """"Взять из EMIS" / "Оставить" on the card's comparison (one field, or
+    all). With htmx the card draws itself again, typing kept; without, back
+    to the card."""
+    person = get_object_or_404(Person, pk=person_id)
     try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # an unknown path part: show it as it came
-        return name
-
-
-def _label(path: str) -> str:
-    head, _dot, attr = path.partition(".")
-    base = head.partition("[")[0]
-    model = _COLLECTIONS.get(base)
-    if model is None:
-        return _field_label(Person, base)
-    what = str(model._meta.verbose_name)
-    # The bracketed key holds the document number: never shown here.
-    return f"{what}: {_field_label(model, attr)}" if attr else what
-
-
-def changed_field_labels(paths: list[str]) -> list[str]:
-    """Human names of changed fields, in order, each once."""
-    labels: list[str] = []
-    for path in paths:
-        label = _label(str(path))
-        if label not in labels:
-            labels.append(label)
-    return labels
+        conflicts_resolve(
+            person_id=person.pk,
+            keep=request.POST.get("keep", ""),
+            field=request.POST.get("field") or None,
+            user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = DATA_ARRIVED
+        return response
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("reservations:list")
+    return redirect(target)
 
 
 @require_POST

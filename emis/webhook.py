@@ -184,15 +184,15 @@ def _process(delivery_id: str, event: WebhookEvent) -> JsonResponse:
             delivery = bulk_sql.insert_unless_conflict(
                 WebhookDelivery(delivery_id=delivery_id)
             )
-            status = "duplicate" if delivery is None else _apply(delivery, event)
+            answer = {"status": "duplicate"} if delivery is None else _apply(delivery, event)
     except _Refused as exc:
         log.info("delivery=%s person_id=%s refused: %s", delivery_id, person_id, exc)
         return exc.response
-    log.info("delivery=%s person_id=%s status=%s", delivery_id, person_id, status)
-    return JsonResponse({"status": status})
+    log.info("delivery=%s person_id=%s status=%s", delivery_id, person_id, answer["status"])
+    return JsonResponse(answer)
 
 
-def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> str:
+def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> dict:
     person_id = event.person.pms_person_id
     _check_scope(person_id=person_id, legal_entity_id=event.legal_entity_id)
     try:
@@ -210,7 +210,12 @@ def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> str:
     bulk_sql.update(
         WebhookDelivery, [delivery], ["status", "person_id", "legal_entity_id"]
     )
-    return result.status
+    # The contract's status, and (beyond it, for EMIS support) the fields
+    # where the profile kept a value staff changed: emis/conflicts.py.
+    answer = {"status": result.status}
+    if result.conflicts:
+        answer["conflicts"] = result.conflicts
+    return answer
 
 
 def _check_scope(*, person_id: int, legal_entity_id: int) -> None:

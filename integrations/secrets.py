@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -105,28 +106,35 @@ def encrypt(plaintext: str) -> str:
     return fernet().encrypt(plaintext.encode()).decode()
 
 
+_KEY_MISSING = (
+    "A stored secret cannot be decrypted with {source}: the key it was written "
+    "with is missing. Add that key back (after the new one) and run "
+    "`manage.py rotate_encryption_keys`, or enter the secret again."
+)
+_NOT_ROTATABLE = "A stored secret cannot be decrypted for rotation with {source}."
+
+
+@sensitive_variables()
+def _open(
+    step: Callable[[MultiFernet, bytes], bytes], token: str, failure: str
+) -> str:
+    """``step`` (decrypt or rotate) on a stored token; a token that no
+    configured key opens raises SecretKeyError with ``failure``."""
+    try:
+        return step(fernet(), token.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretKeyError(failure.format(source=_key_source())) from exc
+
+
 @sensitive_variables()
 def decrypt(token: str) -> str:
-    try:
-        return fernet().decrypt(token.encode()).decode()
-    except InvalidToken as exc:
-        raise SecretKeyError(
-            f"A stored secret cannot be decrypted with {_key_source()}: the "
-            "key it was written with is missing. Add that key back (after the "
-            "new one) and run `manage.py rotate_encryption_keys`, or enter the "
-            "secret again."
-        ) from exc
+    return _open(MultiFernet.decrypt, token, _KEY_MISSING)
 
 
 @sensitive_variables()
 def rotate(token: str) -> str:
     """Re-encrypt with the first key (raises SecretKeyError like decrypt)."""
-    try:
-        return fernet().rotate(token.encode()).decode()
-    except InvalidToken as exc:
-        raise SecretKeyError(
-            f"A stored secret cannot be decrypted for rotation with {_key_source()}."
-        ) from exc
+    return _open(MultiFernet.rotate, token, _NOT_ROTATABLE)
 
 
 class EncryptedTextField(models.TextField):

@@ -5,14 +5,13 @@ from typing import Any
 
 from django.db import transaction
 
+from pms.services import model_create
+
 from .models import LegalEntity
 
 
 def legal_entity_create(*, values: Mapping[str, Any]) -> LegalEntity:
-    entity = LegalEntity(**values)
-    entity.full_clean()
-    entity.save()
-    return entity
+    return model_create(LegalEntity, **values)
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 tax registration reason (KPP) codes; check digits come from python-stdnum."""
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -24,30 +26,45 @@ def ogrn_is_valid(value: str) -> bool:
     return ogrn.calc_check_digit(value)[-1] == value[-1]
 
 
+class _NumberRule(NamedTuple):
+    """A register number: digits of one of ``lengths``, then a check digit;
+    each failure has its own message and error code."""
+
+    code: str
+    lengths: tuple[int, ...]
+    is_valid: Callable[[str], bool]
+    wrong_length: str
+    wrong_check_digit: str
+
+    def check(self, value: str) -> None:
+        if not value.isdigit() or len(value) not in self.lengths:
+            raise ValidationError(self.wrong_length, code=f"{self.code}_length")
+        if not self.is_valid(value):
+            raise ValidationError(self.wrong_check_digit, code=f"{self.code}_checksum")
+
+
+_INN = _NumberRule(
+    "inn",
+    (10, 12),
+    inn_is_valid,
+    _("INN must be 10 digits (organisation) or 12 digits (individual)."),
+    _("INN check digit does not match: please check the number."),
+)
+_OGRN = _NumberRule(
+    "ogrn",
+    (13, 15),
+    ogrn_is_valid,
+    _("OGRN must be 13 digits (OGRN) or 15 digits (OGRNIP)."),
+    _("OGRN check digit does not match: please check the number."),
+)
+
+
 def validate_inn(value: str) -> None:
-    if not value.isdigit() or len(value) not in (10, 12):
-        raise ValidationError(
-            _("INN must be 10 digits (organisation) or 12 digits (individual)."),
-            code="inn_length",
-        )
-    if not inn_is_valid(value):
-        raise ValidationError(
-            _("INN check digit does not match: please check the number."),
-            code="inn_checksum",
-        )
+    _INN.check(value)
 
 
 def validate_ogrn(value: str) -> None:
-    if not value.isdigit() or len(value) not in (13, 15):
-        raise ValidationError(
-            _("OGRN must be 13 digits (OGRN) or 15 digits (OGRNIP)."),
-            code="ogrn_length",
-        )
-    if not ogrn_is_valid(value):
-        raise ValidationError(
-            _("OGRN check digit does not match: please check the number."),
-            code="ogrn_checksum",
-        )
+    _OGRN.check(value)
 
 
 def validate_kpp(value: str) -> None:

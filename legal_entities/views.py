@@ -20,32 +20,25 @@ def entity_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-def entity_add(request: HttpRequest) -> HttpResponse:
-    form = LegalEntityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        entity = legal_entity_create(values=form.cleaned_data)
-        messages.success(
-            request,
-            _("Legal entity created. Send its ID and the server address to EMIS."),
-        )
-        return redirect(entity)
-    return render(request, "legal_entities/form.html", {"form": form, "entity": None})
-
-
-@role_required(Role.ADMIN)
-def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entity = get_object_or_404(LegalEntity, pk=pk)
+def entity_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The add page (no ``pk``) and the edit page: one form, one template."""
+    entity = get_object_or_404(LegalEntity, pk=pk) if pk is not None else None
     form = LegalEntityForm(request.POST or None, instance=entity)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.changed_data}
-        legal_entity_update(legal_entity_id=entity.pk, values=values)
-        messages.success(request, _("Legal entity saved."))
+        if entity is None:
+            entity = legal_entity_create(values=form.cleaned_data)
+            messages.success(
+                request,
+                _("Legal entity created. Send its ID and the server address to EMIS."),
+            )
+        else:
+            values = {name: form.cleaned_data[name] for name in form.changed_data}
+            legal_entity_update(legal_entity_id=entity.pk, values=values)
+            messages.success(request, _("Legal entity saved."))
         return redirect(entity)
-    context = {
-        "form": form,
-        "entity": entity,
-        "emis_email": _emis_email_text(entity),
-    }
+    context = {"form": form, "entity": entity}
+    if entity is not None:
+        context["emis_email"] = _emis_email_text(entity)
     return render(request, "legal_entities/form.html", context)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
@@ -53,6 +54,18 @@ def _django_error_detail(exc: DjangoValidationError):
             node = node.setdefault(part, {})
         node[name] = errors
     return nested
+
+
+class PreconditionFailed(exceptions.APIException):
+    """412: the resource changed since the client read it (``If-Match``).
+    The view adds the current ``ETag`` so the client can read and retry."""
+
+    status_code = 412
+    default_detail = _(
+        "This resource changed since you read it. Read it again (its current "
+        "ETag is in this answer) and send your change with the new one."
+    )
+    default_code = "precondition_failed"
 
 
 class ReadFrontDeskWriteAdmin(permissions.BasePermission):

@@ -12,18 +12,29 @@ def strip_query_strings(text: str) -> str:
     return _QUERY_STRING.sub(r"\1", text)
 
 
-class MaskDocumentNumbersFilter(logging.Filter):
-    """Last line of defence: no full document number reaches a log line."""
+class _RewriteFilter(logging.Filter):
+    """Passes every record, with its message rewritten by ``rewrite``."""
+
+    @staticmethod
+    def rewrite(message: str) -> str:
+        raise NotImplementedError
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_text(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        rewritten = self.rewrite(message)
+        if rewritten != message:
+            # The args are already merged into the message.
+            record.msg, record.args = rewritten, None
         return True
 
 
-class StripQueryStringFilter(logging.Filter):
+class MaskDocumentNumbersFilter(_RewriteFilter):
+    """Last line of defence: no full document number reaches a log line."""
+
+    rewrite = staticmethod(mask_text)
+
+
+class StripQueryStringFilter(_RewriteFilter):
     """Request lines in access logs keep the path, never the query string.
 
     The guest search sends surnames as ``?q=`` and a list's filters may name
@@ -31,9 +42,4 @@ class StripQueryStringFilter(logging.Filter):
     log (gunicorn's access log leaves the query out by its format instead).
     """
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        stripped = strip_query_strings(message)
-        if stripped != message:
-            record.msg, record.args = stripped, None
-        return True
+    rewrite = staticmethod(strip_query_strings)

@@ -6,15 +6,18 @@ serializers validate and call the services.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
+from pms.api import PreconditionFailed
 from pms.pagination import MAX_LIMIT
 
 from . import services
+from .etags import if_match_allows, person_etag
 from .models import Person, Reservation, Stay
 from .serializers import (
     GuestCreateSerializer,
@@ -22,6 +25,7 @@ from .serializers import (
     ReservationSerializer,
     StaySerializer,
 )
+from .services.base import person_lock
 
 
 def stays_with_documents() -> QuerySet[Stay]:
@@ -106,18 +110,50 @@ class ReservationGuestView(
 )
 class PersonView(generics.RetrieveUpdateAPIView):
     """A guest profile by its persistent ID. PATCH changes only what it sends;
-    ``documents``/``visas`` sent replace the lists (matched by ``id``)."""
+    ``documents``/``visas`` sent replace the lists (matched by ``id``).
+
+    Every answer carries the profile's ``ETag``; a PATCH with ``If-Match``
+    is refused with 412 (and the current ETag) when anyone — staff, EMIS,
+    the name policy — changed the profile since that version was read."""
 
     queryset = persons_with_documents()
     serializer_class = PersonSerializer
     lookup_url_kwarg = "person_id"
     http_method_names = ["get", "patch", "head", "options"]
 
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        return _with_etag(Response(self.get_serializer(person).data), person)
+
     def update(self, request, *args, **kwargs):
-        serializer = self.get_serializer(
-            self.get_object(), data=request.data, partial=True
-        )
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
+        with transaction.atomic():
+            # Under the row lock every writer takes: nobody changes the
+            # profile between the version check and the write.
+            person_lock(person_id=self.get_object().pk)
+            person = self.get_object()
+            current = person_etag(person)
+            if not if_match_allows(request.headers.get("If-Match"), current):
+                raise _Stale(current)
+            serializer = self.get_serializer(person, data=request.data, partial=True)
+            serializer.is_valid(raise_exception=True)
+            serializer.save()
         # Re-read: the services wrote under a lock, the instance is stale.
-        return Response(self.get_serializer(self.get_object()).data)
+        person = self.get_object()
+        return _with_etag(Response(self.get_serializer(person).data), person)
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, _Stale):
+            response["ETag"] = exc.etag
+        return response
+
+
+class _Stale(PreconditionFailed):
+    def __init__(self, etag: str):
+        super().__init__()
+        self.etag = etag
+
+
+def _with_etag(response: Response, person: Person) -> Response:
+    response["ETag"] = person_etag(person)
+    return response

@@ -48,6 +48,33 @@ class TrackedChangesMixin:
             if name in declared
         }
 
+    def changed_elsewhere(self) -> list[str]:
+        """Fields stored differently now than when this form was rendered:
+        someone else (EMIS, a colleague) saved them meanwhile. The browser
+        sends back the shown value (the hidden initial); the instance is the
+        row as read now."""
+        names = []
+        for name, field in self.fields.items():
+            shown = self._widget_data_value(
+                field.hidden_widget(), self.add_initial_prefix(name)
+            )
+            stored = self.get_initial_for_field(field, name)
+            if shown is not None and field.has_changed(stored, shown):
+                names.append(name)
+        return names
+
+    def stored_as_data(self, name: str) -> str | None:
+        """The stored value of ``name`` as the browser would post it (None:
+        an unchecked checkbox, which posts nothing)."""
+        field = self.fields[name]
+        value = field.prepare_value(self.get_initial_for_field(field, name))
+        if isinstance(field.widget, forms.CheckboxInput):
+            return "on" if value else None
+        shown = field.widget.format_value(value)
+        if isinstance(shown, list):  # a select's list of selected values
+            shown = shown[0] if shown else ""
+        return "" if shown is None else str(shown)
+
 
 def country_field(label, *, special: bool = False) -> forms.ChoiceField:
     label = capfirst(label)
@@ -93,17 +120,7 @@ class ReservationRequestForm(
 
     class Meta:
         model = Reservation
-        fields = [
-            "status",
-            "legal_entity",
-            "phone",
-            "email",
-            "contact_method",
-            "organization",
-            "payer",
-            "agency",
-            "note",
-        ]
+        fields = ["status", "legal_entity", *Reservation.REQUEST_FIELDS]
         labels = {"email": "E-Mail"}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 

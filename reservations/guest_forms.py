@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from .etags import person_etag
 from .forms import (
     DateInput,
     TrackedChangesMixin,
@@ -76,53 +79,34 @@ class StayForm(TrackedChangesMixin, forms.ModelForm):
         }
 
 
-class IdentityDocumentForm(TrackedChangesMixin, forms.ModelForm):
+class _IssuedRecordForm(TrackedChangesMixin, forms.ModelForm):
+    """A document or a visa: the issuing country is picked from the list."""
+
     issuing_country = country_field(_("issuing country"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_current_choice(self, ["issuing_country"])
+
+
+class IdentityDocumentForm(_IssuedRecordForm):
     class Meta:
         model = IdentityDocument
-        fields = [
-            "kind",
-            "series",
-            "number",
-            "issue_date",
-            "expiry_date",
-            "issuer",
-            "issuer_code",
-            "issuing_country",
-        ]
+        fields = IdentityDocument.EDIT_FIELDS
         widgets = {"issue_date": DateInput(), "expiry_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        keep_current_choice(self, ["issuing_country"])
 
-
-class VisaForm(TrackedChangesMixin, forms.ModelForm):
-    issuing_country = country_field(_("issuing country"))
-
+class VisaForm(_IssuedRecordForm):
     class Meta:
         model = Visa
-        fields = [
-            "series",
-            "number",
-            "category",
-            "entries",
-            "valid_from",
-            "valid_to",
-            "issuing_country",
-        ]
+        fields = Visa.EDIT_FIELDS
         widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        keep_current_choice(self, ["issuing_country"])
 
 
 class MigrationCardForm(TrackedChangesMixin, forms.ModelForm):
     class Meta:
         model = MigrationCard
-        fields = ["series", "number", "entry_date", "valid_to", "visit_purpose"]
+        fields = MigrationCard.EDIT_FIELDS
         widgets = {"entry_date": DateInput(), "valid_to": DateInput()}
 
 
@@ -168,8 +152,30 @@ def _model_values(form: forms.ModelForm) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A field this user changed that someone else changed too since the
+    page was rendered: both values, shown side by side."""
+
+    label: str
+    yours: str
+    stored: str
+
+
+def _shown(form: forms.Form, name: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    choices = getattr(form.fields[name], "choices", None) or []
+    labels = {key: label for key, label in choices if not isinstance(label, list | tuple)}
+    return str(labels.get(value, value))
+
+
 class GuestProfileForms:
-    """The guest page's forms together: person, stay, and the documents."""
+    """The guest page's forms together: person, stay, and the documents.
+
+    ``version`` is the profile's version as stored now (an ETag,
+    ``reservations/etags.py``); the page sends back the one it was rendered
+    with, so a save over a newer version can tell what changed meanwhile."""
 
     def __init__(
         self,
@@ -194,6 +200,8 @@ class GuestProfileForms:
             name: formset_class(data, instance=person, prefix=name)
             for name, formset_class in RECORD_FORMSETS.items()
         }
+        self.data = data
+        self.version = person_etag(person) if person.pk else ""
 
     @property
     def all(self) -> list:
@@ -210,3 +218,78 @@ class GuestProfileForms:
 
     def record_edits(self) -> dict[str, list[RecordEdit]]:
         return {name: record_edits(fs) for name, fs in self.records.items()}
+
+    # --- Concurrent changes -------------------------------------------------
+
+    def _existing(self) -> Iterator[forms.ModelForm]:
+        """The bound forms of stored rows (new rows cannot be stale)."""
+        yield self.person
+        yield self.stay
+        for formset in self.records.values():
+            yield from (f for f in formset.forms if f.instance.pk is not None)
+
+    def is_stale(self) -> bool:
+        """The page was rendered from an older version of the profile."""
+        sent = self.data.get("version") if self.data is not None else None
+        return bool(self.version) and sent is not None and sent != self.version
+
+    def conflicts(self) -> list[Conflict]:
+        """Fields this user changed that were changed elsewhere meanwhile."""
+        found = []
+        for form in self._existing():
+            elsewhere = set(form.changed_elsewhere())
+            for name in form.changed_data:
+                if name in elsewhere:
+                    field = form.fields[name]
+                    stored = form.get_initial_for_field(field, name)
+                    yours = field.to_python(form[name].data) if form.is_bound else ""
+                    found.append(
+                        Conflict(
+                            label=str(form[name].label),
+                            yours=_shown(form, name, _plain(yours)),
+                            stored=_shown(form, name, _plain(stored)),
+                        )
+                    )
+        return found
+
+    def rebased_data(self):
+        """The posted page moved onto the profile as stored now: what this
+        user changed stays as typed; every other field shows the stored
+        value; the version and the shown values become the current ones, so
+        the next save writes exactly this user's changes. Record lists the
+        user did not touch are left out, to be shown fresh (EMIS may have
+        added a document)."""
+        data = self.data.copy()
+        data["version"] = self.version
+        for form in self._existing():
+            typed = set(form.changed_data)
+            for name in form.fields:
+                stored = form.stored_as_data(name)
+                keys = [form.add_initial_prefix(name)]
+                if name not in typed:
+                    keys.append(form.add_prefix(name))
+                for key in keys:
+                    if stored is None:
+                        data.pop(key, None)
+                    else:
+                        data[key] = stored
+        return data
+
+    def untouched_records(self) -> list[str]:
+        """Record lists (documents, visas, migration card) the user did not
+        change: a refresh shows them as stored."""
+        return [
+            name
+            for name, formset in self.records.items()
+            if not any(f.has_changed() for f in formset.forms)
+            and not formset.deleted_forms
+        ]
+
+    def show_stored(self, names: list[str], person: Person) -> None:
+        for name in names:
+            self.records[name] = RECORD_FORMSETS[name](instance=person, prefix=name)
+
+
+def _plain(value: Any) -> Any:
+    # Dates and numbers as the page shows them; choices by their code.
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -78,35 +78,73 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reservations/guest.html", context)
 
 
-@role_required(Role.FRONT_DESK)
-def guest_edit(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
+def _stay_or_404(pk: int, stay_id: int) -> Stay:
     try:
-        stay = stay_detail(reservation_id=pk, stay_id=stay_id)
+        return stay_detail(reservation_id=pk, stay_id=stay_id)
     except Stay.DoesNotExist as exc:
         raise Http404 from exc
-    person = stay.person
-    forms = GuestProfileForms(
-        data=request.POST or None,
-        person=person,
-        stay=stay,
-        reservation=stay.reservation,
+
+
+def _guest_forms(stay: Stay, data=None) -> GuestProfileForms:
+    return GuestProfileForms(
+        data=data, person=stay.person, stay=stay, reservation=stay.reservation
     )
+
+
+@role_required(Role.FRONT_DESK)
+def guest_edit(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
+    stay = _stay_or_404(pk, stay_id)
+    forms = _guest_forms(stay, request.POST or None)
+    conflicts: list = []
     if request.method == "POST" and forms.is_valid():
-        guest_update(
-            stay=stay,
-            person_values=forms.person.changed_values(),
-            stay_values=forms.stay.changed_values(),
-            records=forms.record_edits(),
-            user=request.user,
-        )
-        return _saved(request, stay)
+        # Saved over a newer version: only this user's changes are written,
+        # so a field someone else changed meanwhile is overwritten only when
+        # this user changed it too — then nothing is saved yet and the page
+        # shows both values (the save after that keeps the user's).
+        conflicts = forms.conflicts() if forms.is_stale() else []
+        if not conflicts:
+            guest_update(
+                stay=stay,
+                person_values=forms.person.changed_values(),
+                stay_values=forms.stay.changed_values(),
+                records=forms.record_edits(),
+                user=request.user,
+            )
+            return _saved(request, stay)
+        forms = _rebased(forms, stay)
+    return _guest_page(request, stay, forms, conflicts)
+
+
+@require_POST
+@role_required(Role.FRONT_DESK)
+def guest_refresh(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
+    """The card again, as stored now, with everything the user typed and has
+    not saved kept (posted by htmx when EMIS data arrives, or by "Обновить
+    карточку"): no reload loses typing."""
+    stay = _stay_or_404(pk, stay_id)
+    forms = _guest_forms(stay, request.POST)
+    conflicts = forms.conflicts()
+    return _guest_page(request, stay, _rebased(forms, stay), conflicts)
+
+
+def _rebased(forms: GuestProfileForms, stay: Stay) -> GuestProfileForms:
+    untouched = forms.untouched_records()
+    rebased = _guest_forms(stay, forms.rebased_data())
+    rebased.show_stored(untouched, stay.person)
+    return rebased
+
+
+def _guest_page(
+    request: HttpRequest, stay: Stay, forms: GuestProfileForms, conflicts: list
+) -> HttpResponse:
     context = {
         "forms": forms,
         "reservation": stay.reservation,
-        "person": person,
+        "person": stay.person,
         "stay": stay,
-        "history": history_rows(person.pk, request.user),
-        "open_emis": request.GET.get("emis") == "1",
+        "history": history_rows(stay.person_id, request.user),
+        "conflicts": conflicts,
+        "arrived": request.POST.get("_arrived") == "1",
     }
     return render(request, "reservations/guest.html", context)
 

@@ -69,6 +69,17 @@ class Reservation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The request ("Заявка") details, as the tab and the API list them.
+    REQUEST_FIELDS = (
+        "phone",
+        "email",
+        "contact_method",
+        "organization",
+        "payer",
+        "agency",
+        "note",
+    )
+
     class Meta:
         ordering = ["-arrival", "-id"]
         verbose_name = _("reservation")
@@ -118,6 +129,10 @@ class Person(models.Model):
     # Name parts ("surname", ...) whose main value was derived by
     # transliteration, not read from a document: staff should check them.
     transliterated_parts = models.JSONField(default=list, blank=True)
+    # Who gave each main name part: "staff" typed it, "emis" sent it in this
+    # script, the "policy" derived it (transliterated). A policy re-apply
+    # rewrites only what EMIS or the policy gave, never what staff typed.
+    name_sources = models.JSONField(default=dict, blank=True, editable=False)
 
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -144,6 +159,10 @@ class Person(models.Model):
     emis_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     emis_content_hash = models.CharField(max_length=64, blank=True, editable=False)
     emis_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The value EMIS last gave each field (as text): a field that no longer
+    # holds it was changed by staff since, and a new EMIS value for it is a
+    # conflict to decide, never a silent revert (emis/conflicts.py).
+    emis_values = models.JSONField(default=dict, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -205,7 +224,21 @@ class IdentityDocument(models.Model):
         _("source"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.MANUAL
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What EMIS last gave each field (see Person.emis_values).
+    emis_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # What staff edit on the guest page and through the API, in that order.
+    EDIT_FIELDS = (
+        "kind",
+        "series",
+        "number",
+        "issue_date",
+        "expiry_date",
+        "issuer",
+        "issuer_code",
+        "issuing_country",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -241,7 +274,19 @@ class Visa(models.Model):
         _("issuing country"), max_length=3, blank=True, validators=[validate_country_code]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # What EMIS last gave each field (see Person.emis_values).
+    emis_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    EDIT_FIELDS = (  # as IdentityDocument.EDIT_FIELDS
+        "series",
+        "number",
+        "category",
+        "entries",
+        "valid_from",
+        "valid_to",
+        "issuing_country",
+    )
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -267,7 +312,11 @@ class MigrationCard(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     visit_purpose = models.CharField(_("purpose of visit"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What EMIS last gave each field (see Person.emis_values).
+    emis_values = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    EDIT_FIELDS = ("series", "number", "entry_date", "valid_to", "visit_purpose")
 
     class Meta:
         verbose_name = _("migration card")
@@ -336,6 +385,10 @@ class PersonChange(models.Model):
         SYNC = "sync", _("EMIS (background sync)")
         MANUAL = "manual", _("Manual edit")
         POLICY = "policy", _("Name policy")
+        # A conflict between the profile and EMIS decided by staff
+        # (emis/conflicts.py): EMIS's value taken, or the profile's kept.
+        KEEP_EMIS = "keep_emis", _("EMIS conflict: EMIS value taken")
+        KEEP_PROFILE = "keep_prof", _("EMIS conflict: profile value kept")
 
     class Entity(models.TextChoices):
         PERSON = "person", _("person")

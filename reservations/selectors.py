@@ -65,15 +65,18 @@ def reservation_list(*, status: str = "", surname: str = "") -> QuerySet[Reserva
 class GuestRow:
     stay: Stay
     warnings: list[StayWarning]
+    ready: bool  # for registration (see ``checks.stay_is_ready``)
+
+    @classmethod
+    def of(cls, stay: Stay) -> GuestRow:
+        """The row of one guest, judged once (the page asks twice: the badge
+        and the reservation's count)."""
+        warnings = list(stay_warnings(stay))
+        return cls(stay=stay, warnings=warnings, ready=stay_is_ready(stay, warnings))
 
     @property
     def person(self) -> Person:
         return self.stay.person
-
-    @property
-    def ready(self) -> bool:
-        """Ready for registration (see ``checks.stay_is_ready``)."""
-        return stay_is_ready(self.stay, self.warnings)
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,7 @@ def reservation_card(reservation_id: int) -> ReservationCard:
         .prefetch_related(Prefetch("stays", queryset=_stays_with_documents()))
         .get(pk=reservation_id)
     )
-    guests = [
-        GuestRow(stay=stay, warnings=list(stay_warnings(stay)))
-        for stay in reservation.stays.all()
-    ]
+    guests = [GuestRow.of(stay) for stay in reservation.stays.all()]
     return ReservationCard(reservation=reservation, guests=guests)
 
 

@@ -4,6 +4,8 @@ changed address: see ``services.retype_errors``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -27,6 +29,12 @@ def _secret_field(label: str) -> forms.CharField:
     )
 
 
+def _login_field(label: str, validator: Callable[[str], None]) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=200, validators=[validator]
+    )
+
+
 class EmisConnectionForm(forms.Form):
     base_url = forms.URLField(
         label=_("EMIS address"),
@@ -35,20 +43,10 @@ class EmisConnectionForm(forms.Form):
         max_length=200,
         help_text=_("For example https://emis.example.ru"),
     )
-    web_login = forms.CharField(
-        label=_("Web login"),
-        required=False,
-        max_length=200,
-        validators=[validate_credential],
-    )
+    web_login = _login_field(_("Web login"), validate_credential)
     web_password = _secret_field(_("Web password"))
     clear_web_password = forms.BooleanField(label=_("Clear"), required=False)
-    api_login = forms.CharField(
-        label=_("API login"),
-        required=False,
-        max_length=200,
-        validators=[validate_api_login],
-    )
+    api_login = _login_field(_("API login"), validate_api_login)
     api_password = _secret_field(_("API password"))
     clear_api_password = forms.BooleanField(label=_("Clear"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)

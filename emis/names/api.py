@@ -12,9 +12,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -28,6 +31,13 @@ from emis.names.policy import PARTS, resolve_names
 from emis.tasks import reapply_name_policy
 from legal_entities.models import LegalEntity
 from pms.roles import IsAdmin, IsFrontDesk
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _schema(operation_id: str, **kwargs: Any) -> Callable[[F], F]:
+    """The OpenAPI entry of an endpoint here: all are filed under one tag."""
+    return extend_schema(operation_id=operation_id, tags=["name policy"], **kwargs)
 
 
 class OverrideSerializer(serializers.ModelSerializer):
@@ -82,17 +92,12 @@ def _replace_overrides(rows: list[dict]) -> None:
 class NamePolicyView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(
-        operation_id="emis_name_policy_retrieve",
-        tags=["name policy"],
-        responses=NamePolicySerializer,
-    )
+    @_schema("emis_name_policy_retrieve", responses=NamePolicySerializer)
     def get(self, request: Request) -> Response:
         return Response(NamePolicySerializer(NamePolicy.load()).data)
 
-    @extend_schema(
-        operation_id="emis_name_policy_update",
-        tags=["name policy"],
+    @_schema(
+        "emis_name_policy_update",
         request=NamePolicySerializer,
         responses=NamePolicySerializer,
     )
@@ -137,11 +142,7 @@ ReapplyPlanSerializer = inline_serializer(
 class ReapplyView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(
-        operation_id="emis_name_policy_reapply_plan",
-        tags=["name policy"],
-        responses=ReapplyPlanSerializer,
-    )
+    @_schema("emis_name_policy_reapply_plan", responses=ReapplyPlanSerializer)
     def get(self, request: Request) -> Response:
         job = reapply.active_job()
         return Response(
@@ -151,9 +152,8 @@ class ReapplyView(APIView):
             }
         )
 
-    @extend_schema(
-        operation_id="emis_name_policy_reapply_start",
-        tags=["name policy"],
+    @_schema(
+        "emis_name_policy_reapply_start",
         request=None,
         responses={202: ReapplyJobSerializer},
     )
@@ -168,11 +168,7 @@ class ReapplyView(APIView):
 class ReapplyJobView(APIView):
     permission_classes = [IsAdmin]
 
-    @extend_schema(
-        operation_id="emis_name_policy_reapply_job",
-        tags=["name policy"],
-        responses=ReapplyJobSerializer,
-    )
+    @_schema("emis_name_policy_reapply_job", responses=ReapplyJobSerializer)
     def get(self, request: Request, job_id: int) -> Response:
         job = get_object_or_404(EmisJob, pk=job_id, kind=EmisJob.Kind.REAPPLY_NAMES)
         return Response(reapply.job_progress(job))
@@ -216,9 +212,8 @@ class PreviewResponseSerializer(serializers.Serializer):
 class PreviewView(APIView):
     permission_classes = [IsFrontDesk]
 
-    @extend_schema(
-        operation_id="emis_name_policy_preview",
-        tags=["name policy"],
+    @_schema(
+        "emis_name_policy_preview",
         request=PreviewRequestSerializer,
         responses=PreviewResponseSerializer,
     )
@@ -236,21 +231,14 @@ class PreviewView(APIView):
         return Response({**resolved.main, "transliterated": resolved.transliterated})
 
 
-urlpatterns = [
-    path("emis/name-policy/", NamePolicyView.as_view(), name="emis-name-policy"),
+_routes = [
+    path("", NamePolicyView.as_view(), name="emis-name-policy"),
+    path("preview/", PreviewView.as_view(), name="emis-name-policy-preview"),
+    path("reapply/", ReapplyView.as_view(), name="emis-name-policy-reapply"),
     path(
-        "emis/name-policy/preview/",
-        PreviewView.as_view(),
-        name="emis-name-policy-preview",
-    ),
-    path(
-        "emis/name-policy/reapply/",
-        ReapplyView.as_view(),
-        name="emis-name-policy-reapply",
-    ),
-    path(
-        "emis/name-policy/reapply/<int:job_id>/",
+        "reapply/<int:job_id>/",
         ReapplyJobView.as_view(),
         name="emis-name-policy-reapply-job",
     ),
 ]
+urlpatterns = [path("emis/name-policy/", include(_routes))]

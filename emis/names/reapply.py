@@ -52,26 +52,43 @@ def candidates() -> QuerySet[Person]:
     return (
         Person.objects.filter(has_form)
         .annotate(policy_entity_id=Subquery(latest_entity))
-        .only("id", *PARTS, *_FORM_FIELDS, "transliterated_parts")
+        .only("id", *PARTS, *_FORM_FIELDS, "transliterated_parts", "name_sources")
         .order_by("pk")
     )
 
 
 def planned_values(person: Person, policy: PolicyFields) -> dict:
-    """The fields re-applying ``policy`` would change on ``person``."""
+    """The fields re-applying ``policy`` would change on ``person``: only
+    name parts EMIS or the policy gave, never one staff typed ("Ван Ли"
+    stays through any number of policy switches)."""
     resolved = resolve_names_with(
         policy,
         latin={p: getattr(person, f"{p}_latin") for p in PARTS},
         cyrillic={p: getattr(person, f"{p}_cyrillic") for p in PARTS},
     )
+    typed = _typed_parts(person)
     values = {
         part: value
         for part, value in resolved.main.items()
-        if _has_form(person, part) and getattr(person, part) != value
+        if _has_form(person, part)
+        and part not in typed
+        and getattr(person, part) != value
     }
-    if list(person.transliterated_parts or []) != resolved.transliterated:
-        values["transliterated_parts"] = resolved.transliterated
+    transliterated = [p for p in resolved.transliterated if p not in typed]
+    if list(person.transliterated_parts or []) != transliterated:
+        values["transliterated_parts"] = transliterated
     return values
+
+
+def _typed_parts(person: Person) -> set[str]:
+    return {p for p, source in (person.name_sources or {}).items() if source == "staff"}
+
+
+def _sources_after(person: Person, values: dict) -> dict:
+    """Who gives each rewritten part now: EMIS's own script, or the policy."""
+    derived = set(values.get("transliterated_parts", person.transliterated_parts) or [])
+    changed = {p: ("policy" if p in derived else "emis") for p in PARTS if p in values}
+    return {**(person.name_sources or {}), **changed}
 
 
 def batches() -> Iterator[list[Person]]:
@@ -223,9 +240,13 @@ def _reapply_one(person_id: int, policy: PolicyFields) -> list[str]:
     values = planned_values(person, policy)
     if not values:
         return []
-    return person_update(
+    sources = _sources_after(person, values)
+    changed = person_update(
         person_id=person_id, values=values, source=PersonChange.Source.POLICY
     )
+    # Bookkeeping, not a change staff would read in the history.
+    Person.objects.filter(pk=person_id).update(name_sources=sources)
+    return changed
 
 
 def _finish(

@@ -57,7 +57,10 @@ def history_record(
     source: str,
     user=None,
 ) -> None:
-    """Store ``history.Change``s as history rows."""
+    """Store ``history.Change``s as history rows; a staff change also marks
+    the profile as edited since EMIS's data (see ``_staff_edited``)."""
+    if source == PersonChange.Source.MANUAL and changes:
+        _staff_edited(person, changes)
     PersonChange.objects.bulk_create(
         PersonChange(
             person=person,
@@ -73,3 +76,21 @@ def history_record(
         )
         for change in changes
     )
+
+
+_NAME_PARTS = ("surname", "given_names", "patronymic")
+
+
+def _staff_edited(person: Person, changes: list[Change]) -> None:
+    """The profile now differs from the EMIS data last applied: the next
+    delivery is compared field by field (no "unchanged" shortcut on the
+    content hash), so a field staff changed meets EMIS's value as a conflict
+    (emis/conflicts.py). Name parts staff typed are theirs: a name-policy
+    re-apply leaves them alone."""
+    typed = {
+        c.field for c in changes if c.entity == PersonChange.Entity.PERSON
+    } & set(_NAME_PARTS)
+    sources = {**(person.name_sources or {}), **dict.fromkeys(typed, "staff")}
+    person.emis_content_hash = ""
+    person.name_sources = sources
+    Person.objects.filter(pk=person.pk).update(emis_content_hash="", name_sources=sources)

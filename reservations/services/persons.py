@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+from pms.services import model_create
+
 from ..history import person_change
 from ..models import Person, PersonChange
 from .base import history_record, model_update, person_lock
@@ -42,9 +44,7 @@ def person_update(
 
 @transaction.atomic
 def person_create(*, values: Mapping[str, Any], user=None) -> Person:
-    person = Person(**values)
-    person.full_clean()
-    person.save()
+    person = model_create(Person, **values)
     history_record(
         person=person,
         changes=[

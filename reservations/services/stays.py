@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from pms.services import model_create
+
 from ..models import Person, PersonChange, Reservation, Stay
 from .base import locked, model_update
 from .documents import RecordEdit, person_records_save
@@ -19,10 +21,7 @@ from .persons import person_create, person_update
 
 @transaction.atomic
 def reservation_create(*, values: Mapping[str, Any]) -> Reservation:
-    reservation = Reservation(**values)
-    reservation.full_clean()
-    reservation.save()
-    return reservation
+    return model_create(Reservation, **values)
 
 
 @transaction.atomic
@@ -49,10 +48,7 @@ def stay_create(
         "registration_to": reservation.departure,
         **(stay_values or {}),
     }
-    stay = Stay(reservation=reservation, person=person, **values)
-    stay.full_clean()
-    stay.save()
-    return stay
+    return model_create(Stay, reservation=reservation, person=person, **values)
 
 
 @transaction.atomic

@@ -100,17 +100,21 @@ def new_guest_in_emis_dialog(page, world, surname):
     return dialog
 
 
-def pull_in_dialog(page):
-    """Open the dialog, press "Получить данные документов", wait for the end."""
+def pull_in_dialog(page, *, changed: str = ""):
+    """Open the dialog, press "Получить данные документов", wait for the end
+    (the dialog names the ``changed`` field), close the dialog."""
     from playwright.sync_api import expect
 
     page.click("[data-dialog=emis-dialog]")
     dialog = page.locator("dialog#emis-dialog")
     expect(dialog).to_be_visible()
-    with page.expect_navigation():  # a successful pull reloads the card
-        dialog.get_by_role("button", name="Получить данные документов").click()
-    # The card loads again, the message at its top (and the dialog closed).
-    expect(page.locator(".messages")).to_contain_text("Обновлено:")
+    dialog.get_by_role("button", name="Получить данные документов").click()
+    # No reload: the dialog says what changed, the card behind draws itself
+    # again with the new data.
+    expect(dialog.locator("[data-emis-status]")).to_contain_text("Обновлено:")
+    expect(dialog.locator("[data-emis-status]")).to_contain_text(changed)
+    expect(page.locator("[data-emis-arrived]")).to_be_visible()
+    dialog.get_by_role("button", name="Отмена").click()
     expect(dialog).to_be_hidden()
 
 
@@ -200,8 +204,7 @@ def test_guest_documents_through_emis(world, page, new_page):
         birth_place="ГОР. САНКТ-ПЕТЕРБУРГ",
         documents={"expiry_date": "2033-05-05"},
     )
-    pull_in_dialog(page)
-    expect(page.locator(".messages")).to_contain_text("место рождения")
+    pull_in_dialog(page, changed="место рождения")
     expect(page.locator("input[name=person-birth_place]")).to_have_value(
         "ГОР. САНКТ-ПЕТЕРБУРГ"
     )
@@ -309,3 +312,50 @@ def test_pull_failure_shows_plain_error_and_retry(world, page):
     expect(status.locator(".job")).to_have_class(re.compile(r"\bjob-info\b"))
     expect(retry).to_have_count(0)
     expect(page.locator("input[name=person-surname]")).to_have_value("Репин")
+
+
+def test_typing_survives_emis_data_arriving(world, page):
+    """Issue 10: a clerk types into the card while EMIS data arrives — by
+    webhook (noticed when the card comes back into view) and by a pull — and
+    the page neither reloads nor loses the typing."""
+    import json
+    from pathlib import Path
+
+    from playwright.sync_api import expect
+
+    dialog = new_guest_in_emis_dialog(page, world, "Крупкин")
+    person = Person.objects.get(surname="Крупкин")
+    dialog.get_by_role("button", name="Отмена").click()
+    page.evaluate("window.__sameDocument = true")  # gone after any reload
+    page.fill("input[name=person-phone]", "+79123456789")
+    page.fill("textarea[name=stay-note]", "поздний заезд")
+
+    example = Path("/work/shared/emis-examples/person-russian-citizen.json")
+    emis_data = {**json.loads(example.read_text()), "person_id": str(person.pk)}
+    world["sandbox"].save_person(str(world["entity"].pk), emis_data, send_webhook=True)
+    world["sandbox"].wait_for_deliveries(1)
+    page.evaluate("window.dispatchEvent(new Event('focus'))")  # back to the card
+
+    expect(page.locator("[data-emis-arrived]")).to_be_visible()
+    expect(page.locator("input[name=person-birth_place]")).to_have_value(
+        emis_data["birth_place"]
+    )
+    expect(page.locator("input[name=person-phone]")).to_have_value("+79123456789")
+    expect(page.locator("textarea[name=stay-note]")).to_have_value("поздний заезд")
+
+    change_in_emis(world, person.pk, birth_place="ГОР. КАЗАНЬ")
+    pull_in_dialog(page, changed="место рождения")
+    expect(page.locator("input[name=person-birth_place]")).to_have_value("ГОР. КАЗАНЬ")
+    expect(page.locator("input[name=person-phone]")).to_have_value("+79123456789")
+    expect(page.locator("textarea[name=stay-note]")).to_have_value("поздний заезд")
+    assert page.evaluate("window.__sameDocument") is True  # never reloaded
+
+    page.get_by_role("button", name="Сохранить").click()
+    page.wait_for_load_state()
+    person.refresh_from_db()
+    stay = person.stays.get()
+    assert (person.phone, person.birth_place, stay.note) == (
+        "+79123456789",
+        "ГОР. КАЗАНЬ",
+        "поздний заезд",
+    )

@@ -110,6 +110,7 @@ def test_emis_404_is_succeeded_not_found(
         "attempts": 1,
         "max_attempts": 5,
         "next_attempt_at": None,
+        "conflicts": [],
         "error": None,
     }
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from legal_entities.models import LegalEntity
 from pms.roles import Role
+from pms.services import model_create
 from reservations.models import Person, Reservation, Stay
 from reservations.services import RecordEdit, person_records_save, stay_create
 
@@ -39,177 +40,6 @@ def _days(n: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=n)
 
 
-def _guests() -> list[dict[str, Any]]:
-    return [
-        {
-            "person": {
-                "surname": "Репин",
-                "given_names": "Илья",
-                "patronymic": "Ефимович",
-                "surname_latin": "REPIN",
-                "given_names_latin": "ILIA",
-                "surname_cyrillic": "Репин",
-                "given_names_cyrillic": "Илья",
-                "patronymic_cyrillic": "Ефимович",
-                "sex": "M",
-                "birth_date": dt.date(1985, 8, 5),
-                "birth_place": "г. Москва",
-                "citizenship": "RUS",
-                "country": "RUS",
-                "phone": "+79123456789",
-                "email": "repin@example.com",
-                "address": "г. Москва, ул. Тверская, д. 7, кв. 12",
-            },
-            "stay": {"card_issued": True, "contact_method": "phone"},
-            "documents": [
-                {
-                    "kind": "passport_rf",
-                    "series": "4510",
-                    "number": "123456",
-                    "issue_date": dt.date(2015, 9, 1),
-                    "issuer_code": "770-001",
-                    "issuer": "Отделом УФМС России по гор. Москве",
-                    "issuing_country": "RUS",
-                }
-            ],
-        },
-        {
-            "person": {
-                "surname": "Мюллер",
-                "given_names": "Ханс",
-                "surname_latin": "MUELLER",
-                "given_names_latin": "HANS",
-                "surname_cyrillic": "Мюллер",
-                "given_names_cyrillic": "Ханс",
-                "transliterated_parts": ["surname", "given_names"],
-                "sex": "M",
-                "birth_date": dt.date(1979, 3, 14),
-                "birth_place": "Berlin",
-                "citizenship": "DEU",
-                "country": "DEU",
-                "email": "hans.mueller@example.de",
-            },
-            "stay": {"organization": "Siemens AG", "payer": "Siemens AG"},
-            "documents": [
-                {
-                    "kind": "national_passport",
-                    "number": "C01X00T47",
-                    "issue_date": dt.date(2019, 6, 1),
-                    "expiry_date": dt.date(2029, 5, 31),
-                    "issuer": "Stadt Berlin",
-                    "issuing_country": "DEU",
-                }
-            ],
-            "visas": [
-                {
-                    "series": "30",
-                    "number": "4512345",
-                    "category": "деловая",
-                    "entries": "double",
-                    "valid_from": _days(-10),
-                    "valid_to": _days(80),
-                    "issuing_country": "RUS",
-                }
-            ],
-            "migration_card": [
-                {
-                    "series": "4617",
-                    "number": "1234567",
-                    "entry_date": _days(-1),
-                    "valid_to": _days(80),
-                    "visit_purpose": "деловая",
-                }
-            ],
-        },
-        {
-            "person": {
-                "surname": "Ван",
-                "given_names": "Ли",
-                "surname_latin": "WANG",
-                "given_names_latin": "LI",
-                "sex": "F",
-                "birth_date": dt.date(1990, 11, 2),
-                "birth_place": "Shanghai",
-                "citizenship": "CHN",
-                "country": "CHN",
-            },
-            "stay": {"agency": "China Travel Service"},
-            "documents": [
-                {
-                    "kind": "national_passport",
-                    "number": "E12345678",
-                    "issue_date": dt.date(2020, 1, 15),
-                    "expiry_date": dt.date(2030, 1, 14),
-                    "issuer": "Ministry of Public Security",
-                    "issuing_country": "CHN",
-                }
-            ],
-            "visas": [
-                {
-                    "series": "31",
-                    "number": "0654321",
-                    "category": "туристическая",
-                    "entries": "single",
-                    "valid_from": _days(-5),
-                    "valid_to": _days(25),
-                    "issuing_country": "RUS",
-                }
-            ],
-            "migration_card": [
-                {
-                    "series": "4618",
-                    "number": "7654321",
-                    "entry_date": _days(0),
-                    "valid_to": _days(25),
-                    "visit_purpose": "туризм",
-                }
-            ],
-        },
-        {"person": {"surname": "Сидоров"}},
-    ]
-
-
-def _second_guests() -> list[dict[str, Any]]:
-    return [
-        {
-            "person": {
-                "surname": "Лукашевич",
-                "given_names": "Олег",
-                "surname_latin": "LUKASHEVICH",
-                "given_names_latin": "OLEG",
-                "sex": "M",
-                "birth_date": dt.date(1988, 4, 21),
-                "birth_place": "Минск",
-                "citizenship": "BLR",
-                "country": "BLR",
-                "phone": "+375291234567",
-            },
-            "documents": [
-                {
-                    "kind": "national_passport",
-                    "series": "MP",
-                    "number": "1234567",
-                    "issue_date": dt.date(2018, 2, 1),
-                    "expiry_date": dt.date(2028, 1, 31),
-                    "issuer": "МВД Республики Беларусь",
-                    "issuing_country": "BLR",
-                }
-            ],
-        },
-        {
-            "person": {
-                "surname": "Коваленко",
-                "given_names": "Анна",
-                "patronymic": "Сергеевна",
-                "sex": "F",
-                "birth_date": dt.date(1993, 7, 9),
-                "citizenship": "RUS",
-                "phone": "+79217654321",
-            },
-        },
-    ]
-
-
 def _reservations() -> list[dict[str, Any]]:
     return [
         {
@@ -224,7 +54,133 @@ def _reservations() -> list[dict[str, Any]]:
                 "organization": "Siemens AG",
                 "payer": "Siemens AG",
             },
-            "guests": _guests(),
+            "guests": [
+                {
+                    "person": {
+                        "surname": "Репин",
+                        "given_names": "Илья",
+                        "patronymic": "Ефимович",
+                        "surname_latin": "REPIN",
+                        "given_names_latin": "ILIA",
+                        "surname_cyrillic": "Репин",
+                        "given_names_cyrillic": "Илья",
+                        "patronymic_cyrillic": "Ефимович",
+                        "sex": "M",
+                        "birth_date": dt.date(1985, 8, 5),
+                        "birth_place": "г. Москва",
+                        "citizenship": "RUS",
+                        "country": "RUS",
+                        "phone": "+79123456789",
+                        "email": "repin@example.com",
+                        "address": "г. Москва, ул. Тверская, д. 7, кв. 12",
+                    },
+                    "stay": {"card_issued": True, "contact_method": "phone"},
+                    "documents": [
+                        {
+                            "kind": "passport_rf",
+                            "series": "4510",
+                            "number": "123456",
+                            "issue_date": dt.date(2015, 9, 1),
+                            "issuer_code": "770-001",
+                            "issuer": "Отделом УФМС России по гор. Москве",
+                            "issuing_country": "RUS",
+                        }
+                    ],
+                },
+                {
+                    "person": {
+                        "surname": "Мюллер",
+                        "given_names": "Ханс",
+                        "surname_latin": "MUELLER",
+                        "given_names_latin": "HANS",
+                        "surname_cyrillic": "Мюллер",
+                        "given_names_cyrillic": "Ханс",
+                        "transliterated_parts": ["surname", "given_names"],
+                        "sex": "M",
+                        "birth_date": dt.date(1979, 3, 14),
+                        "birth_place": "Berlin",
+                        "citizenship": "DEU",
+                        "country": "DEU",
+                        "email": "hans.mueller@example.de",
+                    },
+                    "stay": {"organization": "Siemens AG", "payer": "Siemens AG"},
+                    "documents": [
+                        {
+                            "kind": "national_passport",
+                            "number": "C01X00T47",
+                            "issue_date": dt.date(2019, 6, 1),
+                            "expiry_date": dt.date(2029, 5, 31),
+                            "issuer": "Stadt Berlin",
+                            "issuing_country": "DEU",
+                        }
+                    ],
+                    "visas": [
+                        {
+                            "series": "30",
+                            "number": "4512345",
+                            "category": "деловая",
+                            "entries": "double",
+                            "valid_from": _days(-10),
+                            "valid_to": _days(80),
+                            "issuing_country": "RUS",
+                        }
+                    ],
+                    "migration_card": [
+                        {
+                            "series": "4617",
+                            "number": "1234567",
+                            "entry_date": _days(-1),
+                            "valid_to": _days(80),
+                            "visit_purpose": "деловая",
+                        }
+                    ],
+                },
+                {
+                    "person": {
+                        "surname": "Ван",
+                        "given_names": "Ли",
+                        "surname_latin": "WANG",
+                        "given_names_latin": "LI",
+                        "sex": "F",
+                        "birth_date": dt.date(1990, 11, 2),
+                        "birth_place": "Shanghai",
+                        "citizenship": "CHN",
+                        "country": "CHN",
+                    },
+                    "stay": {"agency": "China Travel Service"},
+                    "documents": [
+                        {
+                            "kind": "national_passport",
+                            "number": "E12345678",
+                            "issue_date": dt.date(2020, 1, 15),
+                            "expiry_date": dt.date(2030, 1, 14),
+                            "issuer": "Ministry of Public Security",
+                            "issuing_country": "CHN",
+                        }
+                    ],
+                    "visas": [
+                        {
+                            "series": "31",
+                            "number": "0654321",
+                            "category": "туристическая",
+                            "entries": "single",
+                            "valid_from": _days(-5),
+                            "valid_to": _days(25),
+                            "issuing_country": "RUS",
+                        }
+                    ],
+                    "migration_card": [
+                        {
+                            "series": "4618",
+                            "number": "7654321",
+                            "entry_date": _days(0),
+                            "valid_to": _days(25),
+                            "visit_purpose": "туризм",
+                        }
+                    ],
+                },
+                {"person": {"surname": "Сидоров"}},
+            ],
         },
         {
             "note": "Демо: семейная поездка",
@@ -235,7 +191,44 @@ def _reservations() -> list[dict[str, Any]]:
                 "phone": "+79217654321",
                 "contact_method": "phone",
             },
-            "guests": _second_guests(),
+            "guests": [
+                {
+                    "person": {
+                        "surname": "Лукашевич",
+                        "given_names": "Олег",
+                        "surname_latin": "LUKASHEVICH",
+                        "given_names_latin": "OLEG",
+                        "sex": "M",
+                        "birth_date": dt.date(1988, 4, 21),
+                        "birth_place": "Минск",
+                        "citizenship": "BLR",
+                        "country": "BLR",
+                        "phone": "+375291234567",
+                    },
+                    "documents": [
+                        {
+                            "kind": "national_passport",
+                            "series": "MP",
+                            "number": "1234567",
+                            "issue_date": dt.date(2018, 2, 1),
+                            "expiry_date": dt.date(2028, 1, 31),
+                            "issuer": "МВД Республики Беларусь",
+                            "issuing_country": "BLR",
+                        }
+                    ],
+                },
+                {
+                    "person": {
+                        "surname": "Коваленко",
+                        "given_names": "Анна",
+                        "patronymic": "Сергеевна",
+                        "sex": "F",
+                        "birth_date": dt.date(1993, 7, 9),
+                        "citizenship": "RUS",
+                        "phone": "+79217654321",
+                    },
+                },
+            ],
         },
     ]
 
@@ -286,11 +279,9 @@ def _reservation(entity: LegalEntity, spec: dict[str, Any]) -> Reservation:
         legal_entity=entity, note=spec["note"]
     ).first()
     if reservation is None:
-        reservation = Reservation(
-            legal_entity=entity, note=spec["note"], **spec["values"]
+        reservation = model_create(
+            Reservation, legal_entity=entity, note=spec["note"], **spec["values"]
         )
-        reservation.full_clean()
-        reservation.save()
     for guest in spec["guests"]:
         _guest(reservation, guest)
     return reservation

@@ -1,0 +1,235 @@
+"""Scan-vs-profile conflicts (issue 10, item 3).
+
+EMIS data (read from the chip by RFID) is the most trustworthy source, so a
+new EMIS version is applied — except to a field that staff changed *after*
+the EMIS value it replaced. Such a field keeps the profile's value and
+becomes an ``EmisConflict`` for staff to decide ("take EMIS" / "keep"); it
+is never silently reverted and never hidden behind "unchanged".
+
+How a field is judged (``decide``): each row remembers, per field, the value
+EMIS last gave (``emis_values``, as text). When EMIS sends a value that
+differs from the profile's, the profile still holding EMIS's previous value
+(or EMIS never having given one) means nobody touched it: apply. Otherwise
+staff changed it since: a conflict — unless staff already decided to keep
+the profile's value against this very EMIS value.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reservations.history import ENTITY_MODELS, Change, as_text
+from reservations.models import Person, PersonChange
+from reservations.services import person_lock
+from reservations.services.base import history_record
+
+from .models import EmisConflict
+
+NAME_PARTS = ("surname", "given_names", "patronymic")
+
+
+class Decision(enum.Enum):
+    SAME = "same"  # the profile holds EMIS's value already
+    APPLY = "apply"
+    CONFLICT = "conflict"
+
+
+def decide(obj: models.Model, name: str, new: Any) -> Decision:
+    old = getattr(obj, name)
+    if old == new:
+        return Decision.SAME
+    given = (obj.emis_values or {}).get(name) if obj.pk is not None else None
+    if given is None or given == as_text(old):
+        return Decision.APPLY
+    return Decision.CONFLICT
+
+
+def remember(obj: models.Model, name: str, value: Any) -> bool:
+    """Note ``value`` as what EMIS gave for ``name``; True if that changed."""
+    text = as_text(value)
+    values = obj.emis_values if isinstance(obj.emis_values, dict) else {}
+    if values.get(name) == text:
+        return False
+    obj.emis_values = {**values, name: text}
+    return True
+
+
+@dataclass(frozen=True)
+class Found:
+    """A conflict met by one delivery, before it is stored."""
+
+    person_id: int
+    change: Change  # old: the profile's value, new: EMIS's
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.change.entity, self.change.entity_id or 0, self.change.field)
+
+
+def conflicts_record(found: list[Found]) -> list[Found]:
+    """Store what a batch met (one query to read, bulk writes); return the
+    ones that are open now — a field whose EMIS value staff already decided
+    to keep the profile against is left closed."""
+    if not found:
+        return []
+    existing = {
+        (c.person_id, c.entity, c.entity_id, c.field): c
+        for c in EmisConflict.objects.filter(person_id__in={f.person_id for f in found})
+    }
+    now = timezone.now()
+    new, changed, still_open = [], [], []
+    for item in found:
+        profile, emis = as_text(item.change.old), as_text(item.change.new)
+        row = existing.get((item.person_id, *item.key))
+        if row is None:
+            row = EmisConflict(
+                person_id=item.person_id,
+                entity=item.change.entity,
+                entity_id=item.change.entity_id or 0,
+                field=item.change.field,
+                since=now,
+            )
+            new.append(row)
+        elif row.kept == EmisConflict.Keep.PROFILE and row.emis_value == emis:
+            continue  # decided already, for this EMIS value
+        else:
+            changed.append(row)
+            if row.resolved_at is not None:
+                row.since, row.resolved_at, row.kept, row.resolved_by = now, None, "", None
+        row.path, row.profile_value, row.emis_value = item.change.key, profile, emis
+        still_open.append(item)
+    EmisConflict.objects.bulk_create(new)
+    fields = ["path", "profile_value", "emis_value", "since", "resolved_at", "kept", "resolved_by"]
+    EmisConflict.objects.bulk_update(changed, fields)
+    return still_open
+
+
+def kept_against(*, person_ids: list[int]) -> dict[tuple, str]:
+    """(person, entity, record, field) → the EMIS value staff decided to keep
+    the profile's value against, for ``person_ids`` (one query)."""
+    rows = EmisConflict.objects.filter(
+        person_id__in=person_ids, kept=EmisConflict.Keep.PROFILE
+    ).values_list("person_id", "entity", "entity_id", "field", "emis_value")
+    return {tuple(row[:4]): row[4] for row in rows}
+
+
+def open_conflicts(*, person_id: int) -> list[EmisConflict]:
+    return list(
+        EmisConflict.objects.filter(person_id=person_id, resolved_at__isnull=True)
+    )
+
+
+def persons_with_open_conflicts(*, person_ids: list[int]) -> set[int]:
+    return set(
+        EmisConflict.objects.filter(
+            person_id__in=person_ids, resolved_at__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+
+
+def conflict_as_dict(conflict: EmisConflict) -> dict:
+    """As the API shows it."""
+    return {
+        "field": conflict.path,
+        "profile": conflict.profile_value,
+        "emis": conflict.emis_value,
+        "since": conflict.since,
+    }
+
+
+@transaction.atomic
+def conflicts_resolve(
+    *, person_id: int, keep: str, field: str | None = None, user=None
+) -> list[EmisConflict]:
+    """Decide open conflicts (all, or the one whose path is ``field``):
+    ``keep="emis"`` writes EMIS's value into the profile, ``"profile"``
+    keeps the profile's value against this EMIS value. Each decision is a
+    history row with who made it. Returns the conflicts decided."""
+    if keep not in EmisConflict.Keep.values:
+        raise ValidationError({"keep": _("Choose “emis” or “profile”.")})
+    person = person_lock(person_id=person_id)
+    pending = EmisConflict.objects.select_for_update().filter(
+        person_id=person_id, resolved_at__isnull=True
+    )
+    if field is not None:
+        pending = pending.filter(path=field)
+    decided = list(pending)
+    if field is not None and not decided:
+        raise ValidationError({"field": _("This field has no open conflict.")})
+    changes = [_decide_one(person, conflict, keep) for conflict in decided]
+    source = (
+        PersonChange.Source.KEEP_EMIS
+        if keep == EmisConflict.Keep.EMIS
+        else PersonChange.Source.KEEP_PROFILE
+    )
+    history_record(person=person, changes=changes, source=source, user=user)
+    now = timezone.now()
+    for conflict in decided:
+        conflict.resolved_at, conflict.kept = now, keep
+        conflict.resolved_by = user if user is not None and user.is_authenticated else None
+    EmisConflict.objects.bulk_update(decided, ["resolved_at", "kept", "resolved_by"])
+    return decided
+
+
+def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> Change:
+    model = ENTITY_MODELS[conflict.entity]
+    row = person if model is Person else model.objects.get(
+        pk=conflict.entity_id, person_id=person.pk
+    )
+    label = "" if model is Person else _label_of(row)
+    if keep == EmisConflict.Keep.PROFILE:
+        # Nothing changes in the data: the row tells who decided, and what
+        # EMIS had sent.
+        return Change(
+            conflict.entity, conflict.entity_id or None, label, conflict.field,
+            conflict.emis_value, conflict.profile_value, conflict.field in _NUMBERS,
+        )
+    model_field = model._meta.get_field(conflict.field)
+    value = _from_text(model_field, conflict.emis_value)
+    old = getattr(row, conflict.field)
+    setattr(row, conflict.field, value)
+    remember(row, conflict.field, value)
+    extra = ["emis_values"]
+    if model is Person and conflict.field in NAME_PARTS:
+        row.name_sources = {**(row.name_sources or {}), conflict.field: "emis"}
+        extra.append("name_sources")
+    row.full_clean(exclude=_other_fields(model, conflict.field))
+    row.save(update_fields=[conflict.field, *extra, "updated_at"])
+    return Change(
+        conflict.entity, conflict.entity_id or None, label, conflict.field,
+        old, value, conflict.field in _NUMBERS,
+    )
+
+
+_NUMBERS = frozenset({"series", "number"})
+
+
+def _label_of(row: models.Model) -> str:
+    from reservations.history import entity_of, record_label
+
+    return record_label(
+        entity_of(type(row)),
+        kind=getattr(row, "kind", ""),
+        series=row.series,
+        number=row.number,
+    )
+
+
+def _from_text(model_field: models.Field, text: str) -> Any:
+    if text == "" and model_field.null:
+        return None
+    if isinstance(model_field, models.JSONField):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return model_field.to_python(text)
+
+
+def _other_fields(model: type[models.Model], name: str) -> Iterable[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name != name]

@@ -1,0 +1,95 @@
+"""/api/v1/persons/{id}/emis/conflicts/: the fields where the profile kept a
+value staff changed against a newer EMIS value, and staff's decision on them
+(emis/conflicts.py). Front desk, like the card's comparison."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pms.roles import IsFrontDesk
+from reservations.models import Person
+
+from .conflicts import conflict_as_dict, conflicts_resolve, open_conflicts
+from .models import EmisConflict
+
+OpenConflicts = inline_serializer(
+    "EmisConflict",
+    many=True,
+    fields={
+        "field": serializers.CharField(),
+        "profile": serializers.CharField(allow_blank=True),
+        "emis": serializers.CharField(allow_blank=True),
+        "since": serializers.DateTimeField(),
+    },
+)
+
+
+class ResolveSerializer(serializers.Serializer):
+    keep = serializers.ChoiceField(choices=EmisConflict.Keep.values)
+    field = serializers.CharField(required=False, max_length=300)
+
+
+def _open(person_id: int) -> list[dict]:
+    return [conflict_as_dict(c) for c in open_conflicts(person_id=person_id)]
+
+
+class ConflictListView(APIView):
+    permission_classes = [IsFrontDesk]
+
+    @extend_schema(
+        operation_id="emis_person_conflicts",
+        responses={200: OpenConflicts},
+        tags=["emis"],
+    )
+    def get(self, request: Request, person_id: int) -> Response:
+        get_object_or_404(Person, pk=person_id)
+        return Response(_open(person_id))
+
+
+class ConflictResolveView(APIView):
+    """Keep EMIS's value or the profile's, for every open conflict or for
+    the one named by ``field``; the decision goes into the history with who
+    made it. Answers the conflicts still open."""
+
+    permission_classes = [IsFrontDesk]
+
+    @extend_schema(
+        operation_id="emis_person_conflicts_resolve",
+        request=ResolveSerializer,
+        responses={200: OpenConflicts},
+        tags=["emis"],
+    )
+    def post(self, request: Request, person_id: int) -> Response:
+        get_object_or_404(Person, pk=person_id)
+        body = ResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        conflicts_resolve(
+            person_id=person_id,
+            keep=body.validated_data["keep"],
+            field=body.validated_data.get("field"),
+            user=request.user,
+        )
+        return Response(_open(person_id))
+
+
+urlpatterns = [
+    path(
+        "persons/<int:person_id>/emis/conflicts/",
+        include(
+            [
+                path("", ConflictListView.as_view(), name="emis-conflicts"),
+                path(
+                    "resolve/",
+                    ConflictResolveView.as_view(),
+                    name="emis-conflicts-resolve",
+                ),
+            ]
+        ),
+    ),
+]
