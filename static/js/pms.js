@@ -46,3 +46,9 @@ document.addEventListener("DOMContentLoaded", () => {
     window.history.replaceState(null, "", url);
   }
 });
+
+// A form marked data-guard asks before its page is left with unsaved typing.
+let unsaved = false;
+document.addEventListener("input", (e) => { unsaved ||= Boolean(e.target.closest("form[data-guard]")); });
+document.addEventListener("submit", (e) => { if (e.target.matches("[data-guard]")) unsaved = false; });
+window.addEventListener("beforeunload", (e) => { if (unsaved) e.preventDefault(); });
