@@ -131,15 +131,8 @@ def worker(broker, settings, tmp_path):
 
 
 def _wait_until_final(job_id: int, process, log_path: Path) -> EmisJob:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        job = EmisJob.objects.get(pk=job_id)
-        if job.status in (EmisJob.Status.SUCCEEDED, EmisJob.Status.FAILED):
-            return job
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    pytest.fail(f"job {job_id} not finished; worker log:\n{log_path.read_text()}")
+    final = (EmisJob.Status.SUCCEEDED, EmisJob.Status.FAILED)
+    return _wait_for(job_id, lambda job: job.status in final, process, log_path)
 
 
 @pytest.mark.django_db(transaction=True)
