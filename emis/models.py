@@ -192,6 +192,7 @@ class EmisJob(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    progress_failed = models.PositiveIntegerField(default=0)  # steps that failed
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -146,6 +146,10 @@ def _guest_page(
         "conflicts": conflicts,
         "arrived": request.POST.get("_arrived") == "1",
         "next_stay_id": next_stay_id(stay=stay),
+        # A save that did not go through says so at the top, whatever the
+        # reason (a field's error, a record deleted meanwhile).
+        "not_saved": request.method == "POST"
+        and request.resolver_match.url_name == "guest",
     }
     return render(request, "reservations/guest.html", context)
 
