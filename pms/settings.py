@@ -319,6 +319,9 @@ EMIS_RETRY_AFTER_CAP = env.float("EMIS_RETRY_AFTER_CAP", default=5.0)
 EMIS_REQUEST_BUDGET = env.float("EMIS_REQUEST_BUDGET", default=15.0)
 # A re-apply job older than this (seconds; its worker lost) no longer blocks.
 EMIS_REAPPLY_STALE_AFTER = env.int("EMIS_REAPPLY_STALE_AFTER", default=3600)
+# Days the webhook delivery log keeps a row (pruned daily by
+# emis.tasks.prune_delivery_log); 0 keeps every row.
+EMIS_DELIVERY_LOG_DAYS = env.int("EMIS_DELIVERY_LOG_DAYS", default=90)
 
 # --- Cache -----------------------------------------------------------------------
 # Nothing depends on a cache for correctness: locks, cursors and delivery
