@@ -340,7 +340,7 @@ def test_a_pull_of_broken_data_names_each_field_with_its_reason(
     http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.error_code, job.attempts) == ("failed", "bad_response", 1)
     with translation.override("en"):
         message = job_as_dict(job)["error"]["message"]
@@ -363,7 +363,7 @@ def test_a_pull_with_hundreds_of_bad_fields_keeps_whole_fields(
     http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert len(job.error_message) <= 500 and job.error_message.endswith("; …")
     for part in job.error_message.split("; ")[:-1]:
         assert part.startswith("person.visas[") and " — " in part
