@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
-from django.conf import settings
 from django.utils import translation
 from django.views.decorators.debug import sensitive_variables
 
@@ -37,6 +36,7 @@ from emis.client_errors import (
     json_object,
     retry_delay,
 )
+from emis.client_plan import CallPlan, call_plan
 from emis.errors import EmisError
 
 logger = logging.getLogger("emis.client")
@@ -107,7 +107,11 @@ class Utf8BasicAuth(requests.auth.AuthBase):
 
 class EmisClient:
     """One configured EMIS endpoint. Build it with ``from_connection()`` or,
-    for "test connection" with unsaved values, with explicit keywords."""
+    for "test connection" with unsaved values, with explicit keywords.
+
+    ``budget``: the seconds a web request may wait on one call
+    (``EMIS_REQUEST_BUDGET``); the timeouts and attempts are fitted into it
+    (emis/client_plan.py). Without it the settings apply as they are."""
 
     @sensitive_variables()
     def __init__(
@@ -120,16 +124,17 @@ class EmisClient:
         web_password: str = "",
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
+        budget: float | None = None,
         session: requests.Session | None = None,
     ):
         self.base_url = (base_url or "").rstrip("/")
         self._api_auth = Utf8BasicAuth(api_login, api_password)
         self._web_login = web_login
         self._web_password = web_password
-        self.timeout = (
-            connect_timeout or settings.EMIS_CONNECT_TIMEOUT,
-            read_timeout or settings.EMIS_READ_TIMEOUT,
+        self.plan: CallPlan = call_plan(
+            connect_timeout=connect_timeout, read_timeout=read_timeout, budget=budget
         )
+        self.timeout = (self.plan.connect_timeout, self.plan.read_timeout)
         self.session = session or requests.Session()
         self.session.headers.update(
             {"Accept": "application/json", "User-Agent": "PMS-EMIS-client/1"}
@@ -142,7 +147,7 @@ class EmisClient:
 
     @classmethod
     @sensitive_variables()
-    def from_connection(cls) -> EmisClient:
+    def from_connection(cls, *, budget: float | None = None) -> EmisClient:
         """The client for the saved connection; ``not_configured`` when it is
         inactive or incomplete, ``secrets_unreadable`` when the encryption key
         that wrote the passwords is missing."""
@@ -162,6 +167,7 @@ class EmisClient:
             api_password=conn.api_password,
             web_login=conn.web_login,
             web_password=conn.web_password,
+            budget=budget,
         )
 
     # --- the four calls of the contract -------------------------------------
@@ -251,7 +257,7 @@ class EmisClient:
     def _with_retries(
         self, trace: _Trace, method: str, path: str, *, idempotent: bool, **kwargs
     ) -> dict[str, Any]:
-        max_attempts = settings.EMIS_MAX_ATTEMPTS
+        max_attempts = self.plan.max_attempts
         while True:
             trace.attempts += 1
             try:

@@ -2,7 +2,9 @@
 
 The webhook is a plain Django view (it must see the raw body for the
 signature and answer exactly the contract's table); the pull endpoints are
-DRF views for front desk.
+DRF views for front desk. Without a broker (embedded) a ``GET`` of a pull
+job works its attempt when one is due, as the dialog's look does
+(emis/pull_schedule.py): an API client polls the job to see it through.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emis.models import EmisJob
-from emis.pull import job_as_dict, job_enqueue_pull
+from emis.pull import job_as_dict, job_cancel, job_enqueue_pull
+from emis.pull_schedule import job_advance
 from emis.scope import ScopeError
 from emis.tasks import pull_person_send
 from emis.webhook import emis_webhook
@@ -44,6 +47,11 @@ JobSerializer = inline_serializer(
             choices=EmisJob.Result.choices, allow_null=True
         ),
         "changed_fields": serializers.ListField(child=serializers.CharField()),
+        "attempts": serializers.IntegerField(),
+        "max_attempts": serializers.IntegerField(),
+        "next_attempt_at": serializers.DateTimeField(
+            allow_null=True, help_text="When a queued job is next tried."
+        ),
         "conflicts": serializers.ListField(child=serializers.CharField()),
         "error": _ERROR,
     },
@@ -102,7 +110,38 @@ class JobDetailView(APIView):
         operation_id="emis_job_detail", responses={200: JobSerializer}, tags=["emis"]
     )
     def get(self, request: Request, job_id: int) -> Response:
-        return Response(job_as_dict(get_object_or_404(EmisJob, pk=job_id)))
+        job = get_object_or_404(EmisJob, pk=job_id)
+        if job.kind == EmisJob.Kind.PULL and job_advance(job_id=job.pk):
+            job.refresh_from_db()
+        return Response(job_as_dict(job))
+
+
+class JobCancelView(APIView):
+    """ "Отменить": cancel a pull job that has not ended."""
+
+    permission_classes = [IsFrontDesk]
+
+    @extend_schema(
+        operation_id="emis_job_cancel",
+        request=None,
+        responses={
+            200: JobSerializer,
+            409: OpenApiResponse(
+                response=JobSerializer,
+                description="The job had ended already (succeeded or failed)",
+            ),
+        },
+        tags=["emis"],
+    )
+    def post(self, request: Request, job_id: int) -> Response:
+        job = get_object_or_404(EmisJob, pk=job_id, kind=EmisJob.Kind.PULL)
+        job_cancel(job_id=job.pk, user=request.user)
+        job.refresh_from_db()
+        ended_otherwise = job.status != EmisJob.Status.CANCELLED
+        return Response(
+            job_as_dict(job),
+            status=status.HTTP_409_CONFLICT if ended_otherwise else status.HTTP_200_OK,
+        )
 
 
 urlpatterns = [
@@ -111,4 +150,9 @@ urlpatterns = [
         "persons/<int:person_id>/emis/pull/", PersonPullView.as_view(), name="emis-pull"
     ),
     path("emis/jobs/<int:job_id>/", JobDetailView.as_view(), name="emis-job"),
+    path(
+        "emis/jobs/<int:job_id>/cancel/",
+        JobCancelView.as_view(),
+        name="emis-job-cancel",
+    ),
 ]

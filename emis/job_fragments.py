@@ -21,14 +21,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import EmisJob
 
-# How long a fragment waits before asking again: a clerk waits on a pull at
-# the desk, an admin on a re-apply or a sync of every legal entity.
+# How long (ms) a fragment waits before asking again: a clerk waits on a
+# pull at the desk, an admin on a re-apply or a sync of every legal entity.
 POLL_DELAY = {
-    EmisJob.Kind.PULL: "700ms",
-    EmisJob.Kind.REAPPLY_NAMES: "1s",
-    EmisJob.Kind.SYNC: "2s",
+    EmisJob.Kind.PULL: 700,
+    EmisJob.Kind.REAPPLY_NAMES: 1000,
+    EmisJob.Kind.SYNC: 2000,
 }
-FINAL = (EmisJob.Status.SUCCEEDED, EmisJob.Status.FAILED)
+FINAL = (EmisJob.Status.SUCCEEDED, EmisJob.Status.FAILED, EmisJob.Status.CANCELLED)
 
 
 def job_is_final(job: EmisJob) -> bool:
@@ -36,7 +36,8 @@ def job_is_final(job: EmisJob) -> bool:
 
 
 def job_context(job: EmisJob, *, poll_url: str, **extra) -> dict:
-    """What ``emis/jobs/<kind>.html`` needs, for a page that includes it."""
+    """What ``emis/jobs/<kind>.html`` needs, for a page that includes it
+    (``poll_delay`` in ``extra`` asks sooner or later than the kind's)."""
     return {
         "job": job,
         "final": job_is_final(job),

@@ -209,6 +209,7 @@ class EmisJob(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Result(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -232,6 +233,10 @@ class EmisJob(models.Model):
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the job may next be worked: a queued job's next attempt, a
+    # running one's lease (emis/pull_schedule.py). The schedule lives here,
+    # not in a process, so any request or worker can pick it up.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     progress_failed = models.PositiveIntegerField(default=0)  # steps that failed

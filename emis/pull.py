@@ -1,17 +1,28 @@
 """ "Получить данные документов": the PMS asks EMIS for one person's data.
 
-A pull is an ``EmisJob`` row (the dialog polls it) worked by the Celery task
-``emis.tasks.pull_person``, which the views send once the job is committed. Transient EMIS failures are retried with backoff
-(``Retry-After`` when EMIS gives one, else 2, 4, 8, 16 s; at most
-``MAX_RETRIES``); the job returns to ``queued`` with the last error visible
-meanwhile. Permanent failures fail the job at once with EMIS's code.
+A pull is an ``EmisJob`` row (the dialog polls it) of at most
+``MAX_ATTEMPTS`` attempts. Transient EMIS failures are retried with backoff
+(``Retry-After`` when EMIS gives one, else 2, 4, 8, 16 s): the job returns
+to ``queued`` with the last error visible and ``next_attempt_at`` set.
+Permanent failures fail the job at once with EMIS's code; "Отменить" cancels
+it (``job_cancel``).
+
+Who works an attempt: with a broker, the Celery task
+``emis.tasks.pull_person`` (sent on commit, retried with the countdown);
+without one (embedded), a look at the job when it is due
+(emis/pull_schedule.py) — never a sleep inside a request. Every attempt is
+claimed by an update of the row, and every ending is an update guarded by
+the attempt it ends, so a cancel or a newer attempt is never overwritten.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,21 +48,37 @@ from reservations.models import Person
 log = logging.getLogger("emis.pull")
 
 MAX_RETRIES = 4
-# Failures of the PMS itself (not EMIS): shown like EMIS's own error kinds.
+MAX_ATTEMPTS = MAX_RETRIES + 1
+# How long a running attempt holds its job before a look at the job may take
+# it over as lost (its process died): the request budget of the EMIS call,
+# plus a margin for the apply (it may wait on the guest's row lock).
+LEASE_MARGIN = 60.0
+# Endings that are not EMIS's: shown like EMIS's own error kinds.
 _LOCAL_ERRORS = {
     "internal_error": gettext_lazy(
         "Unexpected error in the PMS; try again later or ask an administrator."
     ),
+    "cancelled": gettext_lazy("Cancelled by the operator."),
 }
 _INTERNAL = ("internal_error", _LOCAL_ERRORS["internal_error"])
 _ERROR_MAX = EmisJob._meta.get_field("error_message").max_length
+_ENDED_WITH_REASON = (EmisJob.Status.FAILED, EmisJob.Status.CANCELLED)
 
 
 @dataclass(frozen=True)
 class PullOutcome:
-    """What the task should do next: nothing, or run again in ``retry_in`` s."""
+    """What the task should do next: nothing, or run again in ``retry_in``
+    s. ``worked``: False when there was no attempt to make (the job ended,
+    was cancelled, is not due, or another took it)."""
 
     retry_in: float | None = None
+    worked: bool = True
+
+
+def embedded() -> bool:
+    """No broker: Celery tasks run in-process, inside the request that sends
+    them (the embedded default)."""
+    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
 
 
 def job_enqueue_pull(
@@ -82,6 +109,7 @@ def job_enqueue_pull(
         person_id=person_id,
         legal_entity_id=legal_entity_id,
         created_by=user if user is not None and user.is_authenticated else None,
+        next_attempt_at=timezone.now(),
     )
     return job
 
@@ -96,28 +124,49 @@ def job_fail_unsent(*, job_id: int) -> None:
         error_code="internal_error",
         error_message=str(_LOCAL_ERRORS["internal_error"]),
         finished_at=timezone.now(),
+        next_attempt_at=None,
     )
 
 
-def job_run_pull(*, job_id: int) -> PullOutcome:
-    """One attempt of a pull job (called by the task)."""
-    claimed = EmisJob.objects.filter(
-        pk=job_id, status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING]
+def job_cancel(*, job_id: int, user=None) -> bool:
+    """ "Отменить": end a pull job that is not final, ``cancelled``. True
+    when this call cancelled it; False when it had ended already.
+
+    A worker's message for it later claims nothing, and an attempt already
+    running applies nothing (``_apply``)."""
+    cancelled = EmisJob.objects.filter(
+        pk=job_id,
+        kind=EmisJob.Kind.PULL,
+        status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING],
     ).update(
-        status=EmisJob.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=timezone.now(),
+        status=EmisJob.Status.CANCELLED,
+        error_code="cancelled",
+        error_message=str(_LOCAL_ERRORS["cancelled"]),
+        finished_at=timezone.now(),
+        next_attempt_at=None,
     )
-    if not claimed:
-        return PullOutcome()  # finished already (a redelivered message)
-    job = EmisJob.objects.select_related("legal_entity").get(pk=job_id)
+    if cancelled:
+        log.info("job=%s cancelled by user=%s", job_id, getattr(user, "pk", None))
+    return bool(cancelled)
+
+
+def job_run_pull(*, job_id: int, due_only: bool = False) -> PullOutcome:
+    """One attempt of a pull job: for the task's message, or (``due_only``)
+    for a look at the job in embedded mode, which works it only when its
+    next attempt is due (emis/pull_schedule.py)."""
+    job = _claim(job_id, due_only=due_only)
+    if job is None:
+        return PullOutcome(worked=False)
+    if job.attempts > MAX_ATTEMPTS:  # the last one was lost with its process
+        _finish(job, status=EmisJob.Status.FAILED, error=_INTERNAL)
+        return PullOutcome()
     refusal = _out_of_scope(job)
     if refusal is not None:
         log.warning("job=%s refused: %s", job.pk, refusal[0])
         _finish(job, status=EmisJob.Status.FAILED, error=refusal)
         return PullOutcome()
     try:
-        result = _fetch_and_apply(job)
+        _fetch_and_apply(job)
     except EmisError as exc:
         return _failed_attempt(job, exc)
     except PayloadError as exc:
@@ -133,14 +182,34 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
         # A bug must not leave the dialog polling a "running" job forever.
         _finish(job, status=EmisJob.Status.FAILED, error=_INTERNAL)
         raise
-    _finish(
-        job,
-        status=EmisJob.Status.SUCCEEDED,
-        result=result.status,
-        changed_fields=result.changed_fields,
-        conflict_fields=result.conflicts,
-    )
     return PullOutcome()
+
+
+def _claim(job_id: int, *, due_only: bool) -> EmisJob | None:
+    """Take the next attempt by one UPDATE: of two pollers (two tabs, a
+    double click) or a poller and a redelivered message, one wins.
+
+    A task's message claims a queued or running job (a message redelivered
+    after its worker died takes over its attempt); a look in embedded mode
+    only a due one, or one whose running attempt outlived its lease."""
+    now = timezone.now()
+    rows = EmisJob.objects.filter(
+        pk=job_id,
+        kind=EmisJob.Kind.PULL,
+        status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING],
+    )
+    if due_only:
+        rows = rows.filter(next_attempt_at__lte=now)
+    lease = settings.EMIS_REQUEST_BUDGET + LEASE_MARGIN
+    claimed = rows.update(
+        status=EmisJob.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        next_attempt_at=now + timedelta(seconds=lease),
+    )
+    if not claimed:
+        return None
+    return EmisJob.objects.select_related("legal_entity").get(pk=job_id)
 
 
 def _out_of_scope(job: EmisJob) -> tuple[str, str] | None:
@@ -155,11 +224,14 @@ def _out_of_scope(job: EmisJob) -> tuple[str, str] | None:
     return None
 
 
-def _fetch_and_apply(job: EmisJob):
+def _fetch_and_apply(job: EmisJob) -> None:
     """EMIS's data for the person's ID and for each ID merged into it (EMIS
     still keeps data under those), applied oldest EMIS save first so the
     newest wins."""
-    client = EmisClient.from_connection()
+    # A look at the job in embedded mode runs inside a web request: the call
+    # must fit the request's budget (emis/client_plan.py).
+    budget = settings.EMIS_REQUEST_BUDGET if embedded() else None
+    client = EmisClient.from_connection(budget=budget)
     found = []
     for emis_id in [job.person_id, *person_alias_ids(job.person_id)]:
         try:
@@ -175,17 +247,10 @@ def _fetch_and_apply(job: EmisJob):
                 {"person.person_id": ["does not match the requested person"]}
             )
         found.append(data)
-    results = [
-        person_apply_documents(
-            person_id=job.person_id,
-            legal_entity_id=job.legal_entity_id,
-            data=data,
-            source="pull",
-            user=job.created_by,
-        )
-        for data in sorted(found, key=lambda d: d.updated_at)
-    ]
-    return _combined(results) if results else _NotFoundResult()
+    if not found:
+        _finish(job, status=EmisJob.Status.SUCCEEDED, result=EmisJob.Result.NOT_FOUND)
+        return
+    _apply(job, sorted(found, key=lambda d: d.updated_at))
 
 
 def _combined(results: list[ApplyResult]) -> ApplyResult:
@@ -199,22 +264,51 @@ def _combined(results: list[ApplyResult]) -> ApplyResult:
     return ApplyResult(status, list(dict.fromkeys(fields)), list(dict.fromkeys(met)))
 
 
-@dataclass(frozen=True)
-class _NotFoundResult:
-    status: str = EmisJob.Result.NOT_FOUND
-    changed_fields: tuple = ()
-    conflicts: tuple = ()
+def _apply(job: EmisJob, items: list) -> None:
+    """Apply EMIS's answer and end the job, in one transaction — unless the
+    job was cancelled while EMIS answered.
+
+    Chosen: a cancelled job applies nothing, not even data that did arrive.
+    Applying it would be harmless (it is what the pull asked for), but the
+    dialog already says "Cancelled by the operator", and the profile must
+    not change behind that message; a new pull brings the data. The job's
+    ending is the transaction's first write: it takes the row lock
+    (PostgreSQL) or the write lock (SQLite) before the apply, so a cancel
+    either came first (nothing applied) or waits and finds the job ended."""
+    with transaction.atomic():
+        if not _finish(job, status=EmisJob.Status.SUCCEEDED):
+            log.info("job=%s ended while EMIS answered: not applied", job.pk)
+            return
+        result = _combined(
+            [
+                person_apply_documents(
+                    person_id=job.person_id,
+                    legal_entity_id=job.legal_entity_id,
+                    data=data,
+                    source="pull",
+                    user=job.created_by,
+                )
+                for data in items
+            ]
+        )
+        EmisJob.objects.filter(pk=job.pk).update(
+            result=result.status,
+            changed_fields=list(result.changed_fields),
+            conflict_fields=list(result.conflicts),
+        )
 
 
 def _failed_attempt(job: EmisJob, exc: EmisError) -> PullOutcome:
     log.warning("job=%s attempt=%s failed: %s", job.pk, job.attempts, exc.code)
     error = (exc.code, exc.message)
-    if exc.permanent or job.attempts > MAX_RETRIES:
+    if exc.permanent or job.attempts >= MAX_ATTEMPTS:
         _finish(job, status=EmisJob.Status.FAILED, error=error)
         return PullOutcome()
-    _finish(job, status=EmisJob.Status.QUEUED, error=error, final=False)
-    delay = exc.retry_after if exc.retry_after is not None else 2.0**job.attempts
-    return PullOutcome(retry_in=float(delay))
+    delay = float(exc.retry_after if exc.retry_after is not None else 2.0**job.attempts)
+    due = timezone.now() + timedelta(seconds=delay)
+    if not _finish(job, status=EmisJob.Status.QUEUED, error=error, next_attempt_at=due):
+        return PullOutcome()  # cancelled meanwhile: no next attempt
+    return PullOutcome(retry_in=delay)
 
 
 def _finish(
@@ -222,45 +316,48 @@ def _finish(
     *,
     status: str,
     result: str = "",
-    changed_fields=(),
-    conflict_fields=(),
     error: tuple[str, str] | None = None,  # (code, message)
-    final: bool = True,
-) -> None:
-    job.status = status
-    job.result = result
-    job.changed_fields = list(changed_fields)
-    job.conflict_fields = list(conflict_fields)
-    job.error_code, message = error or ("", "")
-    job.error_message = str(message)[:_ERROR_MAX]
-    job.finished_at = timezone.now() if final else None
-    job.save(
-        update_fields=[
-            "status",
-            "result",
-            "changed_fields",
-            "conflict_fields",
-            "error_code",
-            "error_message",
-            "finished_at",
-        ]
+    next_attempt_at=None,
+) -> bool:
+    """End the attempt ``job`` holds (back to ``queued`` for the next one,
+    or final). False, and nothing written, when the job is no longer this
+    attempt's: cancelled, or taken over after its lease ran out."""
+    code, message = error or ("", "")
+    return bool(
+        EmisJob.objects.filter(
+            pk=job.pk, status=EmisJob.Status.RUNNING, attempts=job.attempts
+        ).update(
+            status=status,
+            result=result,
+            changed_fields=[],
+            conflict_fields=[],
+            error_code=code,
+            error_message=str(message)[:_ERROR_MAX],
+            finished_at=None if status == EmisJob.Status.QUEUED else timezone.now(),
+            next_attempt_at=next_attempt_at,
+        )
     )
 
 
 def job_as_dict(job: EmisJob) -> dict:
-    """The job as the API and the dialog show it."""
-    failed = job.status == EmisJob.Status.FAILED
-    retrying = job.status == EmisJob.Status.QUEUED and job.error_code
+    """The job as the API and the dialog show it: its attempts, when a
+    queued one is next tried, and why it is retrying, failed or cancelled."""
+    queued = job.status == EmisJob.Status.QUEUED
+    # A queued job with an error is retrying: the reason shows meanwhile.
+    shows_error = queued or job.status in _ENDED_WITH_REASON
     return {
         "id": job.pk,
         "status": job.status,
         "result": job.result or None,
         "changed_fields": list(job.changed_fields or []),
+        "attempts": job.attempts,
+        "max_attempts": MAX_ATTEMPTS,
+        "next_attempt_at": job.next_attempt_at if queued else None,
         # Kept the profile's value against EMIS's: see the person's conflicts.
         "conflicts": list(job.conflict_fields or []),
         "error": (
             {"code": job.error_code, "message": _error_message(job)}
-            if (failed or retrying) and job.error_code
+            if shows_error and job.error_code
             else None
         ),
     }

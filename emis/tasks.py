@@ -6,7 +6,6 @@ migration) and queued messages refer to them.
 """
 
 import logging
-import time
 
 from celery import shared_task
 from django.conf import settings
@@ -20,28 +19,29 @@ log = logging.getLogger("emis.tasks")
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="emis.tasks.pull_person")
 def pull_person(self, job_id: int) -> None:
-    """Work one pull job. The job row counts the attempts and bounds them
-    (``emis.pull.MAX_RETRIES``), so Celery's own retry limit is off."""
+    """Work one attempt of a pull job; the next one is a Celery retry with
+    the job's countdown. The job row counts the attempts and bounds them
+    (``emis.pull.MAX_ATTEMPTS``), so Celery's own retry limit is off."""
     outcome = pull.job_run_pull(job_id=job_id)
-    while outcome.retry_in is not None:
-        if not self.request.is_eager:
-            raise self.retry(countdown=outcome.retry_in)
-        # Eager mode (no broker, the embedded default): self.retry() would
-        # re-run at once, ignoring the countdown, and raise Retry out of the
-        # web request's on_commit hook. Wait a short, capped moment in-process
-        # instead; the backoff schedule proper applies with a real worker.
-        cap = settings.EMIS_EAGER_RETRY_MAX_SLEEP
-        time.sleep(max(0.0, min(outcome.retry_in, cap)))
-        outcome = pull.job_run_pull(job_id=job_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in)
+    # In-process (eager), a retry is neither slept nor re-run here: the job
+    # row holds the next attempt's time, and a look at the job works it
+    # (emis/pull_schedule.py).
 
 
 def pull_person_send(job_id: int) -> None:
     """Send a pull job to the worker (the views call this on commit)."""
+    if pull.embedded():
+        # No broker, no worker: the job is due now, and the first look at it
+        # (the dialog's fragment asks at once) works it in a request of its
+        # own, which the clerk can cancel; this one never waits on EMIS.
+        return
     try:
         pull_person.delay(job_id)
     except Exception:
-        # Broker down (or, in eager mode, a bug in the task): never leave the
-        # dialog polling a job that nobody will ever work.
+        # Broker down: never leave the dialog polling a job that nobody
+        # will ever work.
         log.exception("job=%s could not be run", job_id)
         pull.job_fail_unsent(job_id=job_id)
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from integrations.services import connector_call_record
@@ -110,7 +111,8 @@ def _record_bad_answer(*, foreign: str) -> None:
 def _ask_emis(
     *, person: Person, legal_entity: LegalEntity, reservation: Reservation | None
 ) -> UploadLink:
-    client = EmisClient.from_connection()
+    # The clerk's request waits for this call: it fits the request budget.
+    client = EmisClient.from_connection(budget=settings.EMIS_REQUEST_BUDGET)
     session = client.create_web_session(
         legal_entity_id=legal_entity.pk,
         person_id=person.pk,

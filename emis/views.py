@@ -30,9 +30,10 @@ from .deliveries.selectors import person_deliveries, with_last_delivery
 from .deliveries.texts import guest_notice
 from .errors import EmisError
 from .field_labels import changed_field_labels
-from .job_fragments import job_is_final, reload_with_message, render_job
+from .job_fragments import POLL_DELAY, job_is_final, reload_with_message, render_job
 from .models import EmisJob
-from .pull import job_as_dict, job_enqueue_pull
+from .pull import job_as_dict, job_cancel, job_enqueue_pull
+from .pull_schedule import job_advance, pull_progress
 from .scope import ScopeError
 from .sync import sync_job_create
 from .tasks import pull_person_send, sync_all
@@ -176,24 +177,45 @@ def pull_start(request: HttpRequest, person_id: int) -> HttpResponse:
     except ValueError as exc:  # the service's message for staff
         return refuse("bad_request", str(exc), 400)
     transaction.on_commit(partial(pull_person_send, job.pk))
-    # In-process (eager) Celery may have finished the job already.
-    job.refresh_from_db()
     return _pull_fragment(request, job, status=202)
+
+
+def _pull_job(person_id: int, job_id: int) -> EmisJob:
+    return get_object_or_404(
+        EmisJob, pk=job_id, person_id=person_id, kind=EmisJob.Kind.PULL
+    )
 
 
 @require_GET
 @role_required(Role.FRONT_DESK)
 def job_status(request: HttpRequest, person_id: int, job_id: int) -> HttpResponse:
-    """The pull's fragment, asked for again by itself until the job is final."""
-    job = get_object_or_404(
-        EmisJob, pk=job_id, person_id=person_id, kind=EmisJob.Kind.PULL
-    )
+    """The pull's fragment, asked for again by itself until the job is final.
+    Without a broker this look works the job's attempt when one is due
+    (emis/pull_schedule.py): a continuation of the POST that started it,
+    run at most once per attempt and bounded by EMIS_REQUEST_BUDGET."""
+    job = _pull_job(person_id, job_id)
+    if job_advance(job_id=job.pk):
+        job.refresh_from_db()
+    return _pull_fragment(request, job)
+
+
+@require_POST
+@role_required(Role.FRONT_DESK)
+def job_cancel_view(request: HttpRequest, person_id: int, job_id: int) -> HttpResponse:
+    """ "Отменить" in the pull's fragment: the job ends, cancelled, and the
+    answer is its final fragment (or the job's own ending, when it ended
+    first)."""
+    job = _pull_job(person_id, job_id)
+    job_cancel(job_id=job.pk, user=request.user)
+    job.refresh_from_db()
     return _pull_fragment(request, job)
 
 
 def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
     data = job_as_dict(job)
     labels = changed_field_labels(data["changed_fields"])
+    final = job_is_final(job)
+    progress = None if final else pull_progress(job, poll_ms=POLL_DELAY[job.kind])
     response = render_job(
         request,
         job,
@@ -203,7 +225,10 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         labels=labels,
         conflict_labels=changed_field_labels(job.conflict_fields or []),
         pull_url=reverse("emis:pull", args=[job.person_id]),
+        cancel_url=reverse("emis:job_cancel", args=[job.person_id, job.pk]),
+        progress=progress,
         tone=_pull_tone(job),
+        poll_delay=progress.poll_ms if progress else None,
     )
     if job.result == EmisJob.Result.APPLIED:
         # The card draws itself again as stored, keeping what the clerk has

@@ -310,8 +310,13 @@ EMIS_RETRY_BACKOFF = tuple(
 )
 # The longest Retry-After (429) slept in-process; a longer one goes to Celery.
 EMIS_RETRY_AFTER_CAP = env.float("EMIS_RETRY_AFTER_CAP", default=5.0)
-# Without a broker, tasks run in-process: the longest wait between two tries.
-EMIS_EAGER_RETRY_MAX_SLEEP = env.float("EMIS_EAGER_RETRY_MAX_SLEEP", default=1.0)
+# The longest a web request may wait on EMIS (seconds): a call made while
+# serving one (a pull attempt without a broker, the upload link, the
+# connection test) makes only as many attempts as fit, every attempt timing
+# out on connect and read and the longest wait between them counted
+# (emis/client_plan.py). Without a broker a pull's retries are not slept in
+# the request: they are scheduled in the job row (emis/pull_schedule.py).
+EMIS_REQUEST_BUDGET = env.float("EMIS_REQUEST_BUDGET", default=15.0)
 # A re-apply job older than this (seconds; its worker lost) no longer blocks.
 EMIS_REAPPLY_STALE_AFTER = env.int("EMIS_REAPPLY_STALE_AFTER", default=3600)
 # Days the webhook delivery log keeps a row (pruned daily by

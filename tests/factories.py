@@ -8,9 +8,10 @@ from functools import partial
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from emis.models import EmisConnection, EmisJob
-from emis.pull import job_enqueue_pull
+from emis.pull import MAX_ATTEMPTS, job_enqueue_pull, job_run_pull
 from emis.tasks import pull_person_send
 from legal_entities.models import LegalEntity
 from pms.roles import Role
@@ -100,9 +101,26 @@ def connect_to_sandbox(
 
 
 def enqueue_pull(*, person_id, legal_entity_id, user) -> EmisJob:
-    """What the pull views do: queue a pull job, send it to the worker on commit."""
+    """What the pull views do: queue a pull job, send it to the worker on
+    commit (without a broker nothing is sent: the job is due at once)."""
     job = job_enqueue_pull(
         person_id=person_id, legal_entity_id=legal_entity_id, user=user
     )
     transaction.on_commit(partial(pull_person_send, job.pk))
     return job
+
+
+def work_pull(job: EmisJob) -> list[float]:
+    """What the open dialog's looks do without a broker, minus the waiting:
+    work the due attempt, and while the job waits for its next one, note the
+    wait it asked for and let the clock reach it. Returns those waits;
+    ``job`` is refreshed, ended."""
+    waits: list[float] = []
+    for _attempt in range(MAX_ATTEMPTS):
+        outcome = job_run_pull(job_id=job.pk, due_only=True)
+        if outcome.retry_in is None:
+            break
+        waits.append(outcome.retry_in)
+        EmisJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
+    job.refresh_from_db()
+    return waits

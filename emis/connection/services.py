@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -350,8 +351,11 @@ def emis_connection_test(
             code="incomplete",
             message=_("Enter the EMIS address, API login and API password first."),
         )
-    client = EmisClient(
-        base_url=base_url, api_login=api_login, api_password=api_password
+    client = EmisClient(  # the admin's request waits: fit the request budget
+        base_url=base_url,
+        api_login=api_login,
+        api_password=api_password,
+        budget=settings.EMIS_REQUEST_BUDGET,
     )
     try:
         answer = client.ping()

@@ -314,6 +314,63 @@ def test_pull_failure_shows_plain_error_and_retry(world, page):
     expect(page.locator("input[name=person-surname]")).to_have_value("Репин")
 
 
+def _wait_for(what: str, done) -> None:
+    """Until ``done()`` (a state the server reaches on its own), or fail."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while not done():
+        assert time.monotonic() < deadline, f"never reached: {what}"
+        time.sleep(0.05)
+
+
+def test_slow_emis_shows_the_attempt_and_the_clerk_cancels(world, page, settings):
+    """Issue 10, item 5: EMIS answers nothing for 30 s. No request waits
+    for it longer than the read timeout: the dialog shows which attempt runs,
+    which failed and when the next is due, and "Отменить" ends the pull —
+    while an attempt runs, and while the job waits for the next one."""
+    from playwright.sync_api import expect
+
+    from emis.models import EmisJob
+    from integrations.models import ConnectorCall
+
+    settings.EMIS_READ_TIMEOUT = 2.0  # each look waits at most 3.05 + 2 s
+    dialog = new_guest_in_emis_dialog(page, world, "Репин")
+    person = Person.objects.get(surname="Репин")
+    status = dialog.locator("[data-emis-status]")
+    world["sandbox"].set_faults(latency_ms=30000, paths=["/api/v1/persons"])
+    pull = dialog.get_by_role("button", name="Получить данные документов")
+    cancel = status.get_by_role("button", name="Отменить")
+
+    def emis_calls_ended() -> int:  # each leaves a call-log row
+        return ConnectorCall.objects.filter(operation="get_person").count()
+
+    # Cancelled while attempt 1 waits on EMIS (the dialog's look runs it).
+    pull.click()
+    expect(status).to_contain_text("Попытка 1 из 5: запрос к EMIS…")
+    _wait_for("attempt 1 running", lambda: EmisJob.objects.filter(attempts=1).exists())
+    cancel.click()
+    expect(status).to_contain_text("Отменено оператором.")
+    expect(status.locator(".job")).to_have_attribute("data-job-status", "cancelled")
+    expect(cancel).to_have_count(0)
+    _wait_for("attempt 1 timed out", lambda: emis_calls_ended() == 1)
+    first = EmisJob.objects.get()
+    assert (first.status, first.attempts) == ("cancelled", 1)
+    expect(status).to_contain_text("Отменено оператором.")  # and still says so
+
+    # Cancelled while it waits for attempt 2.
+    pull.click()
+    expect(status).to_contain_text("Попытка 1 из 5 не удалась:")
+    expect(status).to_contain_text("EMIS не ответил")
+    expect(status).to_contain_text("Следующая попытка через")
+    cancel.click()
+    expect(status).to_contain_text("Отменено оператором.")
+    second = EmisJob.objects.exclude(pk=first.pk).get()
+    assert second.status == "cancelled" and second.attempts <= 2
+    person.refresh_from_db()
+    assert person.emis_version is None  # nothing arrived, nothing applied
+
+
 def test_typing_survives_emis_data_arriving(world, page):
     """Issue 10: a clerk types into the card while EMIS data arrives — by
     webhook (noticed when the card comes back into view) and by a pull — and

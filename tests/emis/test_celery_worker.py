@@ -131,15 +131,8 @@ def worker(broker, settings, tmp_path):
 
 
 def _wait_until_final(job_id: int, process, log_path: Path) -> EmisJob:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        job = EmisJob.objects.get(pk=job_id)
-        if job.status in (EmisJob.Status.SUCCEEDED, EmisJob.Status.FAILED):
-            return job
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    pytest.fail(f"job {job_id} not finished; worker log:\n{log_path.read_text()}")
+    final = (EmisJob.Status.SUCCEEDED, EmisJob.Status.FAILED)
+    return _wait_for(job_id, lambda job: job.status in final, process, log_path)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -179,3 +172,52 @@ def test_a_real_worker_retries_a_transient_failure_with_a_countdown(
     assert (job.status, job.result) == ("succeeded", "applied"), log_path.read_text()
     assert job.attempts == 2  # the second attempt came from self.retry()
     assert "retry" in log_path.read_text().lower()
+
+
+def _wait_for(job_id: int, done, process, log_path: Path) -> EmisJob:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        job = EmisJob.objects.get(pk=job_id)
+        if done(job):
+            return job
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    pytest.fail(f"job {job_id} never got there; worker log:\n{log_path.read_text()}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pull_cancelled_while_the_worker_waits_to_retry_stays_cancelled(
+    worker, emis_sandbox, front_desk_client
+):
+    """With a worker: the job shows its attempts and when the next is due;
+    the clerk cancels; the retry Celery delivers at the countdown does
+    nothing, though EMIS would answer by then."""
+    process, log_path = worker
+    connect_to_sandbox(emis_sandbox)
+    le = make_legal_entity()
+    person = make_guest(make_reservation(le), "Репин").person
+    emis_sandbox.save_person(le.pk, sample_person(person.pk))
+    emis_sandbox.set_faults(status=503, paths=["/api/v1/persons"])
+
+    job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job = _wait_for(job.pk, lambda j: j.error_code, process, log_path)
+    url = f"/api/v1/emis/jobs/{job.pk}/"
+    shown = front_desk_client.get(url).json()
+    assert (shown["status"], shown["attempts"], shown["max_attempts"]) == ("queued", 1, 5)
+    assert shown["next_attempt_at"] and shown["error"]["code"] == "server_error"
+
+    cancelled = front_desk_client.post(url + "cancel/")
+    assert cancelled.status_code == 200, cancelled.content
+    emis_sandbox.clear_faults()
+    # The retry's message runs at its countdown and returns without a word.
+    _wait_for(
+        job.pk,
+        lambda j: log_path.read_text().count("pull_person[") >= 2
+        and "succeeded in" in log_path.read_text(),
+        process,
+        log_path,
+    )
+    job = EmisJob.objects.get(pk=job.pk)
+    assert (job.status, job.attempts, job.error_code) == ("cancelled", 1, "cancelled")
+    assert Person.objects.get(pk=person.pk).surname_latin == ""

@@ -1,5 +1,6 @@
 """Pull jobs: the services, the task (eager) and the REST API, with EMIS
-http at the HTTP seam."""
+http at the HTTP seam. Without a broker, as here, a job's attempts are
+worked by looks at it: the API's GET, or ``tests.factories.work_pull``."""
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.factories import (
     make_person,
     make_reservation,
     make_user,
+    work_pull,
 )
 
 from .conftest import BASE_URL, russian
@@ -27,7 +29,6 @@ def _fast_retries(settings):
     # under test is the job's own.
     settings.EMIS_MAX_ATTEMPTS = 1
     settings.EMIS_RETRY_BACKOFF = (0,)
-    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
 
 
 @pytest.fixture
@@ -63,9 +64,10 @@ def test_pull_applies_and_the_job_api_reports_it(
     assert response.status_code == 202
     body = response.json()
     assert body["status"] == "queued"
+    assert not http.calls  # the POST only queues; the job's look works it
+    job = front_desk_client.get(f"/api/v1/emis/jobs/{body['job']}/").json()
     call = http.calls[0].request
     assert call.params == {"legal_entity_id": str(le.pk)}
-    job = front_desk_client.get(f"/api/v1/emis/jobs/{body['job']}/").json()
     assert job["status"] == "succeeded" and job["result"] == "applied"
     assert job["error"] is None
     assert "surname_latin" in job["changed_fields"]
@@ -81,9 +83,10 @@ def test_pull_of_an_unchanged_person(
     http.get(person_url(person.pk), json=russian(person.pk))
     user = make_user()
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+        first = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
-    job.refresh_from_db()
+    work_pull(first)
+    work_pull(job)
     assert (job.status, job.result, job.changed_fields) == (
         "succeeded",
         "unchanged",
@@ -98,12 +101,15 @@ def test_emis_404_is_succeeded_not_found(
     http.get(person_url(person.pk), status=404, json=emis_error("person_not_found"))
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert job_as_dict(job) == {
         "id": job.pk,
         "status": "succeeded",
         "result": "not_found",
         "changed_fields": [],
+        "attempts": 1,
+        "max_attempts": 5,
+        "next_attempt_at": None,
         "conflicts": [],
         "error": None,
     }
@@ -118,6 +124,10 @@ def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, h
     assert outcome.retry_in == 2.0  # 2 ** attempt
     assert (job.status, job.attempts, job.error_code) == ("queued", 1, "server_error")
     assert job_as_dict(job)["error"]["code"] == "server_error"
+    # The next attempt is due then: the row holds the schedule.
+    waited = (job.next_attempt_at - job.started_at).total_seconds()
+    assert 2.0 <= waited < 3.0
+    assert job_as_dict(job)["next_attempt_at"] == job.next_attempt_at
 
 
 def test_retry_after_from_emis_sets_the_countdown(subject, http):
@@ -141,7 +151,7 @@ def test_transient_failure_is_retried_then_succeeds(
     http.get(person_url(person.pk), json=russian(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    assert work_pull(job) == [2.0, 4.0]
     assert (job.status, job.result, job.attempts) == ("succeeded", "applied", 3)
     assert job_as_dict(job)["error"] is None
     assert len(http.calls) == 3
@@ -154,7 +164,7 @@ def test_transient_failure_gives_up_after_four_retries(
     http.get(person_url(person.pk), status=503)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    assert work_pull(job) == [2.0, 4.0, 8.0, 16.0]
     assert (job.status, job.attempts) == ("failed", 5)
     assert job_as_dict(job)["error"]["code"] == "server_error"
     assert len(http.calls) == 5
@@ -170,7 +180,7 @@ def test_permanent_failure_fails_at_once(
     http.get(person_url(person.pk), status=status, json=emis_error(code))
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    assert work_pull(job) == []
     assert (job.status, job.attempts) == ("failed", 1)
     error = job_as_dict(job)["error"]
     assert error["code"] == code and error["message"]
@@ -184,7 +194,7 @@ def test_inactive_integration_fails_not_configured(
     connection.save()
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.error_code) == ("failed", "not_configured")
 
 
@@ -204,7 +214,7 @@ def test_data_breaking_the_contract_fails_bad_response(
     http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.error_code) == ("failed", "bad_response")
     person.refresh_from_db()
     assert person.surname_latin == ""
@@ -277,6 +287,8 @@ def test_a_bug_fails_the_job_instead_of_leaving_it_running(
     monkeypatch.setattr(emis.pull, "person_apply_documents", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    with pytest.raises(RuntimeError):  # the bug is reported, not swallowed
+        work_pull(job)
     job.refresh_from_db()
     assert job.status == "failed"
     assert job_as_dict(job)["error"]["code"] == "internal_error"
@@ -297,7 +309,7 @@ def test_a_re_pull_applies_a_switched_name_policy(
     def pull() -> EmisJob:
         with django_capture_on_commit_callbacks(execute=True):
             job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
-        job.refresh_from_db()
+        work_pull(job)
         return job
 
     assert pull().result == "applied"
@@ -328,7 +340,7 @@ def test_a_pull_of_broken_data_names_each_field_with_its_reason(
     http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.error_code, job.attempts) == ("failed", "bad_response", 1)
     with translation.override("en"):
         message = job_as_dict(job)["error"]["message"]
@@ -351,7 +363,7 @@ def test_a_pull_with_hundreds_of_bad_fields_keeps_whole_fields(
     http.get(person_url(person.pk), json=data)
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert len(job.error_message) <= 500 and job.error_message.endswith("; …")
     for part in job.error_message.split("; ")[:-1]:
         assert part.startswith("person.visas[") and " — " in part

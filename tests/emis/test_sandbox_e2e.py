@@ -13,6 +13,7 @@ from tests.factories import (
     make_legal_entity,
     make_person,
     make_reservation,
+    work_pull,
 )
 from tests.support.sandbox import sample_foreigner, sample_person
 
@@ -20,8 +21,7 @@ pytestmark = pytest.mark.sandbox
 
 
 @pytest.fixture
-def wired(db, emis_sandbox, settings):
-    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
+def wired(db, emis_sandbox):
     connect_to_sandbox(emis_sandbox)
     return emis_sandbox
 
@@ -33,7 +33,7 @@ def test_pull_from_the_sandbox(wired, django_capture_on_commit_callbacks):
     wired.save_person(le.pk, sample_foreigner(person.pk))
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.result) == ("succeeded", "applied"), job.error_code
     assert Visa.objects.filter(person=person).count() == 2
     assert IdentityDocument.objects.get(person=person).number == "L898902C3"
@@ -46,7 +46,7 @@ def test_pull_of_a_person_the_sandbox_never_saw(
     person = make_guest(make_reservation(le)).person
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.result) == ("succeeded", EmisJob.Result.NOT_FOUND)
 
 
@@ -57,8 +57,11 @@ def test_pull_survives_transient_faults(wired, django_capture_on_commit_callback
     wired.set_faults(status=503, times=4, paths=["/api/v1/persons"])
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    waits = work_pull(job)
     assert (job.status, job.result) == ("succeeded", "applied")
+    # One HTTP attempt per job attempt (the request budget leaves room for
+    # no second): the job's own schedule absorbed the four faults.
+    assert (job.attempts, waits) == (5, [2.0, 4.0, 8.0, 16.0])
 
 
 def test_sync_pages_through_the_sandbox_feed(wired, monkeypatch):

@@ -17,6 +17,7 @@ from tests.factories import (
     enqueue_pull,
     make_guest,
     make_reservation,
+    work_pull,
 )
 from tests.support.sandbox import sample_foreigner, sample_person
 
@@ -70,7 +71,6 @@ def _foreigner(person_id: int, **overrides) -> dict:
 def test_no_full_document_number_in_any_log_record(
     emis_sandbox, caplog, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
     settings.EMIS_MAX_ATTEMPTS = 1
     conn = connect_to_sandbox(emis_sandbox)
     reservation = make_reservation()
@@ -91,12 +91,14 @@ def test_no_full_document_number_in_any_log_record(
     # Pull: applied, then failing (a body breaking the contract).
     emis_sandbox.save_person(le, _foreigner(second.person_id))
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
+        applied = enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
+    work_pull(applied)
     emis_sandbox.save_person(
         le, {**_foreigner(second.person_id), "sex": "?"}, validate=False
     )
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
+        broken = enqueue_pull(person_id=second.person_id, legal_entity_id=le, user=None)
+    work_pull(broken)
 
     # Sync: the feed carries all of them, and a person this PMS lacks.
     emis_sandbox.save_person(le, _russian(third.person_id))

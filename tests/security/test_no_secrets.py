@@ -20,6 +20,7 @@ from tests.factories import (
     make_guest,
     make_reservation,
     make_user,
+    work_pull,
 )
 from tests.security.test_permission_matrix import POST_ONLY, _named_routes, _url
 from tests.support.sandbox import sample_person
@@ -142,7 +143,6 @@ def test_no_log_line_holds_a_secret(
 ):
     """Pull, webhook, test connection and the upload link, against the real
     sandbox, all at DEBUG: the passwords used never reach a log record."""
-    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
     settings.EMIS_MAX_ATTEMPTS = 1
     connect_to_sandbox(emis_sandbox)
     secrets = [emis_sandbox.api_password, emis_sandbox.web_password, TYPED]
@@ -153,10 +153,12 @@ def test_no_log_line_holds_a_secret(
     caplog.set_level(logging.DEBUG)
 
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
+        applied = enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
+    work_pull(applied)
     emis_sandbox.set_faults(status=401, times=1)
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
+        refused = enqueue_pull(person_id=stay.person_id, legal_entity_id=le, user=None)
+    work_pull(refused)
     from tests.emis.conftest import webhook_body
 
     body = webhook_body(saved.person, le)

@@ -97,7 +97,8 @@ def test_second_pull_reports_nothing_new(
     responses.get(
         f"{EMIS_BASE}/api/v1/persons/{person_id}", json=emis_person(person_id)
     )
-    run_jobs(front_desk_client, stay, entity)
+    first = box(run_jobs(front_desk_client, stay, entity))
+    front_desk_client.get(f"/emis/persons/{person_id}/jobs/{first['id']}/")
     job = box(run_jobs(front_desk_client, stay, entity))
     front_desk_client.cookies["django_language"] = "en"
     state = box(front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/"))

@@ -20,25 +20,22 @@ from tests.factories import connect_to_sandbox
 
 @pytest.fixture
 def sleeps(monkeypatch):
-    """Every back-off the client and the eager task ask for, without waiting:
-    the schedule is asserted, not lived through."""
+    """Every back-off the client asks for, without waiting: the schedule is
+    asserted, not lived through. (A pull job's own waits are not slept
+    anywhere: ``tests.factories.work_pull`` returns them.)"""
     import emis.client
-    import emis.tasks
 
     asked: list[float] = []
 
     def record(seconds: float) -> None:
         asked.append(seconds)
 
-    # Both modules call ``time.sleep`` on their own reference to ``time``.
     monkeypatch.setattr(emis.client.time, "sleep", record)
-    assert emis.tasks.time.sleep is record
     return asked
 
 
 @pytest.fixture
 def wired(db, emis_sandbox, settings):
-    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 3600  # the recorded wait is the real one
     settings.EMIS_RETRY_BACKOFF = (0.05, 0.1)
     connect_to_sandbox(emis_sandbox)
     return emis_sandbox
