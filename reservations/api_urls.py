@@ -7,6 +7,7 @@ from .api import (
     ReservationGuestView,
     ReservationViewSet,
 )
+from .board_api import ArrivalsView
 
 router = SimpleRouter()
 router.register("reservations", ReservationViewSet, basename="api-reservation")
@@ -24,4 +25,5 @@ urlpatterns = [
         name="api-reservation-guest",
     ),
     path("persons/<int:person_id>/", PersonView.as_view(), name="api-person"),
+    path("arrivals/", ArrivalsView.as_view(), name="api-arrivals"),
 ]

@@ -46,3 +46,10 @@ document.addEventListener("DOMContentLoaded", () => {
     window.history.replaceState(null, "", url);
   }
 });
+
+// A link marked data-hotkey="ArrowLeft" (the board's days) follows on that
+// key, unless the user is typing in a field or holds a modifier.
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, select, textarea")) return;
+  document.querySelector(`a[data-hotkey="${CSS.escape(event.key)}"]`)?.click();
+});
