@@ -67,7 +67,7 @@ def pull_all(client, reservation, **extra):
 
 def oob_block(page: str, stay) -> str:
     match = re.search(
-        rf'<div id="board-pull-{stay.pk}" hx-swap-oob="innerHTML">(.*?)</div>\s*(?=<span id="board-cit|<div id="board-pull|$)',
+        rf'<div id="board-pull-{stay.pk}" hx-swap-oob="innerHTML">(.*?)</div>\s*(?=<span id="board-name|<div id="board-pull|$)',
         page,
         re.S,
     )
