@@ -49,7 +49,7 @@ SECRET_KEY = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(40)
 # --- machine ---------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
+def machine(postgresql: bool = True) -> dict[str, str]:
     cpu = "unknown"
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -64,15 +64,15 @@ def machine() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "ram": f"{mem_kb / 1024 / 1024:.1f} GiB",
         "python": platform.python_version(),
-        "postgresql": pg_version(),
+        "postgresql": pg_version() if postgresql else "not used",
         "os": platform.platform(),
         # Other work on the machine skews every figure: shown with each run.
         "load_avg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
-def print_machine() -> dict[str, str]:
-    info = machine()
+def print_machine(postgresql: bool = True) -> dict[str, str]:
+    info = machine(postgresql)
     print("machine:")
     for key, value in info.items():
         print(f"  {key:<11} {value}")

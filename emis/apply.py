@@ -243,11 +243,15 @@ class _Batch(RecordPlanning):
         changes += self._set(person, "sex", data.sex)
         changes += self._set(person, "citizenship", data.citizenship)
         # A document that prints no birth date/place (many foreign passports
-        # omit the place) must not erase what the guest told the front desk.
-        if data.birth_date is not None:
-            changes += self._set(person, "birth_date", data.birth_date)
-        if data.birth_place is not None:
-            changes += self._set(person, "birth_place", data.birth_place)
+        # omit the place) must not erase what the guest told the front desk;
+        # EMIS having given nothing is remembered, so a value staff type
+        # later meets a later EMIS value as a conflict, not a silent revert.
+        for name in ("birth_date", "birth_place"):
+            value = getattr(data, name)
+            if value is not None:
+                changes += self._set(person, name, value)
+            elif conflicts.remember(person, name, ""):
+                self._mark_values(person)
         self.persons.mark(person, changes, [c.field for c in changes])
         return changes
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from itertools import islice
 from typing import Any
@@ -90,8 +91,16 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """INSERT new model objects (their pks are not read back)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     db = _wrapper()
-    rows = [[_prep(f, f.pre_save(obj, True), db) for f in fields] for obj in objs]
+    rows = [[_insertable(f, f.pre_save(obj, True), db) for f in fields] for obj in objs]
     insert_rows(model, fields, rows)
+
+
+def _insertable(field: models.Field, value: Any, db) -> Any:
+    # JSON as its text: PostgreSQL's COPY reads text, and psycopg's JSON
+    # adapter (what get_db_prep_save gives) would arrive quoted.
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, cls=field.encoder)
+    return _prep(field, value, db)
 
 
 def insert_unless_conflict(obj: models.Model) -> models.Model | None:

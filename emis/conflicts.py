@@ -24,9 +24,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from reservations.history import ENTITY_MODELS, Change, as_text
+from reservations.history import (
+    ENTITY_MODELS,
+    Change,
+    as_text,
+    person_change,
+    record_changes,
+)
+from reservations.history import title as history_title
 from reservations.models import Person, PersonChange
 from reservations.services import person_lock
 from reservations.services.base import history_record
@@ -102,7 +111,8 @@ def conflicts_record(found: list[Found]) -> list[Found]:
             continue  # decided already, for this EMIS value
         else:
             changed.append(row)
-            if row.resolved_at is not None:
+            if row.resolved_at is not None or row.emis_value != emis:
+                # Reopened, or EMIS sent yet another value: a new question.
                 row.since, row.resolved_at, row.kept, row.resolved_by = now, None, "", None
         row.path, row.profile_value, row.emis_value = item.change.key, profile, emis
         still_open.append(item)
@@ -122,9 +132,40 @@ def kept_against(*, person_ids: list[int]) -> dict[tuple, str]:
 
 
 def open_conflicts(*, person_id: int) -> list[EmisConflict]:
-    return list(
+    """The open conflicts, as the profile stands now: a field staff have
+    since set to EMIS's value (or whose record is gone) is closed, one they
+    changed again shows their new value. At most one query per kind of
+    record, besides the conflicts."""
+    rows = list(
         EmisConflict.objects.filter(person_id=person_id, resolved_at__isnull=True)
     )
+    current = _current_rows(person_id, rows)
+    closed, moved = [], []
+    for row in rows:
+        obj = current.get((row.entity, row.entity_id))
+        now_value = as_text(getattr(obj, row.field)) if obj is not None else None
+        if now_value is None or now_value == row.emis_value:
+            row.resolved_at, row.kept = timezone.now(), EmisConflict.Keep.EMIS
+            closed.append(row)
+        elif now_value != row.profile_value:
+            row.profile_value = now_value
+            moved.append(row)
+    EmisConflict.objects.bulk_update(closed, ["resolved_at", "kept"])
+    EmisConflict.objects.bulk_update(moved, ["profile_value"])
+    return [row for row in rows if row.resolved_at is None]
+
+
+def _current_rows(person_id: int, rows: list[EmisConflict]) -> dict[tuple, Any]:
+    found: dict[tuple, Any] = {}
+    for entity in {row.entity for row in rows}:
+        model = ENTITY_MODELS[entity]
+        if model is Person:
+            found[(entity, 0)] = Person.objects.filter(pk=person_id).first()
+            continue
+        ids = [row.entity_id for row in rows if row.entity == entity]
+        for pk, obj in model.objects.filter(person_id=person_id).in_bulk(ids).items():
+            found[(entity, pk)] = obj
+    return found
 
 
 def persons_with_open_conflicts(*, person_ids: list[int]) -> set[int]:
@@ -133,6 +174,38 @@ def persons_with_open_conflicts(*, person_ids: list[int]) -> set[int]:
             person_id__in=person_ids, resolved_at__isnull=True
         ).values_list("person_id", flat=True)
     )
+
+
+def shown_conflict(conflict: EmisConflict) -> dict:
+    """One row of the card's comparison: which field ("Паспорт гражданина
+    РФ 4510 ****56: кем выдан"), and both values as the card shows them
+    (choices by their label, dates as dates)."""
+    model = ENTITY_MODELS[conflict.entity]
+    field = model._meta.get_field(conflict.field)
+    label = str(capfirst(field.verbose_name))
+    if model is not Person:
+        record = conflict.path.partition("[")[2].partition("]")[0]
+        label = f"{history_title(conflict.entity, record)}: {field.verbose_name}"
+    return {
+        "path": conflict.path,
+        "label": label,
+        "profile": _display(field, conflict.profile_value),
+        "emis": _display(field, conflict.emis_value),
+        "emis_value": conflict.emis_value,
+    }
+
+
+def _display(field: models.Field, text: str) -> str:
+    if text == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if isinstance(field, models.DateField):
+        try:
+            return date_format(field.to_python(text), "SHORT_DATE_FORMAT")
+        except ValidationError:
+            return text
+    return text
 
 
 def conflict_as_dict(conflict: EmisConflict) -> dict:
@@ -147,15 +220,23 @@ def conflict_as_dict(conflict: EmisConflict) -> dict:
 
 @transaction.atomic
 def conflicts_resolve(
-    *, person_id: int, keep: str, field: str | None = None, user=None
+    *,
+    person_id: int,
+    keep: str,
+    field: str | None = None,
+    seen: str | None = None,
+    user=None,
 ) -> list[EmisConflict]:
     """Decide open conflicts (all, or the one whose path is ``field``):
     ``keep="emis"`` writes EMIS's value into the profile, ``"profile"``
-    keeps the profile's value against this EMIS value. Each decision is a
-    history row with who made it. Returns the conflicts decided."""
+    keeps the profile's value against this EMIS value. ``seen`` is the EMIS
+    value the deciding person was shown: if EMIS sent another one since,
+    nothing is decided. Each decision is a history row with who made it.
+    Returns the conflicts decided."""
     if keep not in EmisConflict.Keep.values:
         raise ValidationError({"keep": _("Choose “emis” or “profile”.")})
     person = person_lock(person_id=person_id)
+    open_conflicts(person_id=person_id)  # as the profile stands now
     pending = EmisConflict.objects.select_for_update().filter(
         person_id=person_id, resolved_at__isnull=True
     )
@@ -164,6 +245,10 @@ def conflicts_resolve(
     decided = list(pending)
     if field is not None and not decided:
         raise ValidationError({"field": _("This field has no open conflict.")})
+    if seen is not None and any(c.emis_value != seen for c in decided):
+        raise ValidationError(
+            {"emis": _("EMIS has sent another value since: look at the comparison again.")}
+        )
     changes = [_decide_one(person, conflict, keep) for conflict in decided]
     source = (
         PersonChange.Source.KEEP_EMIS
@@ -181,46 +266,30 @@ def conflicts_resolve(
 
 def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> Change:
     model = ENTITY_MODELS[conflict.entity]
-    row = person if model is Person else model.objects.get(
-        pk=conflict.entity_id, person_id=person.pk
-    )
-    label = "" if model is Person else _label_of(row)
+    row = person
+    if model is not Person:
+        row = model.objects.get(pk=conflict.entity_id, person_id=person.pk)
+    name = conflict.field
     if keep == EmisConflict.Keep.PROFILE:
-        # Nothing changes in the data: the row tells who decided, and what
-        # EMIS had sent.
-        return Change(
-            conflict.entity, conflict.entity_id or None, label, conflict.field,
-            conflict.emis_value, conflict.profile_value, conflict.field in _NUMBERS,
-        )
-    model_field = model._meta.get_field(conflict.field)
-    value = _from_text(model_field, conflict.emis_value)
-    old = getattr(row, conflict.field)
-    setattr(row, conflict.field, value)
-    remember(row, conflict.field, value)
+        # Nothing changes in the data: the row tells who decided against
+        # which EMIS value.
+        return _as_change(row, name, conflict.emis_value, conflict.profile_value)
+    old, value = getattr(row, name), _from_text(model._meta.get_field(name), conflict.emis_value)
+    setattr(row, name, value)
+    remember(row, name, value)
     extra = ["emis_values"]
-    if model is Person and conflict.field in NAME_PARTS:
-        row.name_sources = {**(row.name_sources or {}), conflict.field: "emis"}
+    if model is Person and name in NAME_PARTS:
+        row.name_sources = {**(row.name_sources or {}), name: "emis"}
         extra.append("name_sources")
-    row.full_clean(exclude=_other_fields(model, conflict.field))
-    row.save(update_fields=[conflict.field, *extra, "updated_at"])
-    return Change(
-        conflict.entity, conflict.entity_id or None, label, conflict.field,
-        old, value, conflict.field in _NUMBERS,
-    )
+    row.full_clean(exclude=_other_fields(model, name))
+    row.save(update_fields=[name, *extra, "updated_at"])
+    return _as_change(row, name, old, value)
 
 
-_NUMBERS = frozenset({"series", "number"})
-
-
-def _label_of(row: models.Model) -> str:
-    from reservations.history import entity_of, record_label
-
-    return record_label(
-        entity_of(type(row)),
-        kind=getattr(row, "kind", ""),
-        series=row.series,
-        number=row.number,
-    )
+def _as_change(row: models.Model, name: str, old: Any, new: Any) -> Change:
+    if isinstance(row, Person):
+        return person_change(name, old, new)
+    return record_changes(row, [(name, old, new)])[0]
 
 
 def _from_text(model_field: models.Field, text: str) -> Any:

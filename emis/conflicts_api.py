@@ -33,6 +33,9 @@ OpenConflicts = inline_serializer(
 class ResolveSerializer(serializers.Serializer):
     keep = serializers.ChoiceField(choices=EmisConflict.Keep.values)
     field = serializers.CharField(required=False, max_length=300)
+    # The EMIS value the client decided on (with "field"): refused with 400
+    # if EMIS has sent another one since.
+    emis = serializers.CharField(required=False, allow_blank=True)
 
 
 def _open(person_id: int) -> list[dict]:
@@ -73,6 +76,7 @@ class ConflictResolveView(APIView):
             person_id=person_id,
             keep=body.validated_data["keep"],
             field=body.validated_data.get("field"),
+            seen=body.validated_data.get("emis"),
             user=request.user,
         )
         return Response(_open(person_id))

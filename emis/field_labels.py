@@ -33,11 +33,6 @@ def _label(path: str) -> str:
     return f"{what}: {_field_label(model, attr)}" if attr else what
 
 
-def field_label(path: str) -> str:
-    """One path's human name."""
-    return _label(str(path))
-
-
 def changed_field_labels(paths: list[str]) -> list[str]:
     """Human names of changed fields, in order, each once."""
     labels: list[str] = []

@@ -55,7 +55,12 @@ def render_job(
 
 
 def reload_with_message(
-    request: HttpRequest, response: HttpResponse, message: str, *, drop: str = ""
+    request: HttpRequest,
+    response: HttpResponse,
+    message: str,
+    *,
+    drop: str = "",
+    level: int = messages.SUCCESS,
 ) -> HttpResponse:
     """Tell htmx to load the page again, the message shown at its top.
 
@@ -64,7 +69,7 @@ def reload_with_message(
     out (the guest card's ``emis=1``, which would reopen the dialog)."""
     if not getattr(request, "htmx", False):
         return response
-    messages.success(request, message)
+    messages.add_message(request, level, message)
     target = _same_site(request, request.htmx.current_url or "", drop)
     if target:
         response["HX-Redirect"] = target

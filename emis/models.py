@@ -187,6 +187,7 @@ class EmisJob(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    progress_failed = models.PositiveIntegerField(default=0)  # steps that failed
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

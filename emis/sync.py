@@ -81,16 +81,24 @@ def sync_job_step(*, job_id: int, error: str = "") -> None:
     values: dict = {"progress_done": F("progress_done") + 1}
     if error:
         values["error_code"] = error.partition(": ")[0][:50]
+        values["progress_failed"] = F("progress_failed") + 1
     EmisJob.objects.filter(pk=job_id).update(**values)
     _sync_job_finish_if_done(job_id)
 
 
 def _sync_job_finish_if_done(job_id: int) -> None:
-    EmisJob.objects.filter(
+    """Done when every step is: failed if every legal entity's run failed
+    (each one's reason is on its status line), else succeeded."""
+    done = EmisJob.objects.filter(
         pk=job_id,
         status=EmisJob.Status.RUNNING,
         progress_done__gte=F("progress_total"),
-    ).update(status=EmisJob.Status.SUCCEEDED, finished_at=timezone.now())
+    )
+    now = timezone.now()
+    done.filter(progress_total__gt=0, progress_failed__gte=F("progress_total")).update(
+        status=EmisJob.Status.FAILED, finished_at=now
+    )
+    done.update(status=EmisJob.Status.SUCCEEDED, finished_at=now)
 
 
 def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:

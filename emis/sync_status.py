@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.template.defaultfilters import date as date_filter
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from integrations.registry import StatusLine
@@ -11,7 +12,8 @@ from .sync import sync_status_lines
 
 
 def _when(value) -> str:
-    return date_filter(value, "d.m.Y H:i") if value else "—"
+    # In the hotel's time zone, like every other time on the page.
+    return date_filter(localtime(value), "d.m.Y H:i") if value else "—"
 
 
 def sync_status() -> list[StatusLine]:

@@ -130,7 +130,12 @@ def dialog_actions(request: HttpRequest, person_id: int) -> HttpResponse:
         if value.isdigit()
         else None
     )
-    context = {"person": person, "reservation": reservation, "selected_id": selected}
+    context = {
+        "person": person,
+        "reservation": reservation,
+        "selected_id": selected,
+        "swap_status": True,  # the last answer was about another choice
+    }
     return render(request, "emis/_guest_card_emis_actions.html", context)
 
 
@@ -205,8 +210,10 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
     return response
 
 
-# The event the guest card listens to for drawing itself again.
+# The events the guest card listens to for drawing itself again: with the
+# "new data from EMIS" note, or without (the clerk's own decision).
 DATA_ARRIVED = "emis-data-arrived"
+CARD_CHANGED = "guest-card-changed"
 
 
 def _pull_tone(job: EmisJob) -> str:
@@ -247,13 +254,15 @@ def conflicts_resolve_view(request: HttpRequest, person_id: int) -> HttpResponse
             person_id=person.pk,
             keep=request.POST.get("keep", ""),
             field=request.POST.get("field") or None,
+            seen=request.POST.get("seen"),
             user=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     if request.htmx:
+        # The card draws itself again (the decision shown, typing kept).
         response = HttpResponse(status=204)
-        response["HX-Trigger"] = DATA_ARRIVED
+        response["HX-Trigger"] = CARD_CHANGED
         return response
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
@@ -286,8 +295,19 @@ def sync_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 def _sync_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
     poll_url = reverse("emis:sync_job", args=[job.pk])
-    response = render_job(request, job, poll_url=poll_url, status=status)
+    tone = "busy"
     if job_is_final(job):
-        # The page's status lines now hold the run's figures: show them.
-        return reload_with_message(request, response, _("The sync with EMIS has finished."))
+        tone = "error" if job.progress_failed else "ok"
+    response = render_job(request, job, poll_url=poll_url, status=status, tone=tone)
+    if job_is_final(job):
+        # The page's status lines now hold the run's figures and each
+        # failure's reason: show them.
+        message = (
+            _("The sync with EMIS has finished with errors: see the lines below.")
+            if job.progress_failed
+            else _("The sync with EMIS has finished.")
+        )
+        return reload_with_message(
+            request, response, message, level=messages.WARNING if job.progress_failed else messages.SUCCESS
+        )
     return response

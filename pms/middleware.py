@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.signals import user_logged_in
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render, resolve_url
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django_htmx.http import HttpResponseClientRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
@@ -32,12 +33,25 @@ class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
     def handle_no_permission(self, request, view_func):
-        response = super().handle_no_permission(request, view_func)
         if getattr(request, "htmx", False):
-            # htmx would follow a redirect and swap the login page into a
-            # fragment (after an idle logout, say): send the whole tab there.
-            return HttpResponseClientRedirect(response.url)
-        return response
+            return _session_ended(request)
+        return super().handle_no_permission(request, view_func)
+
+
+def _session_ended(request) -> HttpResponse:
+    """An htmx request after the session ended (idle logout, say): never a
+    redirect that would swap the login page into a fragment or leave the
+    page, losing what was typed. A notice at the top of the page instead,
+    whose link logs in in a new tab and comes back to this page."""
+    page = urlsplit(request.htmx.current_url or "")
+    here = page.path if url_has_allowed_host_and_scheme(
+        request.htmx.current_url or "", allowed_hosts={request.get_host()}
+    ) else "/"
+    login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': here})}"
+    response = render(request, "_session_ended.html", {"login_url": login}, status=401)
+    response["HX-Retarget"] = "#session-notice"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 class PmsLocaleMiddleware(LocaleMiddleware):

@@ -152,6 +152,13 @@ def _model_values(form: forms.ModelForm) -> dict[str, Any]:
     }
 
 
+RECORD_GONE = _(
+    "A document in this form was deleted elsewhere meanwhile: its changes "
+    "cannot be saved. Your other values are kept below; remove that row or "
+    "open the card again."
+)
+
+
 @dataclass(frozen=True)
 class Conflict:
     """A field this user changed that someone else changed too since the
@@ -218,6 +225,16 @@ class GuestProfileForms:
 
     def record_edits(self) -> dict[str, list[RecordEdit]]:
         return {name: record_edits(fs) for name, fs in self.records.items()}
+
+    def unshown_errors(self) -> list[str]:
+        """Errors no field of the page shows: a record's hidden id that no
+        longer matches a stored row (deleted meanwhile by someone else)."""
+        errors = []
+        for formset in self.records.values():
+            for form in formset.forms:
+                if form.is_bound and any(form[f.name].errors for f in form.hidden_fields()):
+                    errors.append(RECORD_GONE)
+        return list(dict.fromkeys(errors))
 
     # --- Concurrent changes -------------------------------------------------
 

@@ -31,7 +31,7 @@ from .models import (
     Reservation,
     Stay,
 )
-from .selectors import person_history, person_search, stay_detail
+from .selectors import next_stay_id, person_history, person_search, stay_detail
 from .services import guest_add, guest_attach, guest_update
 from .views import card_url
 
@@ -145,6 +145,11 @@ def _guest_page(
         "history": history_rows(stay.person_id, request.user),
         "conflicts": conflicts,
         "arrived": request.POST.get("_arrived") == "1",
+        "next_stay_id": next_stay_id(stay=stay),
+        # A save that did not go through says so at the top, whatever the
+        # reason (a field's error, a record deleted meanwhile).
+        "not_saved": request.method == "POST"
+        and request.resolver_match.url_name == "guest",
     }
     return render(request, "reservations/guest.html", context)
 

@@ -108,6 +108,12 @@ def stay_detail(*, reservation_id: int, stay_id: int) -> Stay:
     )
 
 
+def next_stay_id(*, stay: Stay) -> int | None:
+    """The next guest of the same reservation ("Следующий гость"), if any."""
+    later = Stay.objects.filter(reservation_id=stay.reservation_id, pk__gt=stay.pk)
+    return later.order_by("pk").values_list("pk", flat=True).first()
+
+
 def person_history(*, person_id: int, limit: int = 50) -> list[PersonChange]:
     return list(
         PersonChange.objects.filter(person_id=person_id)

@@ -7,7 +7,8 @@
   policy would change / start re-applying it; ``GET .../reapply/<id>/`` its
   progress.
 - ``POST emis/name-policy/preview/`` (front desk): main names for a name
-  under the policy in force.
+  under the policy in force; a Latin-only part is read in its role
+  (surname, given name, patronymic) and may come with ``alternatives``.
 """
 
 from __future__ import annotations
@@ -207,6 +208,13 @@ class PreviewResponseSerializer(serializers.Serializer):
     given_names = serializers.CharField()
     patronymic = serializers.CharField()
     transliterated = serializers.ListField(child=serializers.ChoiceField(choices=PARTS))
+    alternatives = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=(
+            "For a transliterated part: the other spellings the name lexicon "
+            "knows for that Latin (Наталия beside Наталья), for staff to compare."
+        ),
+    )
 
 
 class PreviewView(APIView):
@@ -228,7 +236,13 @@ class PreviewView(APIView):
             cyrillic={p: f.get("cyrillic") for p, f in forms.items()},
             legal_entity_id=entity.pk if entity else None,
         )
-        return Response({**resolved.main, "transliterated": resolved.transliterated})
+        return Response(
+            {
+                **resolved.main,
+                "transliterated": resolved.transliterated,
+                "alternatives": resolved.alternatives,
+            }
+        )
 
 
 _routes = [

@@ -22,7 +22,7 @@ from emis.models import (
     NamePolicyOverride,
     Script,
 )
-from emis.names.transliteration import to_cyrillic, to_latin
+from emis.names.transliteration import cyrillic_reading, to_latin
 
 PARTS = ("surname", "given_names", "patronymic")
 
@@ -33,6 +33,8 @@ NameForms = Mapping[str, str | None]
 class ResolvedNames:
     main: dict[str, str]  # part -> value for Person.surname/given_names/patronymic
     transliterated: list[str] = field(default_factory=list)  # derived parts
+    # derived part -> other spellings the name lexicon knows (Наталия)
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,25 +112,33 @@ def apply_policy(
     )
     main: dict[str, str] = {}
     derived: list[str] = []
+    alternatives: dict[str, list[str]] = {}
     for part in PARTS:
-        value, was_derived = _main_value(
-            policy, _clean(latin.get(part)), _clean(cyrillic.get(part))
+        value, was_derived, others = _main_value(
+            policy, _clean(latin.get(part)), _clean(cyrillic.get(part)), part
         )
         main[part] = apply_case(value, policy.letter_case)
         if was_derived and main[part]:
             derived.append(part)
-    return ResolvedNames(main=main, transliterated=derived)
+            if others:
+                alternatives[part] = [apply_case(o, policy.letter_case) for o in others]
+    return ResolvedNames(main=main, transliterated=derived, alternatives=alternatives)
 
 
-def _main_value(policy: PolicyFields, latin: str, cyrillic: str) -> tuple[str, bool]:
-    """The value in the policy's script and whether it had to be derived."""
+def _main_value(
+    policy: PolicyFields, latin: str, cyrillic: str, part: str
+) -> tuple[str, bool, tuple[str, ...]]:
+    """The value in the policy's script, whether it had to be derived, and
+    the other spellings the lexicon knows; ``part`` is the role the name
+    lexicon reads a Latin-only name in (a surname, a given name...)."""
     if policy.script == Script.LATIN:
         if latin or not cyrillic:
-            return latin, False
-        return to_latin(cyrillic, policy.latin_standard), True
+            return latin, False, ()
+        return to_latin(cyrillic, policy.latin_standard), True, ()
     if cyrillic or not latin:
-        return cyrillic, False
-    return to_cyrillic(latin), True
+        return cyrillic, False, ()
+    reading = cyrillic_reading(latin, role=part)
+    return reading.text, True, reading.alternatives
 
 
 def _clean(value: str | None) -> str:

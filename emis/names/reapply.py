@@ -74,7 +74,14 @@ def planned_values(person: Person, policy: PolicyFields) -> dict:
         and part not in typed
         and getattr(person, part) != value
     }
-    transliterated = [p for p in resolved.transliterated if p not in typed]
+    # The check flag of a part the policy manages follows the policy; a
+    # typed part's flag stays as it is.
+    flagged = set(person.transliterated_parts or [])
+    transliterated = [
+        p
+        for p in PARTS
+        if (p in typed and p in flagged) or (p not in typed and p in resolved.transliterated)
+    ]
     if list(person.transliterated_parts or []) != transliterated:
         values["transliterated_parts"] = transliterated
     return values

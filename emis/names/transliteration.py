@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 
 import iuliia
 
-from . import russian
+from . import lexicon, russian
 
 DEFAULT_STANDARD = "icao_doc_9303"
 _SCHEMAS = {
@@ -49,6 +50,7 @@ _SCHEMAS = {
 _KEY_SCHEMAS = (*_SCHEMAS.values(), iuliia.WIKIPEDIA)
 
 _SEPARATORS = re.compile(r"(\s+|-+)")
+_LATIN_WORD = re.compile(r"[A-Z'\"]+")
 _CYRILLIC_CHAR = re.compile(r"[А-ЯЁа-яё]")
 _APOSTROPHES = str.maketrans(
     {"’": "'", "ʼ": "'", "`": "'", "‘": "'", "«": '"', "»": '"'}
@@ -62,6 +64,9 @@ _RUSSIAN_ENDING = re.compile(
 _ENDINGS = sorted(
     {
         "TSKII": "цкий", "TSKIY": "цкий", "TSKY": "цкий",
+        "LSKII": "льский", "LSKIY": "льский", "LSKY": "льский",
+        "LSKAIA": "льская", "LSKAYA": "льская", "IULLIN": "иуллин",
+        "IULLINA": "иуллина",
         "SKII": "ский", "SKIY": "ский", "SKIJ": "ский", "SKY": "ский",
         "TSKAIA": "цкая", "TSKAYA": "цкая", "SKAIA": "ская", "SKAYA": "ская",
         "OVICH": "ович", "EVICH": "евич", "OVNA": "овна", "EVNA": "евна",
@@ -101,13 +106,52 @@ def _ascii_name(text: str) -> str:
 # --- Latin → Cyrillic -------------------------------------------------------
 
 
-def to_cyrillic(latin: str) -> str:
-    """Cyrillic for a Latin name, words capitalised ("Щукин Илья")."""
+@dataclass(frozen=True)
+class Reading:
+    """A Latin name read in Cyrillic, and the other spellings the lexicon
+    knows for it (one word changed at a time), for staff to compare."""
+
+    text: str
+    alternatives: tuple[str, ...] = ()
+
+
+def to_cyrillic(latin: str, role: str | None = None) -> str:
+    """Cyrillic for a Latin name, words capitalised ("Щукин Илья"); ``role``
+    is the name part ("surname", "given_names", "patronymic")."""
+    return cyrillic_reading(latin, role).text
+
+
+def cyrillic_reading(latin: str, role: str | None = None) -> Reading:
+    """``to_cyrillic`` with the alternatives (see ``emis.names.lexicon``)."""
     text = unicodedata.normalize("NFKD", latin.translate(_APOSTROPHES).upper())
     text = "".join(ch for ch in text if _latin_input_char(ch))
-    cyrillic = _per_word(text, lambda w: _capitalize(_word_to_cyrillic(w)))
-    kept = "".join(ch for ch in cyrillic if _CYRILLIC_CHAR.match(ch) or ch in " -")
-    return _tidy(kept)
+    parts = [p for p in _SEPARATORS.split(text.strip()) if p]
+    words = [
+        ((" " if p.isspace() else "-"), ()) if _SEPARATORS.fullmatch(p)
+        else _word_reading(p, role)
+        for p in parts
+    ]  # fmt: skip
+    chosen = [word for word, _alts in words]
+    alternatives = [
+        _cyrillic_text([*chosen[:i], alt, *chosen[i + 1 :]])
+        for i, (_word, alts) in enumerate(words)
+        for alt in alts
+    ]
+    return Reading(_cyrillic_text(chosen), tuple(dict.fromkeys(alternatives)))
+
+
+def _cyrillic_text(words: list[str]) -> str:
+    joined = "".join(words)
+    return _tidy("".join(ch for ch in joined if _CYRILLIC_CHAR.match(ch) or ch in " -"))
+
+
+def _word_reading(word: str, role: str | None) -> tuple[str, tuple[str, ...]]:
+    guess = _word_to_cyrillic(word)
+    if not _LATIN_WORD.fullmatch(word):  # Cyrillic letters in it: the rules alone
+        return _capitalize(guess), ()
+    key = word.replace("'", "").replace('"', "")
+    choice = lexicon.lexicon().choose(word, guess, role, known=key in names())
+    return _capitalize(choice.word), tuple(map(_capitalize, choice.alternatives))
 
 
 def _latin_input_char(ch: str) -> bool:
@@ -148,6 +192,10 @@ def _token(word: str, i: int, prev: str, first_e: str) -> tuple[str, int]:
     after = word[i + 1 : i + 2]
     if rest.startswith("SHCH"):
         return "Щ", 4
+    # ICAO's hard sign: IE between a consonant and Е, Ю or Я (Подъячев).
+    after_consonant = bool(prev) and prev not in _CYR_VOWELS | _SIGNS
+    if rest[:2] == "IE" and after_consonant and _before_hard_sign(word[i + 2 :]):
+        return "Ъ", 2
     # TSH is Т + Ш: ICAO never leaves an H on its own.
     if rest[:2] in ("TS", "TC") and word[i + 2 : i + 3] != "H":
         return "Ц", 2
@@ -166,6 +214,11 @@ def _token(word: str, i: int, prev: str, first_e: str) -> tuple[str, int]:
         sign = "Ь" if ch == "'" else "Ъ"
         return (sign if prev and prev not in _CYR_VOWELS | _SIGNS else ""), 1
     return {"X": "КС", "J": "ДЖ"}.get(ch) or _SINGLE.get(ch, ch), 1
+
+
+def _before_hard_sign(rest: str) -> bool:
+    """ICAO's Ъ (IE) stands before Е, Ё (E), Ю (IU) or Я (IA)."""
+    return rest[:1] == "E" or rest[:2] in ("IA", "IU")
 
 
 def _y(after: str, prev: str) -> tuple[str, int]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from emis.conflicts import open_conflicts, persons_with_open_conflicts
-from emis.field_labels import field_label
+from emis.conflicts import open_conflicts, persons_with_open_conflicts, shown_conflict
 from emis.upload import integration_active
 from legal_entities.models import LegalEntity
 
@@ -15,8 +14,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def emis_dialog_state(reservation=None) -> dict:
-    entities = list(LegalEntity.objects.active().only("id", "name"))
+def emis_dialog_state(reservation=None, person=None) -> dict:
+    """Whether EMIS is on, and the legal entities to choose from: the active
+    ones the guest stays with (EMIS may write only there, emis/scope.py),
+    the reservation's preselected."""
+    entities = LegalEntity.objects.active().only("id", "name")
+    if person is not None and person.pk is not None:
+        entities = entities.filter(reservations__stays__person=person).distinct()
+    entities = list(entities)
     wanted = getattr(reservation, "legal_entity_id", None)
     # Preselect the reservation's entity only while it is still active.
     selected = wanted if any(e.pk == wanted for e in entities) else None
@@ -29,10 +34,11 @@ def emis_dialog_state(reservation=None) -> dict:
 
 @register.simple_tag
 def emis_open_conflicts(person) -> list:
-    """The guest card's comparison: the person's open conflicts (one query)."""
+    """The guest card's comparison: the person's open conflicts, each with
+    its field as staff read it and both values shown as the card shows them."""
     if person is None or person.pk is None:
         return []
-    return open_conflicts(person_id=person.pk)
+    return [shown_conflict(c) for c in open_conflicts(person_id=person.pk)]
 
 
 @register.simple_tag
@@ -40,9 +46,3 @@ def emis_conflicted_persons(rows) -> set[int]:
     """Of a guests list's rows (each with ``person``), the person IDs with an
     open conflict: one query for the whole list, never one per guest."""
     return persons_with_open_conflicts(person_ids=[row.person.pk for row in rows])
-
-
-@register.filter
-def emis_field_label(path: str) -> str:
-    """ "documents[passport_rf 4510 ****56].expiry_date" as staff read it."""
-    return field_label(path)

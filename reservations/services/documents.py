@@ -40,7 +40,12 @@ class RecordEdit:
 
 
 def _editable(obj: models.Model) -> dict[str, Any]:
-    names = [f.name for f in obj._meta.concrete_fields if f.name not in _NOT_EDITABLE]
+    # Bookkeeping (editable=False, e.g. what EMIS last gave) is no history.
+    names = [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.editable and f.name not in _NOT_EDITABLE
+    ]
     return {name: getattr(obj, name) for name in names}
 
 

@@ -47,9 +47,14 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// A link marked data-hotkey="ArrowLeft" (the board's days) follows on that
-// key, unless the user is typing in a field or holds a modifier.
-document.addEventListener("keydown", (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, select, textarea")) return;
-  document.querySelector(`a[data-hotkey="${CSS.escape(event.key)}"]`)?.click();
+// A form marked data-guard asks before its page is left with unsaved typing.
+let unsaved = false;
+document.addEventListener("input", (e) => { unsaved ||= Boolean(e.target.closest("form[data-guard]")); });
+document.addEventListener("submit", (e) => { if (e.target.matches("[data-guard]")) unsaved = false; });
+window.addEventListener("beforeunload", (e) => { if (unsaved) e.preventDefault(); });
+
+// ←/→ follow a link marked data-hotkey="ArrowLeft"/"ArrowRight", unless typing.
+document.addEventListener("keydown", (e) => {
+  if (e.altKey || e.ctrlKey || e.metaKey || e.target.closest("input, select, textarea")) return;
+  document.querySelector(`a[data-hotkey="${CSS.escape(e.key)}"]`)?.click();
 });

@@ -334,9 +334,9 @@ def test_typing_survives_emis_data_arriving(world, page):
     emis_data = {**json.loads(example.read_text()), "person_id": str(person.pk)}
     world["sandbox"].save_person(str(world["entity"].pk), emis_data, send_webhook=True)
     world["sandbox"].wait_for_deliveries(1)
-    page.evaluate("window.dispatchEvent(new Event('focus'))")  # back to the card
 
-    expect(page.locator("[data-emis-arrived]")).to_be_visible()
+    # The open card asks every 3 s: the new data shows by itself.
+    expect(page.locator("[data-emis-arrived]")).to_be_visible(timeout=10000)
     expect(page.locator("input[name=person-birth_place]")).to_have_value(
         emis_data["birth_place"]
     )
@@ -349,6 +349,19 @@ def test_typing_survives_emis_data_arriving(world, page):
     expect(page.locator("input[name=person-phone]")).to_have_value("+79123456789")
     expect(page.locator("textarea[name=stay-note]")).to_have_value("поздний заезд")
     assert page.evaluate("window.__sameDocument") is True  # never reloaded
+
+    # Leaving with unsaved typing asks first; staying keeps it.
+    asked = []
+
+    def stay(dialog):  # the browser's "leave the page?": answered "stay"
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.get_by_role("link", name="Вернуться к заявке").click(no_wait_after=True)
+    expect(page.locator("input[name=person-phone]")).to_have_value("+79123456789")
+    assert asked == ["beforeunload"]
+    assert page.evaluate("window.__sameDocument") is True
 
     page.get_by_role("button", name="Сохранить").click()
     page.wait_for_load_state()

@@ -253,7 +253,7 @@ def test_the_card_compares_and_decides_keeping_typing(
         url, {"keep": "emis", "field": "birth_place"}, HTTP_HX_REQUEST="true"
     )
     # With htmx: the card draws itself again (typing kept), no navigation.
-    assert answer.status_code == 204 and answer["HX-Trigger"] == "emis-data-arrived"
+    assert answer.status_code == 204 and answer["HX-Trigger"] == "guest-card-changed"
     person.refresh_from_db()
     assert person.birth_place == "Казань"
     assert "data-emis-conflicts" not in front_desk_client.get(stay.get_absolute_url()).content.decode()
@@ -284,3 +284,63 @@ def test_the_guests_tab_asks_once_for_all_conflicts(
         stay_create(reservation=reservation, person=other)
         _conflicted(le, other, api_front_desk)
     assert queries() == one
+
+
+def test_a_value_typed_where_emis_had_none_is_not_overwritten(guest, api_front_desk):
+    """Outside review: EMIS sent no birth place, staff typed one, EMIS then
+    sent another — that is a conflict too, not a silent overwrite."""
+    le, person = guest
+    deliver(le, person, russian(person.pk, version=3, birth_place=None))
+    api_front_desk.patch(
+        f"/api/v1/persons/{person.pk}/", {"birth_place": "ТУЛА"}, format="json"
+    )
+    answer = deliver(le, person, russian(person.pk, version=4, birth_place="ОРЁЛ"))
+    assert answer["conflicts"] == ["birth_place"]
+    person.refresh_from_db()
+    assert person.birth_place == "ТУЛА"
+
+
+def test_open_conflicts_follow_later_staff_edits(guest, api_front_desk):
+    le, person = guest
+    _conflicted(le, person, api_front_desk)  # profile Тверь, EMIS Казань
+    url = f"/api/v1/persons/{person.pk}/"
+    api_front_desk.patch(url, {"birth_place": "Тула"}, format="json")
+    assert conflicts(api_front_desk, person)[0]["profile"] == "Тула"
+    # Staff typed EMIS's value: nothing left to decide.
+    api_front_desk.patch(url, {"birth_place": "Казань"}, format="json")
+    assert conflicts(api_front_desk, person) == []
+
+
+def test_a_decision_on_a_value_emis_has_replaced_since_is_refused(guest, api_front_desk):
+    le, person = guest
+    _conflicted(le, person, api_front_desk)  # the clerk sees EMIS "Казань"
+    deliver(le, person, russian(person.pk, version=5, birth_place="Омск"))
+    answer = api_front_desk.post(
+        f"/api/v1/persons/{person.pk}/emis/conflicts/resolve/",
+        {"keep": "emis", "field": "birth_place", "emis": "Казань"},
+        format="json",
+    )
+    assert answer.status_code == 400 and "emis" in answer.json()
+    person.refresh_from_db()
+    assert person.birth_place == "Тверь"
+    [open_one] = conflicts(api_front_desk, person)
+    assert open_one["emis"] == "Омск"
+
+
+def test_a_reapply_keeps_the_check_flag_of_a_typed_part(db):
+    from emis.names.policy import PolicyFields
+    from emis.names.reapply import planned_values
+
+    person = make_person(
+        "Мюллер",
+        given_names="Ханс",
+        surname_latin="MUELLER",
+        given_names_latin="HANS",
+        transliterated_parts=["surname", "given_names"],
+        name_sources={"surname": "staff", "given_names": "policy"},
+    )
+    values = planned_values(person, PolicyFields(script="latin"))
+    # The typed surname and its flag stay; the policy's part follows it.
+    assert "surname" not in values
+    assert values["given_names"] == "Hans"
+    assert values["transliterated_parts"] == ["surname"]

@@ -79,3 +79,39 @@ def test_sync_now_is_a_job_the_page_follows(
     assert 'data-job-status="succeeded"' in ended.content.decode()
     assert ended["HX-Redirect"] == "/integrations/"
     assert {s.legal_entity_id for s in SyncState.objects.all()} == {first.pk, second.pk}
+
+
+def test_a_sync_where_every_run_failed_says_so(
+    admin_client_, connection, django_capture_on_commit_callbacks, settings
+):
+    from django.contrib.messages import get_messages
+
+    from emis.models import EmisJob
+
+    settings.EMIS_RETRY_BACKOFF = (0, 0)
+    make_legal_entity()
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{BASE_URL}/api/v1/changes", status=503, json={})
+        with django_capture_on_commit_callbacks(execute=True):
+            admin_client_.post("/emis/sync/", HTTP_HX_REQUEST="true")
+    job = EmisJob.objects.get(kind="sync")
+    assert (job.status, job.progress_failed) == ("failed", job.progress_total)
+    ended = admin_client_.get(f"/emis/sync/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert "job-error" in ended.content.decode()
+    [message] = list(get_messages(ended.wsgi_request))
+    assert message.level_tag == "warning"
+
+
+def test_sync_times_are_local(admin_client_, connection, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Europe/Moscow"
+    entity = make_legal_entity(name="ООО Северная")
+    SyncState.objects.create(
+        legal_entity=entity, last_run_at=dt.datetime(2026, 11, 29, 9, 51, tzinfo=dt.UTC)
+    )
+    with timezone.override("Europe/Moscow"):
+        page = admin_client_.get("/integrations/").content.decode()
+    assert "29.11.2026 12:51" in page and "29.11.2026 09:51" not in page

@@ -115,3 +115,20 @@ def test_refresh_keeps_typing_and_shows_what_arrived(front_desk_client, stay):
 
 def test_refresh_is_front_desk_only(support_client, stay):
     assert support_client.post(_url(stay, "refresh/"), {}).status_code == 403
+
+
+def test_a_save_over_a_document_deleted_meanwhile_says_so(front_desk_client, stay):
+    IdentityDocument.objects.create(
+        person=stay.person, kind="passport_rf", series="4510", number="123456"
+    )
+    data = _opened(front_desk_client, stay)
+    IdentityDocument.objects.filter(person=stay.person).delete()  # elsewhere
+    data["documents-0-issuer"] = "ОВД"
+    data["person-phone"] = "+79123456789"
+    answer = front_desk_client.post(_url(stay), data)
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "data-not-saved" in page and "data-unshown-error" in page
+    assert form_data(page, "guest-form")["person-phone"] == "+79123456789"
+    stay.person.refresh_from_db()
+    assert stay.person.phone == ""

@@ -347,14 +347,33 @@ def test_idle_session_gets_401_on_the_api(client, front_desk):
 
 
 @pytest.mark.django_db
-def test_idle_session_sends_an_htmx_request_to_the_login_page(client, admin_user):
+def test_idle_session_answers_an_htmx_request_with_a_notice_not_a_redirect(
+    client, admin_user
+):
+    """Leaving the page (or swapping the login page into a fragment) would
+    lose what was typed: a notice at the top instead, its login link opening
+    a new tab that comes back to this page."""
     client.force_login(admin_user)
     page = reverse("integrations:emis:edit")
     client.get(page)
     _age_session(client, idle=31 * 60)
-    response = client.post(page, {"action": "test"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    assert response["HX-Redirect"].startswith(reverse("login") + "?next=")
+    response = client.post(
+        page,
+        {"action": "test"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}?x=1",
+    )
+    assert response.status_code == 401
+    assert "HX-Redirect" not in response
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#session-notice", "innerHTML")
+    body = response.content.decode()
+    assert "data-session-ended" in body and 'target="_blank"' in body
+    assert f'href="{reverse("login")}?next=%2Fintegrations%2Femis%2F"' in body
+    # A forged page address from another site sends the login back home.
+    forged = client.post(
+        page, {}, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="https://evil.example/x"
+    )
+    assert 'next=%2F"' in forged.content.decode()
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.utils import timezone
 from legal_entities.models import LegalEntity
 from pms.roles import Role
 from pms.services import model_create
-from reservations.models import Person, Reservation, Stay
+from reservations.models import NAME_PARTS, Person, Reservation, Stay
 from reservations.services import RecordEdit, person_records_save, stay_create
 
 USERS = (
@@ -309,4 +309,18 @@ def _guest(reservation: Reservation, guest: dict[str, Any]) -> Stay:
             for kind in ("documents", "visas", "migration_card")
         }
         person_records_save(person_id=stay.person_id, edits=records)
+        _names_as_from_emis(stay.person)
     return stay
+
+
+def _names_as_from_emis(person: Person) -> None:
+    """The demo's guests look as if EMIS had given their names (their
+    document forms are filled in), so a name-policy switch shows on them;
+    a guest created by staff would keep the typed names instead."""
+    derived = set(person.transliterated_parts or [])
+    sources = {
+        part: "policy" if part in derived else "emis"
+        for part in NAME_PARTS
+        if getattr(person, f"{part}_latin") or getattr(person, f"{part}_cyrillic")
+    }
+    Person.objects.filter(pk=person.pk).update(name_sources=sources)

@@ -11,7 +11,8 @@ from django.utils import translation
 
 from pms.context_processors import roles
 from pms.roles import Role
-from tests.factories import make_legal_entity, make_user
+from reservations.services import stay_create
+from tests.factories import make_legal_entity, make_reservation, make_user
 
 
 def render_card(user, *, person=None, stay=None, reservation=None, query=""):
@@ -118,11 +119,16 @@ def test_dialog_opens_by_itself_after_save_first(emis_connection, stay):
 
 
 @pytest.mark.django_db
-def test_select_lists_active_entities_with_reservations_preselected(
+def test_select_lists_the_guests_active_entities_with_reservations_preselected(
     emis_connection, stay, entity
 ):
+    """Only legal entities the guest stays with: EMIS may write nowhere else
+    (emis/scope.py), so offering others would only lead to a refusal."""
     other = make_legal_entity(name="ООО Астра")
     inactive = make_legal_entity(name="ООО Закрыто", is_active=False)
+    make_legal_entity(name="ООО Чужая")  # active, but no stay: not offered
+    for extra in (other, inactive):
+        stay_create(reservation=make_reservation(extra), person=stay.person)
     html = render_card(
         make_user(Role.FRONT_DESK),
         person=stay.person,
@@ -134,7 +140,7 @@ def test_select_lists_active_entities_with_reservations_preselected(
     assert str(inactive.pk) not in listed
     assert listed[str(entity.pk)] == " selected"
     assert listed[str(other.pk)] == ""
-    assert "ООО Закрыто" not in html
+    assert "ООО Закрыто" not in html and "ООО Чужая" not in html
 
 
 @pytest.mark.django_db

@@ -108,7 +108,30 @@ def test_preview_for_front_desk(front_desk_client):
         "given_names": "Илья",
         "patronymic": "",
         "transliterated": ["surname"],
+        "alternatives": {},
     }
+
+
+def test_preview_reads_each_part_in_its_role_and_lists_alternatives(
+    front_desk_client,
+):
+    body = front_desk_client.post(
+        PREVIEW,
+        {
+            "surname": {"latin": "ZAKHAREVICH"},
+            "given_names": {"latin": "NATALIA"},
+            "patronymic": {"latin": "ZAKHAREVNA"},
+        },
+        content_type="application/json",
+    ).json()
+    # The same Latin stem is a surname (Захаревич) and, as a patronymic,
+    # comes from Захарий (Захарьевна).
+    assert (body["surname"], body["patronymic"]) == ("Захаревич", "Захарьевна")
+    # Наталья stays today's reading of NATALIA; the lexicon knows Наталия too.
+    assert body["given_names"] == "Наталья"
+    assert "Наталия" in body["alternatives"]["given_names"]
+    assert set(body["alternatives"]) == {"given_names"}
+    assert body["transliterated"] == ["surname", "given_names", "patronymic"]
 
 
 def test_preview_uses_the_legal_entity_override(front_desk_client):
