@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from emis.deliveries import admin as _delivery_log_admin  # noqa: F401 (registers)
 from emis.job_fragments import job_context
 from emis.models import EmisJob, NamePolicy, NamePolicyOverride
 from emis.names import reapply

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("emis.exchange_api")),
     path("", include("emis.conflicts_api")),
     path("", include("emis.upload_api")),
+    path("", include("emis.deliveries.api")),
 ]

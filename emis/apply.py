@@ -305,7 +305,10 @@ class _Batch(RecordPlanning):
             value = (resolved.main.get(part) or "")[:_MAX_FIELD]
             if part == "surname" and not value:
                 continue  # a profile always keeps a surname
-            if mark and sources.get(part) == "staff":
+            if sources.get(part) == "staff" and (mark or part in resolved.transliterated):
+                # A typed name is never replaced (nor contested) by the
+                # PMS's own transliteration guess: only a name the document
+                # gives in this script can meet it, as a conflict.
                 continue
             applied = self._set(person, part, value)
             if value and getattr(person, part) == value:

@@ -12,9 +12,11 @@ class EmisConfig(AppConfig):
 
         from .connection.connector import CONNECTOR
         from .connection.selectors import form_action_urls
+        from .deliveries.status import rejected_deliveries_status
         from .sync_status import sync_status
 
         registry.register(CONNECTOR)
         registry.add_status_provider("emis", sync_status)
+        registry.add_status_provider("emis", rejected_deliveries_status)
         # The upload link redirects a guest-card form to EMIS.
         add_form_action_source(form_action_urls)

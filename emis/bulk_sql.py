@@ -112,26 +112,36 @@ def insert_unless_conflict(obj: models.Model) -> models.Model | None:
     transaction inserting the same value makes this one wait for its end
     (then None if it committed, the new row if it rolled back).
     """
-    model = type(obj)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    db = _wrapper()
-    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
-    qn = connection.ops.quote_name
-    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
-    columns = ", ".join(qn(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608 (meta names)
-        f"ON CONFLICT DO NOTHING RETURNING {pk}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
+    pk = connection.ops.quote_name(type(obj)._meta.pk.column)
+    row = _insert_one(obj, f" ON CONFLICT DO NOTHING RETURNING {pk}")
     if row is None:
         return None
     obj.pk = row[0]
     obj._state.adding = False
     return obj
+
+
+def insert_one(obj: models.Model) -> None:
+    """INSERT one new object (its pk is not read back): one statement with
+    no query compiling, for a row written on every webhook."""
+    _insert_one(obj, "")
+
+
+def _insert_one(obj: models.Model, suffix: str):
+    model = type(obj)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    db = _wrapper()
+    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) "  # noqa: S608 (meta names)
+        f"VALUES ({marks}){suffix}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone() if suffix else None
 
 
 def insert_rows(

@@ -4,7 +4,10 @@ decide on retries by ``permanent``, never by parsing text."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from emis.payload.fields import fields_text, parse_fields_text
 
 # code -> plain message shown to staff. Permanent failures need a person to
 # act (fix the credentials, the data, the setup); sending again cannot help.
@@ -75,3 +78,18 @@ class EmisError(Exception):
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+def bad_response_message(stored: str) -> str:
+    """``bad_response``'s message in the reader's language, followed by the
+    bad fields when ``stored`` names them (as ``PayloadError.describe()``
+    does; a pull job and a sync store that text): "… contract. Bad fields:
+    person.sex — must be one of F, M"."""
+    message = EmisError("bad_response").message
+    fields = parse_fields_text(stored)
+    if not fields:
+        return message
+    return gettext("%(message)s Bad fields: %(fields)s") % {
+        "message": message,
+        "fields": fields_text(fields, translate=True),
+    }

@@ -1,12 +1,13 @@
 """State of the EMIS exchange, all in the database so any number of web and
 worker processes can share it: the connection, the name policy, webhook
-deliveries, pull jobs, the changes-feed cursor per legal entity, and
+delivery claims and the delivery log, pull jobs, the changes-feed cursor per legal entity, and
 upload-link clicks."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrations.secrets import EncryptedTextField
@@ -146,6 +147,52 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return self.delivery_id
+
+
+class EmisDelivery(models.Model):
+    """The delivery log: one row per webhook request, whatever its answer.
+
+    Not the claim (``WebhookDelivery``): a delivery ID may be refused several
+    times before it is applied once, a request refused before its signature
+    was checked has no trustworthy ID, and old rows are pruned
+    (``EMIS_DELIVERY_LOG_DAYS``) while claims keep replays out. Holds IDs,
+    the outcome and, for a 400, each bad field's path and reason — never the
+    body or any value from it. Written by ``emis.deliveries.services``.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        UNCHANGED = "unchanged", _("Unchanged")
+        DUPLICATE = "duplicate", _("Duplicate")
+        STALE = "stale", _("Stale")
+        REJECTED = "rejected", _("Rejected")  # 400, 401, 403, 404, 413
+        FAILED = "failed", _("Failed")  # 5xx: the PMS could not; EMIS retries
+
+    delivery_id = models.CharField(_("delivery ID"), max_length=100, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"))
+    error_code = models.CharField(_("error code"), max_length=50, blank=True)
+    # Plain numbers, not foreign keys: a refused delivery may name a person
+    # or legal entity this PMS does not have.
+    person_id = models.BigIntegerField(_("person ID"), null=True, blank=True)
+    legal_entity_id = models.BigIntegerField(_("legal entity ID"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("EMIS version"), null=True, blank=True)
+    bad_fields = models.JSONField(_("bad fields"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["received_at"], name="emis_delivery_received"),
+            models.Index(fields=["person_id", "received_at"], name="emis_delivery_person"),
+            models.Index(fields=["status", "received_at"], name="emis_delivery_status"),
+            models.Index(fields=["delivery_id"], name="emis_delivery_id"),
+        ]
+        verbose_name = _("EMIS delivery")
+        verbose_name_plural = _("EMIS delivery log")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id or '—'}: {self.status}"
 
 
 class EmisJob(models.Model):

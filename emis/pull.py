@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from emis.apply import person_apply_documents
 from emis.client import EmisClient
-from emis.errors import EmisError
+from emis.errors import EmisError, bad_response_message
 from emis.models import EmisJob
 from emis.payload import PayloadError, parse_person
 from emis.scope import CODES as SCOPE_CODES
@@ -113,9 +113,13 @@ def job_run_pull(*, job_id: int) -> PullOutcome:
         return _failed_attempt(job, exc)
     except PayloadError as exc:
         log.warning("job=%s bad EMIS data, fields=%s", job.pk, ",".join(exc.paths))
-        return _failed_attempt(
-            job, EmisError("bad_response", detail=",".join(exc.paths))
+        # Permanent: the job fails, its message naming each field.
+        _finish(
+            job,
+            status=EmisJob.Status.FAILED,
+            error=("bad_response", exc.describe(limit=_ERROR_MAX)),
         )
+        return PullOutcome()
     except Exception:
         # A bug must not leave the dialog polling a "running" job forever.
         _finish(job, status=EmisJob.Status.FAILED, error=_INTERNAL)
@@ -237,6 +241,8 @@ def job_as_dict(job: EmisJob) -> dict:
 def _error_message(job: EmisJob) -> str:
     # Rendered in the reader's language, not the worker's, when the code is
     # one of EMIS's known kinds.
+    if job.error_code == "bad_response":
+        return bad_response_message(job.error_message)
     if job.error_code in _LOCAL_ERRORS:
         return str(_LOCAL_ERRORS[job.error_code])
     if job.error_code in SCOPE_CODES and job.legal_entity_id:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from emis.apply import APPLIED, persons_apply_many
 from emis.client import EmisClient
 from emis.connection.selectors import connection_is_active
-from emis.errors import EmisError
+from emis.errors import EmisError, bad_response_message
 from emis.models import EmisJob, SyncState, SyncUnknownPerson
 from emis.names import policy as name_policy
 from emis.payload import ChangesPage, EmisPerson, PayloadError, parse_changes_page
@@ -117,9 +117,10 @@ def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:
     except EmisError as exc:
         run.error = _stored_error(exc)
     except PayloadError as exc:
-        run.error = _stored_error(
-            EmisError("bad_response"), f" ({', '.join(exc.paths)})"
-        )
+        # "bad_response: items[1].sex — must be one of F, M; …": the fields
+        # named as the delivery log names them, the message added on display.
+        prefix = "bad_response: "
+        run.error = prefix + exc.describe(limit=_ERROR_MAX - len(prefix))
     except _LeaseLost:
         run.error = "lease_lost: another sync run took over."
     except Exception:
@@ -139,10 +140,10 @@ def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:
     return run
 
 
-def _stored_error(exc: EmisError, suffix: str = "") -> str:
+def _stored_error(exc: EmisError) -> str:
     # Stored in English; the page renders the code's message in its language.
     with translation.override("en"):
-        return f"{exc.code}: {exc.message}{suffix}"
+        return f"{exc.code}: {exc.message}"
 
 
 def _run(state_pk: int, token: str, run: SyncRun) -> None:
@@ -302,8 +303,8 @@ def _error_parts(last_error: str) -> dict:
         message = EmisError(code).message
     except ValueError:
         message = text or last_error
-    if code == "bad_response" and "(" in text:
-        message = f"{message} ({text.rsplit('(', 1)[1]}"  # keep the bad field paths
+    if code == "bad_response":
+        message = bad_response_message(text)  # with the bad fields, if named
     return {
         "last_error_code": code if last_error else "",
         "last_error_message": message,

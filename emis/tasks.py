@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 
 from emis import pull, sync
+from emis.deliveries.services import deliveries_prune
 from emis.names.reapply import reapply_job_run
 
 log = logging.getLogger("emis.tasks")
@@ -71,6 +72,13 @@ def sync_all(job_id: int | None = None) -> None:
             log.exception("legal_entity=%s sync could not run", legal_entity_id)
             if job_id is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
                 sync.sync_job_step(job_id=job_id, error="internal_error")
+
+
+@shared_task(ignore_result=True, name="emis.tasks.prune_delivery_log")
+def prune_delivery_log() -> None:
+    """Daily (django-celery-beat): delivery log rows past
+    EMIS_DELIVERY_LOG_DAYS go."""
+    deliveries_prune()
 
 
 # The name predates the merge of emis/name_policy_tasks.py into this module;

@@ -26,6 +26,8 @@ from reservations.models import (
 )
 
 from .conflicts import conflicts_resolve
+from .deliveries.selectors import person_deliveries, with_last_delivery
+from .deliveries.texts import guest_notice
 from .errors import EmisError
 from .field_labels import changed_field_labels
 from .job_fragments import job_is_final, reload_with_message, render_job
@@ -228,17 +230,29 @@ def _pull_tone(job: EmisJob) -> str:
 @require_GET
 @role_required(Role.FRONT_DESK)
 def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Asked by the open card when it comes back into view: 204 while the
-    person's EMIS version is the one the card was rendered with (``?v=``),
-    else the event on which the card draws itself again (data arrived by
-    webhook or sync meanwhile)."""
-    person = get_object_or_404(Person.objects.only("emis_version"), pk=person_id)
+    """Asked by the open card every few seconds and when it comes back into
+    view, in one indexed read: 204 while the person's EMIS version is the
+    card's ``?v=`` and the delivery log's newest row for the person is the
+    card's ``?d=``. A new version: the event on which the card draws itself
+    again (data arrived by webhook or sync meanwhile). A new delivery log row
+    only: the poller drawn again in its place, with the new ``d`` and the
+    notice of a refused delivery if it is one."""
+    persons = with_last_delivery(Person.objects.only("emis_version"))
+    person = get_object_or_404(persons, pk=person_id)
     held = "" if person.emis_version is None else str(person.emis_version)
-    if request.GET.get("v", "") == held:
+    if request.GET.get("v", "") != held:
+        # The card draws itself again, with a note that new data arrived.
+        response = HttpResponse(status=200)
+        response["HX-Trigger"] = DATA_ARRIVED
+        return response
+    newest = "" if person.last_delivery_id is None else str(person.last_delivery_id)
+    if request.GET.get("d", "") == newest:
         return HttpResponse(status=204)
-    # The card draws itself again, with a note that new data arrived.
-    response = HttpResponse(status=200)
-    response["HX-Trigger"] = DATA_ARRIVED
+    found = person_deliveries(person=person)
+    deliveries = {"last_id": found.last_id, "rejected": guest_notice(found.rejected)}
+    context = {"person": person, "deliveries": deliveries}
+    response = render(request, "emis/_guest_card_emis_flash.html", context)
+    response["HX-Reswap"] = "outerHTML"
     return response
 
 

@@ -18,6 +18,12 @@ uses them: whatever a header holds, the answer is a 401 or a 400, never a 500
 (a crash used to show the signing key on the DEBUG error page). Functions
 holding the key are marked for ``pms.error_reporting`` all the same.
 
+Every request is recorded in the delivery log (``EmisDelivery``, see
+``emis.deliveries``) with its outcome: an accepted one in the apply's own
+transaction, a refused one after that transaction rolled back, so the
+refusal stays on record while the claim does not. Person and legal entity
+IDs are recorded only from a body whose signature was verified.
+
 No outbound calls, and the body is never logged (it is personal data).
 """
 
@@ -38,8 +44,9 @@ from django.views.decorators.http import require_POST
 
 from emis import bulk_sql
 from emis.apply import person_apply_documents
-from emis.models import EmisConnection, WebhookDelivery
-from emis.payload import PayloadError, WebhookEvent, parse_webhook
+from emis.deliveries.services import delivery_record, delivery_record_refusal
+from emis.models import EmisConnection, EmisDelivery, WebhookDelivery
+from emis.payload import PayloadError, WebhookEvent, field_errors, parse_webhook
 from emis.scope import INACTIVE, ScopeError, person_scope_check
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
@@ -69,6 +76,7 @@ class _Refused(Exception):
 
     def __init__(self, status: int, code: str, message: str, reason: str):
         super().__init__(reason)  # the reason is for the log only
+        self.code = code
         self.response = _error(status, code, message)
 
 
@@ -80,6 +88,32 @@ def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
     return JsonResponse(
         {"error": {"code": code, "message": message, **extra}}, status=status
     )
+
+
+def _refuse(
+    delivery_id: str,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    fields: dict[str, list[str]] | None = None,
+    subject: dict | None = None,
+) -> JsonResponse:
+    """The error answer, recorded in the delivery log. ``subject`` (from a
+    body whose signature was verified) names the person, legal entity and
+    version where they could be read."""
+    delivery_record_refusal(
+        delivery_id=delivery_id,
+        status=EmisDelivery.Status.FAILED
+        if status >= 500
+        else EmisDelivery.Status.REJECTED,
+        http_status=status,
+        error_code=code,
+        fields=field_errors(fields or {}),
+        **(subject or {}),
+    )
+    extra = {"fields": fields} if fields else {}
+    return _error(status, code, message, **extra)
 
 
 @sensitive_variables("secret", "mac")
@@ -112,6 +146,12 @@ def _header(request: HttpRequest, name: str) -> str | None:
     return None if value is None else value.strip(_OWS)
 
 
+def _delivery_id(request: HttpRequest) -> str:
+    """``X-Emis-Delivery`` when well-formed, else "" (then a 400 names it)."""
+    value = _header(request, "X-Emis-Delivery") or ""
+    return value if _DELIVERY_RE.fullmatch(value) else ""
+
+
 def _read_body(request: HttpRequest) -> bytes | None:
     """The body, or None when it is over 1 MiB (header first, then the bytes:
     a client may lie in Content-Length or send none)."""
@@ -130,9 +170,13 @@ def _read_body(request: HttpRequest) -> bytes | None:
 @login_not_required
 @require_POST
 def emis_webhook(request: HttpRequest) -> JsonResponse:
+    # Unverified until the signature is: recorded, but never trusted.
+    delivery_id = _delivery_id(request)
     body = _read_body(request)
     if body is None:
-        return _error(413, "payload_too_large", "The body is larger than 1 MiB.")
+        return _refuse(
+            delivery_id, 413, "payload_too_large", "The body is larger than 1 MiB."
+        )
     try:
         connection = EmisConnection.load()
     except SecretKeyError:
@@ -140,12 +184,18 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
         # signature. A 5xx makes EMIS retry the delivery later, so nothing is
         # lost once an administrator restores the key.
         log.error("cannot verify webhooks: the stored API password cannot be decrypted")
-        return _error(
-            503, "secrets_unreadable", "The PMS cannot read its EMIS credentials."
+        return _refuse(
+            delivery_id,
+            503,
+            "secrets_unreadable",
+            "The PMS cannot read its EMIS credentials.",
         )
     if not connection.is_active:
-        return _error(
-            403, "integration_inactive", "The EMIS integration is not active."
+        return _refuse(
+            delivery_id,
+            403,
+            "integration_inactive",
+            "The EMIS integration is not active.",
         )
     if not signature_is_valid(
         secret=connection.api_password,
@@ -154,41 +204,84 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
         body=body,
     ):
         log.warning("rejected: bad or missing signature/timestamp")
-        return _error(401, "bad_signature", "Signature or timestamp missing or wrong.")
-    delivery_id = _header(request, "X-Emis-Delivery") or ""
+        return _refuse(
+            delivery_id,
+            401,
+            "bad_signature",
+            "Signature or timestamp missing or wrong.",
+        )
     errors: dict[str, list[str]] = {}
     try:
         event = parse_webhook(body)
+        subject = _subject(
+            event.person.pms_person_id, event.legal_entity_id, event.person.version
+        )
     except PayloadError as exc:
         errors.update(exc.errors)
-    if not _DELIVERY_RE.fullmatch(delivery_id):
+        subject = _subject(exc.person_id, exc.legal_entity_id, exc.version)
+    if not delivery_id:
         errors["X-Emis-Delivery"] = [
             f"required, 1 to {_DELIVERY_MAX} printable ASCII characters"
         ]
     if errors:
         log.warning("rejected: invalid payload, fields=%s", ",".join(errors))
-        return _error(
+        return _refuse(
+            delivery_id,
             400,
             "invalid_payload",
             "The payload breaks the EMIS API v1 contract.",
             fields=errors,
+            subject=subject,
         )
-    return _process(delivery_id, event)
+    return _process(delivery_id, event, subject)
 
 
-def _process(delivery_id: str, event: WebhookEvent) -> JsonResponse:
+def _subject(
+    person_id: int | None, legal_entity_id: int | None, version: int | None
+) -> dict:
+    """Whom a delivery is about, as the delivery log records it."""
+    return {
+        "person_id": person_id,
+        "legal_entity_id": legal_entity_id,
+        "version": version,
+    }
+
+
+def _process(delivery_id: str, event: WebhookEvent, subject: dict) -> JsonResponse:
     person_id = event.person.pms_person_id
+    entry = {"delivery_id": delivery_id, **subject}
     try:
         with transaction.atomic():
             # The claim: None when this delivery ID was processed already.
             delivery = bulk_sql.insert_unless_conflict(
                 WebhookDelivery(delivery_id=delivery_id)
             )
-            answer = {"status": "duplicate"} if delivery is None else _apply(delivery, event)
+            if delivery is None:
+                answer = {"status": "duplicate"}
+            else:
+                answer = _apply(delivery, event)
+            # Commits with the apply: an applied delivery is always logged.
+            delivery_record(status=answer["status"], http_status=200, **entry)
     except _Refused as exc:
         log.info("delivery=%s person_id=%s refused: %s", delivery_id, person_id, exc)
+        delivery_record_refusal(
+            status=EmisDelivery.Status.REJECTED,
+            http_status=exc.response.status_code,
+            error_code=exc.code,
+            **entry,
+        )
         return exc.response
-    log.info("delivery=%s person_id=%s status=%s", delivery_id, person_id, answer["status"])
+    except Exception:
+        delivery_record_refusal(
+            status=EmisDelivery.Status.FAILED,
+            http_status=500,
+            error_code="internal_error",
+            **entry,
+        )
+        raise
+    log.info(
+        "delivery=%s person_id=%s status=%s", delivery_id, person_id, answer["status"]
+    )
     return JsonResponse(answer)
 
 

@@ -314,6 +314,9 @@ EMIS_RETRY_AFTER_CAP = env.float("EMIS_RETRY_AFTER_CAP", default=5.0)
 EMIS_EAGER_RETRY_MAX_SLEEP = env.float("EMIS_EAGER_RETRY_MAX_SLEEP", default=1.0)
 # A re-apply job older than this (seconds; its worker lost) no longer blocks.
 EMIS_REAPPLY_STALE_AFTER = env.int("EMIS_REAPPLY_STALE_AFTER", default=3600)
+# Days the webhook delivery log keeps a row (pruned daily by
+# emis.tasks.prune_delivery_log); 0 keeps every row.
+EMIS_DELIVERY_LOG_DAYS = env.int("EMIS_DELIVERY_LOG_DAYS", default=90)
 
 # --- Migration notices' deadlines (reservations/deadlines.py) --------------------
 # The Government's yearly decree moving days off, for a year the `holidays`

@@ -3,42 +3,25 @@ django-celery-beat: ``emis.tasks.sync_all`` every EMIS_SYNC_INTERVAL seconds.
 
 A data migration rather than code in AppConfig.ready(), so that no process
 start writes to the database and an admin may change or disable the task
-in the Django admin without it being recreated.
+in the Django admin without it being recreated (``emis/beat.py``).
 """
 
 from django.conf import settings
 from django.db import migrations
-from django.utils.timezone import now
+
+from emis.beat import periodic_task_install, periodic_task_remove
 
 TASK_NAME = "EMIS: sync the changes feed"
 TASK = "emis.tasks.sync_all"
 
 
 def create_task(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     every = int(getattr(settings, "EMIS_SYNC_INTERVAL", 300))
-    schedule, _created = IntervalSchedule.objects.get_or_create(
-        every=every, period="seconds"
-    )
-    PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={"task": TASK, "interval": schedule, "enabled": True},
-    )
-    _tell_beat(apps)
-
-
-def _tell_beat(apps):
-    # Historical models skip PeriodicTask.save(), which normally bumps this
-    # marker; a running beat reloads its schedule when it moves.
-    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": now()})
+    periodic_task_install(apps, name=TASK_NAME, task=TASK, every=every, period="seconds")
 
 
 def delete_task(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    _tell_beat(apps)
+    periodic_task_remove(apps, name=TASK_NAME)
 
 
 class Migration(migrations.Migration):

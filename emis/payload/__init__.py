@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from emis.payload.fields import FieldError, field_errors, fields_text
 from emis.payload.models import (
     ChangesPage,
     EmisDocument,
@@ -26,7 +27,7 @@ from emis.payload.models import (
     WebhookEvent,
     content_hash,
 )
-from emis.payload.rules import NAME_PARTS, message_of
+from emis.payload.rules import NAME_PARTS, message_of, readable_id, readable_version
 
 __all__ = [
     "NAME_PARTS",
@@ -34,6 +35,7 @@ __all__ = [
     "EmisDocument",
     "EmisMigrationCard",
     "EmisPerson",
+    "FieldError",
     "NameForms",
     "PayloadError",
     "WebhookEvent",
@@ -45,15 +47,34 @@ __all__ = [
 
 
 class PayloadError(ValueError):
-    """The payload breaks the contract; ``errors`` maps field path → messages."""
+    """The payload breaks the contract; ``errors`` maps field path → reasons
+    (short, plain words, never a value from the payload).
+
+    A refused webhook also says whom it was about when the payload names that
+    validly (``person_id``, ``legal_entity_id``, ``version``; else None), so
+    the delivery log can tell the guest's card."""
+
+    person_id: int | None = None
+    legal_entity_id: int | None = None
+    version: int | None = None
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
-        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        super().__init__(self.describe())
 
     @property
     def paths(self) -> list[str]:
         return list(self.errors)
+
+    @property
+    def fields(self) -> list[FieldError]:
+        """One (path, reason) per problem, in the order found."""
+        return field_errors(self.errors)
+
+    def describe(self, *, limit: int | None = None) -> str:
+        """``person.sex — must be one of F, M; person.documents[0].number —
+        required``: how pulls, syncs and the delivery log name the fields."""
+        return fields_text(self.fields, limit=limit)
 
 
 def _path(loc: tuple, root: str, prefix: str) -> str:
@@ -97,7 +118,22 @@ def parse_webhook(body: bytes) -> WebhookEvent:
         raise PayloadError({"body": ["not valid UTF-8 JSON"]}) from None
     except RecursionError:  # "[[[[…" nested deeper than the parser goes
         raise PayloadError({"body": ["nested too deeply"]}) from None
-    return _validate(WebhookEvent, data, root="body")
+    try:
+        return _validate(WebhookEvent, data, root="body")
+    except PayloadError as exc:
+        _note_subject(exc, data)
+        raise
+
+
+def _note_subject(exc: PayloadError, data: Any) -> None:
+    """The IDs and version a broken webhook names, each only if valid."""
+    if not isinstance(data, dict):
+        return
+    person = data.get("person")
+    person = person if isinstance(person, dict) else {}
+    exc.legal_entity_id = readable_id(data.get("legal_entity_id"))
+    exc.person_id = readable_id(person.get("person_id"))
+    exc.version = readable_version(person.get("version"))
 
 
 def parse_changes_page(data: Any) -> ChangesPage:

@@ -186,6 +186,18 @@ def _version(value: Any) -> int:
     return value
 
 
+def readable_id(value: Any) -> int | None:
+    """An ID as the contract sends it ("160848"), or None if it is not one."""
+    return int(value) if isinstance(value, str) and _ID_RE.fullmatch(value) else None
+
+
+def readable_version(value: Any) -> int | None:
+    try:
+        return _version(value)
+    except PydanticCustomError:
+        return None
+
+
 def _cursor(value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise contract_error("must be a non-empty string")

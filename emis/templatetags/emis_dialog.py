@@ -1,12 +1,15 @@
 """What the guest card's EMIS parts need that the reservations views do not
 pass (reservations imports nothing of emis): whether the integration is on,
-the legal entities to choose from, and the open scan-vs-profile conflicts."""
+the legal entities to choose from, the open scan-vs-profile conflicts, and a
+rejected delivery for this guest."""
 
 from __future__ import annotations
 
 from django import template
 
 from emis.conflicts import open_conflicts, persons_with_open_conflicts, shown_conflict
+from emis.deliveries.selectors import person_deliveries
+from emis.deliveries.texts import guest_notice
 from emis.upload import integration_active
 from legal_entities.models import LegalEntity
 
@@ -46,3 +49,12 @@ def emis_conflicted_persons(rows) -> set[int]:
     """Of a guests list's rows (each with ``person``), the person IDs with an
     open conflict: one query for the whole list, never one per guest."""
     return persons_with_open_conflicts(person_ids=[row.person.pk for row in rows])
+
+
+@register.simple_tag
+def emis_deliveries(person) -> dict:
+    """The guest's newest delivery log row (its id tells the card's "anything
+    new?" request what the card has shown) and the notice of a refused one.
+    One query, on the card only."""
+    found = person_deliveries(person=person)
+    return {"last_id": found.last_id, "rejected": guest_notice(found.rejected)}

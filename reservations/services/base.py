@@ -91,6 +91,11 @@ def _staff_edited(person: Person, changes: list[Change]) -> None:
         c.field for c in changes if c.entity == PersonChange.Entity.PERSON
     } & set(_NAME_PARTS)
     sources = {**(person.name_sources or {}), **dict.fromkeys(typed, "staff")}
+    # A part staff typed is checked: its "please check" flag goes.
+    flagged = [p for p in (person.transliterated_parts or []) if p not in typed]
     person.emis_content_hash = ""
     person.name_sources = sources
-    Person.objects.filter(pk=person.pk).update(emis_content_hash="", name_sources=sources)
+    person.transliterated_parts = flagged
+    Person.objects.filter(pk=person.pk).update(
+        emis_content_hash="", name_sources=sources, transliterated_parts=flagged
+    )

@@ -341,3 +341,45 @@ def test_a_re_pull_applies_a_switched_name_policy(
     assert person.surname == "Krupkin"
     assert person.surname_cyrillic == "Крупкин"  # stored script untouched
     assert pull().result == "unchanged"
+
+
+def test_a_pull_of_broken_data_names_each_field_with_its_reason(
+    subject, http, django_capture_on_commit_callbacks
+):
+    """The job's message names the fields as the delivery log does, in the
+    reader's language; the API reports the same."""
+    from django.utils import translation
+
+    person, le = subject
+    data = russian(person.pk, sex="X")
+    data["documents"][0]["expiry_date"] = "31.12.2030"
+    http.get(person_url(person.pk), json=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert (job.status, job.error_code, job.attempts) == ("failed", "bad_response", 1)
+    with translation.override("en"):
+        message = job_as_dict(job)["error"]["message"]
+    assert message == (
+        "EMIS answered with data that breaks the contract. Bad fields: "
+        "person.sex — must be one of F, M; "
+        "person.documents[0].expiry_date — must be a date YYYY-MM-DD"
+    )
+    with translation.override("ru"):
+        message = job_as_dict(job)["error"]["message"]
+    assert "person.documents[0].expiry_date — должно быть датой ГГГГ-ММ-ДД" in message
+
+
+def test_a_pull_with_hundreds_of_bad_fields_keeps_whole_fields(
+    subject, http, django_capture_on_commit_callbacks
+):
+    person, le = subject
+    data = russian(person.pk)
+    data["visas"] = [{"number": None, "valid_from": "x"} for _ in range(50)]
+    http.get(person_url(person.pk), json=data)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    job.refresh_from_db()
+    assert len(job.error_message) <= 500 and job.error_message.endswith("; …")
+    for part in job.error_message.split("; ")[:-1]:
+        assert part.startswith("person.visas[") and " — " in part

@@ -223,3 +223,27 @@ def test_status_lines_for_the_integrations_page(
     fresh = next(x for x in lines if x["legal_entity"] == "Ещё одно")
     assert fresh["last_run_at"] is None and fresh["cursor"] == ""
     assert fresh["last_error_code"] == "" and fresh["last_error_message"] == ""
+
+
+def test_a_broken_page_names_each_field_with_its_reason(http, le):
+    """As the delivery log names them: "<path> — <reason>", in the stored
+    error and, in the reader's language, on the status line."""
+    from django.utils import translation
+
+    broken = russian(make_person().pk, sex="?")
+    broken["documents"][0]["number"] = ""
+    page(http, le, None, items=[broken], next_cursor="c1", has_more=False)
+    run = sync_legal_entity(legal_entity_id=le.pk)
+    assert run.error == (
+        "bad_response: items[0].sex — must be one of F, M; "
+        "items[0].documents[0].number — required"
+    )
+    with translation.override("en"):
+        (line,) = sync_status_lines()
+    assert line["last_error_message"] == (
+        "EMIS answered with data that breaks the contract. Bad fields: "
+        "items[0].sex — must be one of F, M; items[0].documents[0].number — required"
+    )
+    with translation.override("ru"):
+        (line,) = sync_status_lines()
+    assert "items[0].sex — должно быть одним из: F, M" in line["last_error_message"]

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from emis import webhook
-from emis.models import WebhookDelivery
+from emis.models import EmisDelivery, WebhookDelivery
 from legal_entities.models import LegalEntity
 from reservations.models import IdentityDocument, Person
 from reservations.services import stay_create
@@ -116,6 +116,16 @@ def test_contract_break_is_400_naming_each_bad_field(anon, target):
     assert set(fields) == {"person.sex", "person.documents[0].number"}
     assert fields["person.documents[0].number"] == ["required"]
     assert not WebhookDelivery.objects.exists()
+    # Not claimed, but in the delivery log with each field and its reason.
+    logged = EmisDelivery.objects.get()
+    assert (logged.status, logged.http_status, logged.person_id) == (
+        "rejected",
+        400,
+        person.pk,
+    )
+    assert {"path": "person.documents[0].number", "reason": "required"} in (
+        logged.bad_fields
+    )
 
 
 def test_missing_delivery_header_is_400(anon, target):
@@ -299,6 +309,10 @@ def test_a_crash_before_commit_leaves_no_claim_so_the_retry_is_processed(
     monkeypatch.setattr(webhook, "person_apply_documents", real_apply)
     retry = post_webhook(anon, body, delivery="d-crash")
     assert retry.json() == {"status": "applied"}
+    # The crash is on record though its transaction rolled back.
+    assert list(
+        EmisDelivery.objects.order_by("id").values_list("status", "http_status")
+    ) == [("failed", 500), ("applied", 200)]
 
 
 def test_a_lost_encryption_key_is_503_so_emis_retries(anon, target, settings, tmp_path):

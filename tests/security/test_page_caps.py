@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from emis.models import EmisDelivery
 from legal_entities.models import LegalEntity
 from pms.pagination import MAX_LIMIT, CappedLimitOffsetPagination
 from pms.roles import Role
@@ -22,7 +23,12 @@ from tests.factories import VALID_INN, VALID_OGRN, make_user
 from tests.security.test_permission_matrix import _named_routes, _url, world  # noqa: F401
 
 ROWS = 250
-LIST_ROUTES = {"api-legal-entity-list", "api-reservation-list", "api-reservation-guests"}
+LIST_ROUTES = {
+    "api-legal-entity-list",
+    "api-reservation-list",
+    "api-reservation-guests",
+    "emis-deliveries",
+}
 
 
 @pytest.fixture
@@ -49,6 +55,10 @@ def many_rows(world):  # noqa: F811 - the fixture imported above
             registration_to=reservation.departure,
         )
         for person in persons
+    )
+    EmisDelivery.objects.bulk_create(
+        EmisDelivery(delivery_id=f"d-{i}", status="applied", http_status=200)
+        for i in range(ROWS)
     )
     return world
 

@@ -75,6 +75,7 @@ ACCESS: dict[str, str] = {
     "emis-conflicts": FRONT_DESK,
     "emis-conflicts-resolve": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
+    "emis-deliveries": ADMIN,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
 }

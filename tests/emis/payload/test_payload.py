@@ -214,3 +214,75 @@ def test_changes_page_errors_name_the_item():
     with pytest.raises(PayloadError) as info:
         parse_changes_page(page)
     assert set(info.value.errors) == {"items[1].sex", "has_more", "next_cursor"}
+
+
+def test_each_bad_field_has_a_reason_and_one_text_names_them_all():
+    data = russian(sex="X")
+    data["documents"][0]["number"] = None
+    with pytest.raises(PayloadError) as info:
+        parse_person(data)
+    error = info.value
+    assert [(f.path, f.reason) for f in error.fields] == [
+        ("person.sex", "must be one of F, M"),
+        ("person.documents[0].number", "required"),
+    ]
+    assert error.describe() == (
+        "person.sex — must be one of F, M; person.documents[0].number — required"
+    )
+    assert error.describe(limit=40) == "person.sex — must be one of F, M; …"
+
+
+def test_a_refused_webhook_says_whom_it_was_about_when_it_can():
+    data = russian(160848, version=7, sex="X")
+    body = json.dumps(
+        {"event": "person.documents_saved", "legal_entity_id": "17", "person": data}
+    ).encode()
+    with pytest.raises(PayloadError) as info:
+        parse_webhook(body)
+    assert (info.value.person_id, info.value.legal_entity_id, info.value.version) == (
+        160848,
+        17,
+        7,
+    )
+    for broken in (b"[]", b"{not json", b'{"person": "160848"}'):
+        with pytest.raises(PayloadError) as info:
+            parse_webhook(broken)
+        assert info.value.person_id is info.value.legal_entity_id is None
+
+
+def _every_reason() -> set[str]:
+    """Reasons from payloads breaking every kind of rule."""
+    from emis.payload import parse_changes_page
+
+    bad = russian(version=-1, sex="X", birth_date="1.1.1980", citizenship="RU")
+    bad.update(updated_at="yesterday", person_id=5, surname={"cyrillic": None})
+    bad["given_names"] = "ИЛЬЯ"
+    bad["documents"] = [{"number": "", "source": "scan", "series": "x" * 201}] * 21
+    bad["visas"] = [None, {"number": "1", "entries": "many"}]
+    bad["migration_card"] = {"number": "1\x00"}
+    reasons = set()
+    for parse, value in (
+        (parse_person, bad),
+        (parse_person, {**russian(), "documents": "none"}),
+        (parse_changes_page, {"items": [], "next_cursor": "", "has_more": "no"}),
+        (parse_changes_page, {"items": [], "next_cursor": "c" * 501, "has_more": 1}),
+        (parse_webhook, b"{not json"),
+        (parse_webhook, b"[" * 100_000),
+        (parse_webhook, b'{"event": "person.deleted", "legal_entity_id": "1"}'),
+    ):
+        with pytest.raises(PayloadError) as info:
+            parse(value)
+        reasons.update(f.reason for f in info.value.fields)
+    return reasons
+
+
+def test_every_reason_is_in_plain_words_in_russian_too():
+    from django.utils import translation
+
+    from emis.payload.fields import reason_text
+
+    reasons = _every_reason()
+    assert len(reasons) >= 15, reasons
+    with translation.override("ru"):
+        untranslated = {r for r in reasons if reason_text(r) == r}
+    assert untranslated == set()

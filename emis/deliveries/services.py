@@ -1,0 +1,79 @@
+"""Writes of the delivery log (``EmisDelivery``): a row per webhook request,
+and pruning old rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+
+from emis import bulk_sql
+from emis.models import EmisDelivery
+from emis.payload import FieldError
+
+log = logging.getLogger("emis.deliveries")
+
+# A payload can break hundreds of fields at once (50 visas × every field);
+# the first ones tell EMIS support what is wrong.
+MAX_FIELDS = 50
+_PRUNE_BATCH = 5000
+
+
+def delivery_record(
+    *,
+    delivery_id: str,
+    status: str,
+    http_status: int,
+    error_code: str = "",
+    person_id: int | None = None,
+    legal_entity_id: int | None = None,
+    version: int | None = None,
+    fields: Sequence[FieldError] = (),
+) -> None:
+    """Log one delivery. Only what the arguments say is stored: callers pass
+    IDs and field paths with reasons, never the body."""
+    row = EmisDelivery(
+        delivery_id=delivery_id,
+        status=status,
+        http_status=http_status,
+        error_code=error_code,
+        person_id=person_id,
+        legal_entity_id=legal_entity_id,
+        version=version,
+        bad_fields=[f.as_dict() for f in fields[:MAX_FIELDS]],
+    )
+    bulk_sql.insert_one(row)
+
+
+def delivery_record_refusal(**kwargs) -> None:
+    """Log a delivery that was refused or failed, after its transaction
+    rolled back. A log the database cannot take must not turn the answer
+    EMIS gets into a 500."""
+    try:
+        delivery_record(**kwargs)
+    except DatabaseError:
+        log.exception(
+            "delivery=%s not logged (status=%s)",
+            kwargs.get("delivery_id") or "-",
+            kwargs.get("http_status"),
+        )
+
+
+def deliveries_prune(*, days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete log rows older than ``days`` (``EMIS_DELIVERY_LOG_DAYS``; 0
+    keeps everything). In batches, so a large backlog never holds a long
+    lock against the webhook's inserts. Returns how many were deleted."""
+    days = settings.EMIS_DELIVERY_LOG_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    old = EmisDelivery.objects.filter(received_at__lt=cutoff).order_by()
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:_PRUNE_BATCH]):
+        deleted += EmisDelivery.objects.filter(pk__in=ids).delete()[0]
+    log.info("delivery log: %s rows older than %s days deleted", deleted, days)
+    return deleted

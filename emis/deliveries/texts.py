@@ -1,0 +1,78 @@
+"""A refused delivery in plain words, for Стыковки and the guest card."""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from emis.models import EmisDelivery
+from emis.payload.fields import fields_text, from_dicts
+
+# The webhook's error codes (emis/webhook.py), said for a reader.
+_CODES = {
+    "bad_signature": gettext_lazy("signature or timestamp missing or wrong"),
+    "integration_inactive": gettext_lazy(
+        "the EMIS integration or the legal entity is not active"
+    ),
+    "not_found": gettext_lazy(
+        "unknown person or legal entity, or the person has no stay with it"
+    ),
+    "payload_too_large": gettext_lazy("the body is larger than 1 MiB"),
+    "secrets_unreadable": gettext_lazy("the PMS cannot read its EMIS credentials"),
+    "internal_error": gettext_lazy("unexpected error in the PMS"),
+}
+
+
+def refusal_reason(row: EmisDelivery, *, for_guest: bool = False) -> str:
+    """Why a delivery was refused: each bad field (``path — reason``) for a
+    400, else what its code means; ``for_guest`` words it for that guest's
+    card."""
+    if row.bad_fields:
+        return fields_text(from_dicts(row.bad_fields), translate=True)
+    entity = row.legal_entity_id
+    if for_guest and row.error_code == "not_found" and entity:
+        return _("the guest has no stay with legal entity %(id)s") % {"id": entity}
+    if for_guest and row.error_code == "integration_inactive" and entity:
+        return _("legal entity %(id)s is not active") % {"id": entity}
+    return str(_CODES.get(row.error_code, row.error_code))
+
+
+def refusal_line(row: EmisDelivery) -> str:
+    """One Стыковки line: when, which delivery, about whom, and why."""
+    about = []
+    if row.person_id is not None:
+        about.append(_("person %(id)s") % {"id": row.person_id})
+    if row.legal_entity_id is not None:
+        about.append(_("legal entity %(id)s") % {"id": row.legal_entity_id})
+    return _(
+        "Rejected EMIS delivery %(delivery)s, %(when)s, HTTP %(status)s%(about)s: %(reason)s"
+    ) % {
+        "delivery": row.delivery_id or "—",
+        "when": date_filter(timezone.localtime(row.received_at), "d.m.Y H:i"),
+        "status": row.http_status,
+        "about": "".join(f", {part}" for part in about),
+        "reason": refusal_reason(row),
+    }
+
+
+def guest_notice(row: EmisDelivery | None) -> dict | None:
+    """What the guest card's notice (``emis/_guest_card_emis_rejected.html``)
+    shows for a refused delivery, or None."""
+    if row is None:
+        return None
+    if row.bad_fields:
+        advice = _(
+            "The profile keeps its data. Tell EMIS support, or type the data in by hand."
+        )
+    else:
+        advice = _(
+            "Check that the guest is in a reservation of an active legal entity, "
+            "then save in EMIS again."
+        )
+    return {
+        "reason": refusal_reason(row, for_guest=True),
+        "advice": advice,
+        "received_at": row.received_at,
+    }
