@@ -66,8 +66,11 @@ def _database_url() -> str:
 @pytest.fixture
 def broker(settings):
     """`.delay()` really goes to Redis in this process, restored afterwards."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read before the setting changes: the first read loads Celery's config
+    # from the settings, and would save (and later restore) eager off for
+    # every test after this one in the process.
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.broker_url = REDIS_URL
     celery_app.conf.task_always_eager = False
     _drop_pools()
