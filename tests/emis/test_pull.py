@@ -139,7 +139,8 @@ def test_nothing_in_emis_is_no_integration_error_on_the_integrations_page(
     # A real failure still is one.
     http.get(person_url(person.pk), status=401, json=emis_error("api_auth_failed"))
     with django_capture_on_commit_callbacks(execute=True):
-        enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    work_pull(job)
     row = admin_client_.get("/integrations/").content.decode()
     assert "EMIS refused the API credentials" in row
 
