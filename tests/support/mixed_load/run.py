@@ -128,7 +128,9 @@ def _pulls(
 def _pull(world: World, stack: Stack, outcome: Outcome, person_id: int, k: int) -> None:
     path = f"/api/v1/persons/{person_id}/emis/pull/"
     data = {"legal_entity": world.pull[person_id]}
-    code, body, seconds = api_call(world, stack, person_id + k, "POST", path, data)
+    # The other server than the staff edit sent with it (``staff_edit``).
+    server = person_id + k + 1
+    code, body, seconds = api_call(world, stack, server, "POST", path, data)
     outcome.add(Answer("pull", person_id, code, body, seconds))
 
 
