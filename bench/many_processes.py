@@ -81,21 +81,33 @@ def one_run(args, load, env: dict, sandbox, rep: int) -> dict:
     load_before = os.getloadavg()[0]
     workdir = common.bench_var_dir("many") / f"run-{rep}"
     with running_stack(env, workdir, web_workers=args.web_workers) as stack:
+        pids = _stack_pids(stack)
+        cpu_before = _cpu_seconds(pids), time.process_time()
         started = time.perf_counter()
         outcome = run(load, world, stack, sandbox, common.REDIS_URL)
         elapsed = time.perf_counter() - started
+        stack_cpu = _cpu_seconds(pids) - cpu_before[0]
+        generator_cpu = time.process_time() - cpu_before[1]
         stack.stop()
         found = check(load, world, outcome, sandbox, stack.worker_logs())
+    requests = len(outcome.answers)
     figures = {
         "elapsed_s": elapsed,
-        "requests_per_s": len(outcome.answers) / elapsed,
+        "requests_per_s": requests / elapsed,
+        # The machine is shared: CPU the stack and the generator used, per
+        # request, tells this code's cost from the other tenants' load.
+        "stack_cpu_ms_per_request": stack_cpu / requests * 1000,
+        "generator_cpu_ms_per_request": generator_cpu / requests * 1000,
+        "stack_cpu_share": stack_cpu / elapsed / (os.cpu_count() or 1),
         "loadavg_before": load_before,
         **found.figures,
         "problems": found.problems,
     }
     w, s, p, st = (found.figures[k] for k in ("webhook", "sync", "pull", "staff"))
     print(
-        f"  rep={rep}: {elapsed:.0f} s, {figures['requests_per_s']:.0f} requests/s; "
+        f"  rep={rep}: {elapsed:.0f} s, {figures['requests_per_s']:.0f} requests/s, "
+        f"stack CPU {figures['stack_cpu_ms_per_request']:.1f} ms/request "
+        f"({figures['stack_cpu_share']:.0%} of the cores); "
         f"webhooks {w['per_s']:.0f}/s p50 {w['p50_ms']:.0f} ms p99 {w['p99_ms']:.0f} ms, "
         f"answers {w['answers']}, lost {w['lost']}, claimed twice {w['claimed_twice']}; "
         f"sync {s['items_applied']} items in {s['pages']} pages, {s['items_again']} "
@@ -110,6 +122,26 @@ def one_run(args, load, env: dict, sandbox, rep: int) -> dict:
     for problem in found.problems:
         print("    PROBLEM " + problem, flush=True)
     return figures
+
+
+def _stack_pids(stack) -> list[int]:
+    """The stack's processes: each leader and its children (gunicorn's
+    workers); the solo Celery workers and beat have none."""
+    pids = []
+    for popen in stack.popens():
+        pids.append(popen.pid)
+        for task in Path(f"/proc/{popen.pid}/task").iterdir():
+            pids += [int(pid) for pid in (task / "children").read_text().split()]
+    return pids
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in ticks
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -161,7 +193,9 @@ def report(runs: list[dict]) -> None:
         "\nmany processes (median, min–max over repetitions): "
         f"webhooks {common.fmt_range(col('webhook', 'per_s'))}/s, "
         f"p50 {common.fmt_range(col('webhook', 'p50_ms'))} ms, "
-        f"p99 {common.fmt_range(col('webhook', 'p99_ms'))} ms; "
+        f"p99 {common.fmt_range(col('webhook', 'p99_ms'))} ms; stack CPU "
+        f"{common.fmt_range([r['stack_cpu_ms_per_request'] for r in runs], 1)} "
+        "ms/request; "
         f"lost {sum(col('webhook', 'lost'))}, claimed twice "
         f"{sum(col('webhook', 'claimed_twice'))}, feed items again "
         f"{sum(col('sync', 'items_again'))}; problems "
