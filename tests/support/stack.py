@@ -78,7 +78,9 @@ def stack_env(
 ) -> dict[str, str]:
     """What every process of the stack gets: production values on the given
     database and broker, INFO logs (the checks read the sync's page lines)."""
-    env = {k: v for k, v in base.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    # The browser tests' fixtures set this in the test process; no real
+    # process of the product runs with it.
+    env = {k: v for k, v in base.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "pms.settings",
@@ -89,6 +91,8 @@ def stack_env(
             "SECRET_KEY": secret_key,
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
+            "PMS_PUBLIC_URL": "http://127.0.0.1",  # plain HTTP on loopback
+            "PMS_HTTPS": "false",
             "LOG_LEVEL": "INFO",
             "PYTHONUNBUFFERED": "1",
         }
