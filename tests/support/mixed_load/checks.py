@@ -3,8 +3,8 @@ figures, and every broken promise as a line of text. The test asserts there
 is none; the benchmark prints them.
 
 The promises: every delivery sent is claimed exactly once (one
-``WebhookDelivery`` row, one non-``duplicate`` answer) and applied at most
-once (one ``birth_place`` history row per applied delivery, each value
+``WebhookDelivery`` row, one non-``duplicate`` answer), every send is in the
+delivery log with its answer, and each delivery is applied at most once (one ``birth_place`` history row per applied delivery, each value
 once); every feed item applied once (the cursor at the feed's end, each
 version's history row once, no page item found ``unchanged``); each pull
 person's data applied by exactly one pull; every staff edit answered,
@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from emis.models import EmisJob, SyncState, WebhookDelivery
+from emis.models import EmisDelivery, EmisJob, SyncState, WebhookDelivery
 from reservations.models import Person, PersonChange
 from tests.support.sandbox import SandboxHandle
 
@@ -134,6 +134,20 @@ def _webhooks(load: Load, world: World, outcome: Outcome, found: Findings) -> No
         _wrong_final(world.webhook, last, f"WH v{last}"),
     )
     _webhook_answers(load, world, answers, found)
+    logged = Counter(
+        EmisDelivery.objects.filter(delivery_id__in=sends).values_list(
+            "delivery_id", "status"
+        )
+    )
+    answered = Counter((a.delivery_id, a.body.get("status")) for a in answers)
+    found.problem(
+        "sends the delivery log records otherwise (ID, status: answered, logged)",
+        [
+            (k, answered[k], logged[k])
+            for k in answered | logged
+            if answered[k] != logged[k]
+        ],
+    )
     seconds = [a.seconds for a in answers]
     found.figures["webhook"] = {
         "sent": len(answers),
