@@ -117,14 +117,24 @@ def job_enqueue_pull(
 def job_fail_unsent(*, job_id: int) -> None:
     """Fail a job that could not be sent to the worker, so the dialog stops
     polling it."""
-    EmisJob.objects.filter(
-        pk=job_id, status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING]
-    ).update(
-        status=EmisJob.Status.FAILED,
-        error_code="internal_error",
-        error_message=str(_LOCAL_ERRORS["internal_error"]),
-        finished_at=timezone.now(),
-        next_attempt_at=None,
+    _end_open(job_id, status=EmisJob.Status.FAILED, code="internal_error")
+
+
+def _end_open(job_id: int, *, status: str, code: str, **match) -> bool:
+    """End a job that is not final yet with ``code``'s message (one guarded
+    UPDATE, so of two callers one ends it): True if this call did."""
+    return bool(
+        EmisJob.objects.filter(
+            pk=job_id,
+            status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING],
+            **match,
+        ).update(
+            status=status,
+            error_code=code,
+            error_message=str(_LOCAL_ERRORS[code]),
+            finished_at=timezone.now(),
+            next_attempt_at=None,
+        )
     )
 
 
@@ -134,20 +144,12 @@ def job_cancel(*, job_id: int, user=None) -> bool:
 
     A worker's message for it later claims nothing, and an attempt already
     running applies nothing (``_apply``)."""
-    cancelled = EmisJob.objects.filter(
-        pk=job_id,
-        kind=EmisJob.Kind.PULL,
-        status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING],
-    ).update(
-        status=EmisJob.Status.CANCELLED,
-        error_code="cancelled",
-        error_message=str(_LOCAL_ERRORS["cancelled"]),
-        finished_at=timezone.now(),
-        next_attempt_at=None,
+    cancelled = _end_open(
+        job_id, status=EmisJob.Status.CANCELLED, code="cancelled", kind=EmisJob.Kind.PULL
     )
     if cancelled:
         log.info("job=%s cancelled by user=%s", job_id, getattr(user, "pk", None))
-    return bool(cancelled)
+    return cancelled
 
 
 def job_run_pull(*, job_id: int, due_only: bool = False) -> PullOutcome:

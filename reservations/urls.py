@@ -8,6 +8,13 @@ _guest_routes = [
     path("new/", guest_views.guest_new, name="guest_new"),
     path("attach/", guest_views.guest_attach_view, name="guest_attach"),
     path("<int:stay_id>/", guest_views.guest_edit, name="guest"),
+    path("<int:stay_id>/refresh/", guest_views.guest_refresh, name="guest_refresh"),
+]
+# One person's pages, wherever their stays are.
+_person_routes = [
+    path("", merge_views.person_page, name="person"),
+    path("merge/", merge_views.person_merge_view, name="person_merge"),
+    path("history/", guest_views.person_history_view, name="person_history"),
 ]
 urlpatterns = [
     path("board/", board_views.board, name="board"),
@@ -15,20 +22,5 @@ urlpatterns = [
     path("reservations/new/", views.reservation_new, name="create"),
     path("reservations/<int:pk>/", views.reservation_detail, name="card"),
     path("reservations/<int:pk>/guests/", include(_guest_routes)),
-    path(
-        "reservations/<int:pk>/guests/<int:stay_id>/refresh/",
-        guest_views.guest_refresh,
-        name="guest_refresh",
-    ),
-    path("persons/<int:person_id>/", merge_views.person_page, name="person"),
-    path(
-        "persons/<int:person_id>/merge/",
-        merge_views.person_merge_view,
-        name="person_merge",
-    ),
-    path(
-        "persons/<int:person_id>/history/",
-        guest_views.person_history_view,
-        name="person_history",
-    ),
+    path("persons/<int:person_id>/", include(_person_routes)),
 ]
