@@ -48,11 +48,16 @@ class RecordPlanning:
                 docs.append(doc)
             values = {name: getattr(item, name) for name in _DOC_FIELDS}
             values["series"], values["number"] = item.series, item.number
-            if item.source is not None:
-                values["source"] = item.source
             # A new document's kind was set when it was made: record it too.
             kind = [("kind", None, item.kind)] if created else []
             doc_changes = self._set_all(doc, values, created, kind)
+            if item.source is not None and item.source != doc.source:
+                # How EMIS read the document (chip, MRZ, visual zone) is
+                # EMIS's to say: recorded, never a conflict for staff.
+                old, doc.source = doc.source, item.source
+                doc_changes += record_changes(
+                    doc, [("source", None if created else old, item.source)]
+                )
             self.documents.mark(doc, doc_changes, [c.field for c in doc_changes])
             changes += doc_changes
         return changes

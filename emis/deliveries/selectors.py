@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from emis.models import EmisDelivery
+from reservations.aliases import PersonAlias
+
+
+def _of_person(person_id) -> Q:
+    """Rows EMIS sent under the person's ID or under an ID merged into it
+    (EMIS is not told of merges): one condition, no extra query."""
+    merged = PersonAlias.objects.filter(person_id=person_id).values("pk")
+    return Q(person_id=person_id) | Q(person_id__in=merged)
 
 
 def delivery_list(
@@ -19,9 +27,10 @@ def delivery_list(
 ) -> QuerySet[EmisDelivery]:
     """Newest first, filtered by whatever is given."""
     rows = EmisDelivery.objects.all()
+    if person_id is not None:
+        rows = rows.filter(_of_person(person_id))
     filters = {
         "status": status,
-        "person_id": person_id,
         "legal_entity_id": legal_entity_id,
         "delivery_id": delivery_id,
     }
@@ -44,7 +53,7 @@ def person_deliveries(*, person) -> PersonDeliveries:
     """One query. A refusal is shown while it is the person's newest
     delivery and the profile does not already hold its version or a newer
     one (a pull or the sync may have brought the data since)."""
-    last = EmisDelivery.objects.filter(person_id=person.pk).first()
+    last = EmisDelivery.objects.filter(_of_person(person.pk)).first()
     if last is None:
         return PersonDeliveries(None, None)
     held = person.emis_version
@@ -57,7 +66,7 @@ def with_last_delivery(persons: QuerySet) -> QuerySet:
     """Persons with ``last_delivery_id``, their newest delivery log row, read
     in the same query (the open card asks every few seconds)."""
     newest = (
-        EmisDelivery.objects.filter(person_id=OuterRef("pk"))
+        EmisDelivery.objects.filter(_of_person(OuterRef("pk")))
         .order_by("-received_at", "-id")
         .values("id")[:1]
     )

@@ -379,3 +379,15 @@ def test_typing_a_flagged_name_part_clears_its_check_flag(guest, api_front_desk)
     )
     person.refresh_from_db()
     assert "given_names" not in person.transliterated_parts
+
+
+def test_how_emis_read_a_document_is_never_a_conflict(guest, api_front_desk):
+    """Outside review: the document's `source` (chip, MRZ, visual zone) was
+    raised as a conflict against "manual" — staff never choose it."""
+    le, person = guest
+    IdentityDocument.objects.create(
+        person=person, kind="passport_rf", series="4510", number="123456"
+    )
+    answer = deliver(le, person, russian(person.pk, version=3))
+    assert "conflicts" not in answer
+    assert IdentityDocument.objects.get(person=person).source == "visual"

@@ -225,3 +225,18 @@ def test_what_emis_gave_the_merged_copy_still_guards_the_survivors_value(anon):
 
     assert "issuer" in [c.split(".")[-1] for c in answer["conflicts"]]
     assert IdentityDocument.objects.get(person=survivor).issuer == "ОВД"
+
+
+def test_a_refusal_under_a_merged_id_shows_on_the_survivor(anon, merged, api_admin):
+    """Outside review: EMIS is never told of a merge, so its later refusals
+    for the old ID must show where staff look — the survivor."""
+    le, survivor, alias_id = merged
+    body = webhook_body(russian(alias_id, version=9, sex="Z"), le.pk)
+    assert post_webhook(anon, body).status_code == 400
+    rows = api_admin.get(
+        "/api/v1/emis/deliveries/", {"status": "rejected", "person": survivor.pk}
+    ).json()["results"]
+    assert [row["person_id"] for row in rows] == [alias_id]
+    from emis.deliveries.selectors import person_deliveries
+
+    assert person_deliveries(person=survivor).rejected is not None

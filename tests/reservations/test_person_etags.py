@@ -95,3 +95,15 @@ def test_if_match_forms(api_front_desk, person, header, status):
     extra = {} if header is None else {"HTTP_IF_MATCH": header.format(current=current)}
     answer = api_front_desk.patch(_url(person), {"address": "Тверь"}, format="json", **extra)
     assert answer.status_code == status
+
+
+def test_the_412_speaks_the_readers_language(api_front_desk, person):
+    answer = api_front_desk.patch(
+        _url(person),
+        {"address": "Тверь"},
+        format="json",
+        HTTP_IF_MATCH='"0000"',
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert answer.status_code == 412
+    assert "ETag" in answer.json()["detail"] and "Прочитайте" in answer.json()["detail"]
