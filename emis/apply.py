@@ -23,14 +23,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from emis import bulk_sql, conflicts
+from emis.alias_versions import EMIS_STATE, AliasVersions
 from emis.apply_records import RecordPlanning
 from emis.names import policy as name_policy
 from emis.payload import NAME_PARTS, EmisPerson
+from reservations.aliases import person_ids_resolve
 from reservations.history import Change, as_text, person_change
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
     Person,
+    PersonAlias,
     PersonChange,
     Visa,
 )
@@ -62,7 +65,8 @@ def person_apply_documents(
     policy=None,
 ) -> ApplyResult:
     """Apply one EMIS Person to profile ``person_id`` (Person.DoesNotExist if
-    there is none). ``source`` is "webhook", "pull" or "sync".
+    there is none), which ``data`` names or one of its aliases names (the
+    caller resolved it). ``source`` is "webhook", "pull" or "sync".
 
     Inside a caller's transaction no savepoint is made (two round trips per
     webhook): an error here then spoils the caller's whole transaction, which
@@ -72,10 +76,10 @@ def person_apply_documents(
         batch = _Batch(
             source=source, user=user, resolve=_resolver(legal_entity_id, policy)
         )
-        if (
-            not _is_stale(person, data)
-            and data.content_hash != person.emis_content_hash
-        ):
+        if data.pms_person_id != person.pk:
+            batch.aliases.load([data.pms_person_id])
+        state = batch.aliases.state(person, data)
+        if not _is_stale(state, data) and data.content_hash != state.emis_content_hash:
             batch.load([person], [data])  # else no document can change
         result = batch.apply(person, data)
         batch.save()
@@ -101,8 +105,10 @@ def persons_apply_many(
 ) -> ManyResult:
     """Apply a page of Persons in one transaction with a bounded number of
     queries: all rows locked (in id order, so two writers cannot deadlock)
-    and their documents loaded in one go, then bulk writes."""
-    ids = sorted({item.pms_person_id for item in items})
+    and their documents loaded in one go, then bulk writes. An item naming a
+    merged person's ID lands on the survivor."""
+    owners = person_ids_resolve(item.pms_person_id for item in items)
+    ids = sorted(set(owners.values()))
     with transaction.atomic():
         persons = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         by_id = {p.pk: p for p in persons}
@@ -115,9 +121,10 @@ def persons_apply_many(
             log_level=logging.DEBUG,
         )
         batch.load(list(by_id.values()), items)
+        batch.aliases.load(pid for pid, owner in owners.items() if pid != owner)
         outcome = ManyResult(results=[], unknown=[])
         for item in items:
-            person = by_id.get(item.pms_person_id)
+            person = by_id.get(owners[item.pms_person_id])
             if person is None:
                 outcome.unknown.append(item)
             else:
@@ -126,8 +133,8 @@ def persons_apply_many(
     return outcome
 
 
-def _is_stale(person: Person, data: EmisPerson) -> bool:
-    return person.emis_version is not None and data.version < person.emis_version
+def _is_stale(state: Person | PersonAlias, data: EmisPerson) -> bool:
+    return state.emis_version is not None and data.version < state.emis_version
 
 
 def _resolver(legal_entity_id: int, policy) -> Resolver:
@@ -158,6 +165,7 @@ class _Batch(RecordPlanning):
         self._docs: dict[int, list[IdentityDocument]] = {}
         self._visas: dict[int, list[Visa]] = {}
         self._cards: dict[int, MigrationCard] = {}
+        self.aliases = AliasVersions()  # data sent for a merged person's ID
 
     def load(self, persons: Sequence[Person], items: Sequence[EmisPerson]) -> None:
         """The documents, visas and migration cards of ``persons`` that
@@ -187,12 +195,13 @@ class _Batch(RecordPlanning):
     # --- planning ------------------------------------------------------------
 
     def apply(self, person: Person, data: EmisPerson) -> ApplyResult:
-        if _is_stale(person, data):
+        state = self.aliases.state(person, data)
+        if _is_stale(state, data):
             result = ApplyResult(STALE)
         else:
             digest = data.content_hash
             changes: list[Change] = []
-            if digest != person.emis_content_hash:
+            if digest != state.emis_content_hash:
                 changes = [
                     *self._person_fields(person, data),
                     *self._documents(person, data),
@@ -205,7 +214,7 @@ class _Batch(RecordPlanning):
                 # since the last delivery shows on the next "Получить данные".
                 changes = self._main_names(person, data)
             met = [f for f in self.conflicts if f.person_id == person.pk]
-            self._bookkeeping(person, data, digest)
+            self._bookkeeping(state, data, digest)
             self._record(person, changes)
             result = ApplyResult(
                 APPLIED if changes or met else UNCHANGED,
@@ -222,13 +231,12 @@ class _Batch(RecordPlanning):
         )
         return result
 
-    def _bookkeeping(self, person: Person, data: EmisPerson, digest: str) -> None:
-        person.emis_version = data.version
-        person.emis_content_hash = digest
-        person.emis_updated_at = data.updated_at
-        self.persons.mark(
-            person, [], ["emis_version", "emis_content_hash", "emis_updated_at"]
-        )
+    def _bookkeeping(self, state, data: EmisPerson, digest: str) -> None:
+        state.emis_version = data.version
+        state.emis_content_hash = digest
+        state.emis_updated_at = data.updated_at
+        if not self.aliases.remember(state):
+            self.persons.mark(state, [], EMIS_STATE)
 
     def _person_fields(self, person: Person, data: EmisPerson) -> list[Change]:
         latin, cyrillic = data.names("latin"), data.names("cyrillic")
@@ -305,7 +313,10 @@ class _Batch(RecordPlanning):
             value = (resolved.main.get(part) or "")[:_MAX_FIELD]
             if part == "surname" and not value:
                 continue  # a profile always keeps a surname
-            if mark and sources.get(part) == "staff":
+            if sources.get(part) == "staff" and (mark or part in resolved.transliterated):
+                # A typed name is never replaced (nor contested) by the
+                # PMS's own transliteration guess: only a name the document
+                # gives in this script can meet it, as a conflict.
                 continue
             applied = self._set(person, part, value)
             if value and getattr(person, part) == value:
@@ -348,6 +359,7 @@ class _Batch(RecordPlanning):
         self.persons.save(now)
         for dirty in (self.documents, self.visas, self.cards):
             dirty.save(now)
+        self.aliases.save()
         self._save_history(now)
 
     def _save_history(self, now) -> None:

@@ -9,12 +9,16 @@ class EmisConfig(AppConfig):
     def ready(self) -> None:
         from integrations import registry
         from pms.middleware import add_form_action_source
+        from reservations.signals import person_merging
 
+        from .conflicts import conflicts_follow_merge
         from .connection.connector import CONNECTOR
         from .connection.selectors import form_action_urls
         from .deliveries.status import rejected_deliveries_status
         from .sync_status import sync_status
 
+        # A merge of duplicate persons carries their conflicts along.
+        person_merging.connect(conflicts_follow_merge, dispatch_uid="emis-conflicts")
         registry.register(CONNECTOR)
         registry.add_status_provider("emis", sync_status)
         registry.add_status_provider("emis", rejected_deliveries_status)

@@ -87,9 +87,17 @@ def select_in(
     return list(model.objects.raw(sql, list(values)))
 
 
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    # A generated column (IdentityDocument.number_key) is the database's to
+    # fill: naming it in an INSERT is an error.
+    return [
+        f for f in model._meta.concrete_fields if not (f.primary_key or f.generated)
+    ]
+
+
 def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
     """INSERT new model objects (their pks are not read back)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = _insert_fields(model)
     db = _wrapper()
     rows = [[_insertable(f, f.pre_save(obj, True), db) for f in fields] for obj in objs]
     insert_rows(model, fields, rows)
@@ -129,7 +137,7 @@ def insert_one(obj: models.Model) -> None:
 
 def _insert_one(obj: models.Model, suffix: str):
     model = type(obj)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = _insert_fields(model)
     db = _wrapper()
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     qn = connection.ops.quote_name

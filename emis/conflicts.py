@@ -302,3 +302,29 @@ def _from_text(model_field: models.Field, text: str) -> Any:
 
 def _other_fields(model: type[models.Model], name: str) -> Iterable[str]:
     return [f.name for f in model._meta.concrete_fields if f.name != name]
+
+
+def conflicts_follow_merge(
+    sender, *, merged_id: int, survivor_id: int, replaced: dict, **kwargs
+) -> None:
+    """A merge of duplicate persons (``reservations.signals.person_merging``)
+    moves the merged person's conflicts to the survivor. One about a record
+    both held names the copy kept; where the survivor has one on the same
+    field already, the survivor's stays (it compares the survivor's value)."""
+    rows = EmisConflict.objects.select_for_update().filter(
+        person_id__in=[merged_id, survivor_id]
+    )
+    taken: set[tuple] = set()
+    kept, dropped = [], []
+    # The survivor's own first: they win a clash.
+    for row in sorted(rows, key=lambda r: (r.person_id != survivor_id, r.pk)):
+        row.entity_id = replaced.get(row.entity, {}).get(row.entity_id, row.entity_id)
+        key = (row.entity, row.entity_id, row.field)
+        if key in taken:
+            dropped.append(row.pk)
+            continue
+        taken.add(key)
+        row.person_id = survivor_id
+        kept.append(row)
+    EmisConflict.objects.filter(pk__in=dropped).delete()
+    EmisConflict.objects.bulk_update(kept, ["person", "entity_id"])

@@ -28,7 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from emis.apply import person_apply_documents
+from emis.apply import (
+    APPLIED,
+    STALE,
+    UNCHANGED,
+    ApplyResult,
+    person_apply_documents,
+)
 from emis.client import EmisClient
 from emis.errors import EmisError, bad_response_message
 from emis.models import EmisJob
@@ -36,6 +42,7 @@ from emis.payload import PayloadError, parse_person
 from emis.scope import CODES as SCOPE_CODES
 from emis.scope import ScopeError, person_scope_check, scope_message
 from legal_entities.models import LegalEntity
+from reservations.aliases import person_alias_ids, person_id_resolve
 from reservations.models import Person
 
 log = logging.getLogger("emis.pull")
@@ -85,6 +92,8 @@ def job_enqueue_pull(
     its subclass ``ScopeError`` when the legal entity is inactive or the
     guest has no stay with it.
     """
+    if person_id is not None:
+        person_id = person_id_resolve(person_id)  # a merged ID: the survivor
     if person_id is None or not Person.objects.filter(pk=person_id).exists():
         raise ValueError(_("Save the guest first: EMIS needs the guest's person ID."))
     legal_entity = (
@@ -216,30 +225,48 @@ def _out_of_scope(job: EmisJob) -> tuple[str, str] | None:
 
 
 def _fetch_and_apply(job: EmisJob) -> None:
-    # A look at the job in embedded mode runs inside a web request: the call
-    # must fit the request's budget (emis/client_plan.py).
-    budget = settings.EMIS_REQUEST_BUDGET if embedded() else None
+    """EMIS's data for the person's ID and for each ID merged into it (EMIS
+    still keeps data under those), applied oldest EMIS save first so the
+    newest wins."""
+    emis_ids = [job.person_id, *person_alias_ids(job.person_id)]
+    # A look at the job in embedded mode runs inside a web request: its calls
+    # together must fit the request's budget (emis/client_plan.py).
+    budget = settings.EMIS_REQUEST_BUDGET / len(emis_ids) if embedded() else None
     client = EmisClient.from_connection(budget=budget)
-    try:
-        raw = client.get_person(
-            person_id=job.person_id, legal_entity_id=job.legal_entity_id
-        )
-    except EmisError as exc:
-        if exc.code != "person_not_found":
-            raise
+    found = []
+    for emis_id in emis_ids:
+        try:
+            raw = client.get_person(person_id=emis_id, legal_entity_id=job.legal_entity_id)
+        except EmisError as exc:
+            if exc.code != "person_not_found":
+                raise
+            continue
+        data = parse_person(raw, path="person")
+        if data.pms_person_id != emis_id:
+            # Documents of another guest must never land on this one.
+            raise PayloadError(
+                {"person.person_id": ["does not match the requested person"]}
+            )
+        found.append(data)
+    if not found:
         _finish(job, status=EmisJob.Status.SUCCEEDED, result=EmisJob.Result.NOT_FOUND)
         return
-    data = parse_person(raw, path="person")
-    if data.pms_person_id != job.person_id:
-        # Documents of another guest must never land on this one.
-        raise PayloadError(
-            {"person.person_id": ["does not match the requested person"]}
-        )
-    _apply(job, data)
+    _apply(job, sorted(found, key=lambda d: d.updated_at))
 
 
-def _apply(job: EmisJob, data) -> None:
-    """Apply EMIS's answer and end the job, in one transaction — unless the
+def _combined(results: list[ApplyResult]) -> ApplyResult:
+    """One outcome for the job: applied if any answer was, with every change."""
+    if len(results) == 1:
+        return results[0]
+    statuses = {r.status for r in results}
+    status = next(s for s in (APPLIED, UNCHANGED, STALE) if s in statuses)
+    fields = [f for r in results for f in r.changed_fields]
+    met = [f for r in results for f in r.conflicts]
+    return ApplyResult(status, list(dict.fromkeys(fields)), list(dict.fromkeys(met)))
+
+
+def _apply(job: EmisJob, found: list) -> None:
+    """Apply EMIS's answers and end the job, in one transaction — unless the
     job was cancelled while EMIS answered.
 
     Chosen: a cancelled job applies nothing, not even data that did arrive.
@@ -253,12 +280,17 @@ def _apply(job: EmisJob, data) -> None:
         if not _finish(job, status=EmisJob.Status.SUCCEEDED):
             log.info("job=%s ended while EMIS answered: not applied", job.pk)
             return
-        result = person_apply_documents(
-            person_id=job.person_id,
-            legal_entity_id=job.legal_entity_id,
-            data=data,
-            source="pull",
-            user=job.created_by,
+        result = _combined(
+            [
+                person_apply_documents(
+                    person_id=job.person_id,
+                    legal_entity_id=job.legal_entity_id,
+                    data=data,
+                    source="pull",
+                    user=job.created_by,
+                )
+                for data in found
+            ]
         )
         EmisJob.objects.filter(pk=job.pk).update(
             result=result.status,

@@ -9,7 +9,9 @@ commit leaves no claim, so EMIS's retry is processed; a concurrent duplicate
 waits on the unique index and then answers ``duplicate``.
 
 The lookup is scoped like the pull and the upload link: the legal entity must
-be active (403 otherwise) and the person must have a stay with it. An unknown
+be active (403 otherwise) and the person must have a stay with it. A merged
+person's ID (an alias) names the survivor, as everywhere
+(``reservations.aliases``). An unknown
 legal entity, an unknown person and a person staying only with another legal
 entity get the very same 404, so the answer tells nothing about which.
 
@@ -50,6 +52,7 @@ from emis.payload import PayloadError, WebhookEvent, field_errors, parse_webhook
 from emis.scope import INACTIVE, ScopeError, person_scope_check
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
+from reservations.aliases import person_id_resolve
 from reservations.models import Person
 
 log = logging.getLogger("emis.webhook")
@@ -286,7 +289,11 @@ def _process(delivery_id: str, event: WebhookEvent, subject: dict) -> JsonRespon
 
 
 def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> dict:
-    person_id = event.person.pms_person_id
+    named = event.person.pms_person_id
+    # A merged person's ID is an alias: its data lands on the survivor.
+    person_id = person_id_resolve(named)
+    if person_id != named:
+        log.info("person_id=%s is merged into person_id=%s", named, person_id)
     _check_scope(person_id=person_id, legal_entity_id=event.legal_entity_id)
     try:
         result = person_apply_documents(
@@ -298,7 +305,7 @@ def _apply(delivery: WebhookDelivery, event: WebhookEvent) -> dict:
     except Person.DoesNotExist:  # a stay protects its person: only in a race
         raise _not_found("unknown person_id") from None
     delivery.status = result.status
-    delivery.person_id = person_id
+    delivery.person_id = named
     delivery.legal_entity_id = event.legal_entity_id
     bulk_sql.update(
         WebhookDelivery, [delivery], ["status", "person_id", "legal_entity_id"]

@@ -21,13 +21,16 @@ def exception_handler(exc, context):
     """DRF's handler; validation errors keep DRF's per-field shape
     (``{"field": ["message"]}``), everything else gets ``{"detail"}``.
 
-    Two additions: a model ``full_clean`` error raised inside a service becomes
-    a per-field 400 like a serializer error, and an anonymous request is
-    answered 401 with a challenge whatever authentication class comes first.
+    Three additions: a model ``full_clean`` error raised inside a service
+    becomes a per-field 400 like a serializer error, an anonymous request is
+    answered 401 with a challenge whatever authentication class comes first,
+    and ``Moved`` points at the resource's new URL.
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_error_detail(exc))
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, Moved):
+        response["Location"] = exc.location
     if response is not None and isinstance(
         exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed
     ):
@@ -36,6 +39,32 @@ def exception_handler(exc, context):
         # scheme already.
         response.setdefault("WWW-Authenticate", AUTH_CHALLENGE)
     return response
+
+
+class Conflict(exceptions.APIException):
+    """409: the request is understood but the resource's state refuses it
+    (``{"detail": <why>, "code": <machine code>}``)."""
+
+    status_code = 409
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+    def __init__(self, detail: str, code: str):
+        super().__init__({"detail": detail, "code": code})
+
+
+class Moved(exceptions.APIException):
+    """The resource lives at ``location`` now: 301 for GET and HEAD, 308
+    (same method, same body) for the others."""
+
+    default_detail = "Moved permanently."
+    default_code = "moved"
+
+    def __init__(self, *, location: str, method: str, detail: dict):
+        super().__init__()
+        self.detail = detail  # as given: an ID in it stays a number
+        self.location = location
+        self.status_code = 301 if method in ("GET", "HEAD") else 308
 
 
 def _django_error_detail(exc: DjangoValidationError):

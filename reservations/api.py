@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
@@ -17,6 +18,7 @@ from pms.api import PreconditionFailed
 from pms.pagination import MAX_LIMIT
 
 from . import services
+from .api_aliases import raise_if_alias
 from .etags import if_match_allows, person_etag
 from .models import Person, Reservation, Stay
 from .serializers import (
@@ -114,12 +116,20 @@ class PersonView(generics.RetrieveUpdateAPIView):
 
     Every answer carries the profile's ``ETag``; a PATCH with ``If-Match``
     is refused with 412 (and the current ETag) when anyone — staff, EMIS,
-    the name policy — changed the profile since that version was read."""
+    the name policy — changed the profile since that version was read. A
+    merged person's ID redirects to the survivor (301; 308 for PATCH)."""
 
     queryset = persons_with_documents()
     serializer_class = PersonSerializer
     lookup_url_kwarg = "person_id"
     http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self) -> Person:
+        try:
+            return super().get_object()
+        except Http404:
+            raise_if_alias(self.request, self.kwargs["person_id"], "api-person")
+            raise
 
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()

@@ -7,6 +7,7 @@ from .api import (
     ReservationGuestView,
     ReservationViewSet,
 )
+from .merge_api import PersonDuplicatesView, PersonMergeView
 
 router = SimpleRouter()
 router.register("reservations", ReservationViewSet, basename="api-reservation")
@@ -24,4 +25,14 @@ urlpatterns = [
         name="api-reservation-guest",
     ),
     path("persons/<int:person_id>/", PersonView.as_view(), name="api-person"),
+    path(
+        "persons/<int:person_id>/duplicates/",
+        PersonDuplicatesView.as_view(),
+        name="api-person-duplicates",
+    ),
+    path(
+        "persons/<int:person_id>/merge/",
+        PersonMergeView.as_view(),
+        name="api-person-merge",
+    ),
 ]

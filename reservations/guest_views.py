@@ -24,6 +24,8 @@ from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
 from . import history
+from .aliases import person_id_resolve
+from .duplicates import duplicates_of
 from .guest_forms import GuestProfileForms
 from .models import (
     Person,
@@ -150,6 +152,9 @@ def _guest_page(
         # reason (a field's error, a record deleted meanwhile).
         "not_saved": request.method == "POST"
         and request.resolver_match.url_name == "guest",
+        # The documents are prefetched: one query for the other holders.
+        "duplicates": duplicates_of(stay.person.documents.all()).get(stay.person_id, []),
+        "can_merge": has_role(request.user, Role.ADMIN),
     }
     return render(request, "reservations/guest.html", context)
 
@@ -176,6 +181,9 @@ def person_history_view(request: HttpRequest, person_id: int) -> HttpResponse:
     user = request.user
     if not (has_role(user, Role.FRONT_DESK) or has_role(user, Role.SUPPORT)):
         raise PermissionDenied
+    survivor = person_id_resolve(person_id)
+    if survivor != person_id:  # a merged person's ID: their history is there
+        return redirect("reservations:person_history", survivor)
     person = get_object_or_404(Person, pk=person_id)
     context = {"person": person, "history": history_rows(person.pk, user)}
     return render(request, "reservations/person_history.html", context)
@@ -196,7 +204,8 @@ class HistoryRow:
 
 # Person fields without a verbose name of their own.
 _EXTRA_LABELS = {
-    "transliterated_parts": gettext_lazy("names to check (transliterated)")
+    "transliterated_parts": gettext_lazy("names to check (transliterated)"),
+    history.MERGED_ID_FIELD: gettext_lazy("person ID (duplicates merged)"),
 }
 
 

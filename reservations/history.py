@@ -66,6 +66,14 @@ def person_change(field: str, old: Any, new: Any) -> Change:
     return Change(Entity.PERSON, None, "", field, old, new, False)
 
 
+# The history row of a merge: the merged person's ID became the survivor's.
+MERGED_ID_FIELD = "merged_person_id"
+
+
+def merge_change(*, merged_id: int, survivor_id: int) -> Change:
+    return person_change(MERGED_ID_FIELD, merged_id, survivor_id)
+
+
 def entity_of(model: type[models.Model]) -> str:
     return next(e for e, m in ENTITY_MODELS.items() if m is model)
 

@@ -8,27 +8,21 @@ deleting a reservation deletes its stays, never its persons.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
+from .document_key import number_key_field, number_key_index
+from .rules import StaffRules
 from .validators import validate_country_code, validate_phone
 
 NAME_PARTS = ("surname", "given_names", "patronymic")
-
-
-def check_order(obj: models.Model, start: str, end: str, message) -> None:
-    """A staff write's dates in order: the one rule the guest card, the API
-    and the services share (``Model.clean`` runs in all of them)."""
-    first, last = getattr(obj, start), getattr(obj, end)
-    if first and last and last < first:
-        raise ValidationError({end: message})
-
-
-ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
-REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
+# The main names and both scripts' forms: all follow ``rules.check_name``.
+NAME_FIELDS = tuple(
+    f"{part}{suffix}" for part in NAME_PARTS for suffix in ("", "_latin", "_cyrillic")
+)
 
 
 class ContactMethod(models.TextChoices):
@@ -38,7 +32,7 @@ class ContactMethod(models.TextChoices):
     MESSENGER = "messenger", _("Messenger")
 
 
-class Reservation(models.Model):
+class Reservation(StaffRules, models.Model):
     class Status(models.TextChoices):
         TENTATIVE = "tentative", _("Tentative")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -79,6 +73,8 @@ class Reservation(models.Model):
         "agency",
         "note",
     )
+    field_rules = {"note": (rules.check_note,)}
+    order_rules = (("arrival", "departure", rules.ARRIVAL_ORDER_ERROR),)
 
     class Meta:
         ordering = ["-arrival", "-id"]
@@ -97,11 +93,8 @@ class Reservation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reservations:card", args=[self.pk])
 
-    def clean(self) -> None:
-        check_order(self, "arrival", "departure", ARRIVAL_ORDER_ERROR)
 
-
-class Person(models.Model):
+class Person(StaffRules, models.Model):
     """A guest profile. ``id`` is the persistent "ID персоны" EMIS keys on.
 
     The main name fields are what the card shows; they follow the name policy
@@ -167,6 +160,11 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    field_rules = {
+        "birth_date": (rules.check_birth_date,),
+        **{name: (rules.check_name,) for name in NAME_FIELDS},
+    }
+
     class Meta:
         ordering = ["surname", "given_names", "id"]
         verbose_name = _("person")
@@ -206,7 +204,7 @@ class DocumentSource(models.TextChoices):
     MANUAL = "manual", _("Entered manually")
 
 
-class IdentityDocument(models.Model):
+class IdentityDocument(StaffRules, models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="documents", verbose_name=_("person")
     )
@@ -223,6 +221,7 @@ class IdentityDocument(models.Model):
     source = models.CharField(
         _("source"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.MANUAL
     )
+    number_key = number_key_field()  # finds duplicate persons
     created_at = models.DateTimeField(auto_now_add=True)
     # What EMIS last gave each field (see Person.emis_values).
     emis_values = models.JSONField(default=dict, blank=True, editable=False)
@@ -239,23 +238,26 @@ class IdentityDocument(models.Model):
         "issuer_code",
         "issuing_country",
     )
+    order_rules = (("issue_date", "expiry_date", rules.EXPIRY_ORDER_ERROR),)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
-        indexes = [models.Index(fields=["number"])]
+        indexes = [models.Index(fields=["number"]), number_key_index()]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}"
 
-    def clean(self) -> None:
-        message = _("Expiry date must not be before the issue date.")
-        check_order(self, "issue_date", "expiry_date", message)
+    def clean_record(self) -> None:
+        """A Russian passport typed as "4510 123456" (number) or "45 10"
+        (series) is stored as EMIS sends it: series "4510", number "123456"."""
+        passport = self.kind == DocumentKind.PASSPORT_RF
+        if passport and any(map(self.writes, ("kind", "series", "number"))):
+            self.series, self.number = rules.rf_passport(self.series, self.number)
 
 
-
-class Visa(models.Model):
+class Visa(StaffRules, models.Model):
     class Entries(models.TextChoices):
         SINGLE = "single", _("Single entry")
         DOUBLE = "double", _("Double entry")
@@ -287,6 +289,7 @@ class Visa(models.Model):
         "valid_to",
         "issuing_country",
     )
+    order_rules = (("valid_from", "valid_to", rules.VISA_ORDER_ERROR),)
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -296,13 +299,8 @@ class Visa(models.Model):
     def __str__(self) -> str:
         return f"{_('Visa')} {self.valid_from or ''}–{self.valid_to or ''}"
 
-    def clean(self) -> None:
-        message = _("“Valid to” must not be before “valid from”.")
-        check_order(self, "valid_from", "valid_to", message)
 
-
-
-class MigrationCard(models.Model):
+class MigrationCard(StaffRules, models.Model):
     person = models.OneToOneField(
         Person, on_delete=models.CASCADE, related_name="migration_card", verbose_name=_("person")
     )
@@ -317,6 +315,7 @@ class MigrationCard(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     EDIT_FIELDS = ("series", "number", "entry_date", "valid_to", "visit_purpose")
+    order_rules = (("entry_date", "valid_to", rules.CARD_ORDER_ERROR),)
 
     class Meta:
         verbose_name = _("migration card")
@@ -325,12 +324,8 @@ class MigrationCard(models.Model):
     def __str__(self) -> str:
         return str(_("Migration card"))
 
-    def clean(self) -> None:
-        message = _("“Valid to” must not be before the entry date.")
-        check_order(self, "entry_date", "valid_to", message)
 
-
-class Stay(models.Model):
+class Stay(StaffRules, models.Model):
     """A person in a reservation ("ID: 375942" on the Гости tab)."""
 
     reservation = models.ForeignKey(
@@ -352,6 +347,11 @@ class Stay(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    field_rules = {"note": (rules.check_note,)}
+    order_rules = (
+        ("registration_from", "registration_to", rules.REGISTRATION_ORDER_ERROR),
+    )
+
     class Meta:
         ordering = ["id"]
         verbose_name = _("stay")
@@ -370,11 +370,6 @@ class Stay(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reservations:guest", args=[self.reservation_id, self.pk])
 
-    def clean(self) -> None:
-        check_order(
-            self, "registration_from", "registration_to", REGISTRATION_ORDER_ERROR
-        )
-
 
 class PersonChange(models.Model):
     """One changed field of a person: the "История изменений" of the card."""
@@ -389,6 +384,7 @@ class PersonChange(models.Model):
         # (emis/conflicts.py): EMIS's value taken, or the profile's kept.
         KEEP_EMIS = "keep_emis", _("EMIS conflict: EMIS value taken")
         KEEP_PROFILE = "keep_prof", _("EMIS conflict: profile value kept")
+        MERGE = "merge", _("Merge of duplicates")
 
     class Entity(models.TextChoices):
         PERSON = "person", _("person")
@@ -426,3 +422,7 @@ class PersonChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.entity_label} {self.field}: {self.source}"
+
+
+# A merged person's ID: a model kept with the lookups that resolve it.
+from .aliases import PersonAlias  # noqa: E402, F401

@@ -3,12 +3,13 @@ a fixed number of queries, whatever the number of guests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .checks import StayWarning, stay_is_ready, stay_warnings
+from .duplicates import Duplicate, duplicates_of
 from .models import Person, PersonChange, Reservation, Stay
 from .validators import normalize_phone
 
@@ -66,13 +67,15 @@ class GuestRow:
     stay: Stay
     warnings: list[StayWarning]
     ready: bool  # for registration (see ``checks.stay_is_ready``)
+    duplicates: list[Duplicate] = field(default_factory=list)
 
     @classmethod
-    def of(cls, stay: Stay) -> GuestRow:
+    def of(cls, stay: Stay, duplicates: list[Duplicate]) -> GuestRow:
         """The row of one guest, judged once (the page asks twice: the badge
         and the reservation's count)."""
         warnings = list(stay_warnings(stay))
-        return cls(stay=stay, warnings=warnings, ready=stay_is_ready(stay, warnings))
+        ready = stay_is_ready(stay, warnings)
+        return cls(stay=stay, warnings=warnings, ready=ready, duplicates=duplicates)
 
     @property
     def person(self) -> Person:
@@ -96,7 +99,10 @@ def reservation_card(reservation_id: int) -> ReservationCard:
         .prefetch_related(Prefetch("stays", queryset=_stays_with_documents()))
         .get(pk=reservation_id)
     )
-    guests = [GuestRow.of(stay) for stay in reservation.stays.all()]
+    stays = reservation.stays.all()
+    # One query for the whole reservation, from the prefetched documents.
+    duplicates = duplicates_of(d for s in stays for d in s.person.documents.all())
+    guests = [GuestRow.of(stay, duplicates.get(stay.person_id, [])) for stay in stays]
     return ReservationCard(reservation=reservation, guests=guests)
 
 

@@ -5,8 +5,11 @@ writes and their validation (the models' ``clean``) are in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -16,6 +19,7 @@ from pms.masking import mask_number
 from pms.roles import can_see_document_numbers
 
 from . import services
+from .aliases import person_id_resolve
 from .checks import stay_warnings
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
 from .validators import normalize_phone
@@ -122,6 +126,28 @@ class CyrillicNameSerializer(serializers.Serializer):
     surname = _name_part("cyrillic", "surname")
     given_names = _name_part("cyrillic", "given_names")
     patronymic = _name_part("cyrillic", "patronymic")
+
+
+# A model field's place in the request: "surname_latin" is "latin.surname".
+_SCRIPTS = {"latin": LatinNameSerializer, "cyrillic": CyrillicNameSerializer}
+_API_PATHS = {
+    field.source: f"{script}.{name}"
+    for script, names in _SCRIPTS.items()
+    for name, field in names().fields.items()
+}
+
+
+@contextmanager
+def _person_paths() -> Iterator[None]:
+    """Re-raise a service's errors on the person's model fields under their
+    paths in the request (``pms.api`` nests dotted paths)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        errors = {_API_PATHS.get(k, k): v for k, v in exc.error_dict.items()}
+        raise ValidationError(errors) from exc
 
 
 class _NumberedSerializer(serializers.ModelSerializer):
@@ -248,13 +274,14 @@ class PersonSerializer(PersonFieldsSerializer):
             for key in ("documents", "visas", "migration_card")
             if key in validated_data
         }
-        services.person_apply(
-            person_id=instance.pk,
-            values=validated_data,
-            keep_masked=not _sees_numbers(self),
-            user=self.context["request"].user,
-            **related,
-        )
+        with _person_paths():
+            services.person_apply(
+                person_id=instance.pk,
+                values=validated_data,
+                keep_masked=not _sees_numbers(self),
+                user=self.context["request"].user,
+                **related,
+            )
         return instance
 
 
@@ -327,7 +354,8 @@ class GuestCreateSerializer(PersonFieldsSerializer):
         if set(attrs) - {"person_id", *STAY_FIELDS}:
             message = _("Give either person_id or a new person's fields, not both.")
             raise serializers.ValidationError({"person_id": [message]})
-        person = Person.objects.filter(pk=attrs["person_id"]).first()
+        # A merged person's old ID attaches the survivor.
+        person = Person.objects.filter(pk=person_id_resolve(attrs["person_id"])).first()
         if person is None:
             message = _("No person with ID %(id)s.") % {"id": attrs["person_id"]}
             raise serializers.ValidationError({"person_id": [message]})
@@ -342,10 +370,11 @@ class GuestCreateSerializer(PersonFieldsSerializer):
             k: validated_data.pop(k) for k in STAY_FIELDS if k in validated_data
         }
         person = validated_data.pop("person", None)
-        return services.guest_add(
-            reservation=self.context["reservation"],
-            person=person,
-            person_values=None if person else validated_data,
-            stay_values=stay_values,
-            user=self.context["request"].user,
-        )
+        with _person_paths():
+            return services.guest_add(
+                reservation=self.context["reservation"],
+                person=person,
+                person_values=None if person else validated_data,
+                stay_values=stay_values,
+                user=self.context["request"].user,
+            )

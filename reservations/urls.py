@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import guest_views, views
+from . import guest_views, merge_views, views
 
 app_name = "reservations"
 # A reservation's guests, under its card.
@@ -18,6 +18,12 @@ urlpatterns = [
         "reservations/<int:pk>/guests/<int:stay_id>/refresh/",
         guest_views.guest_refresh,
         name="guest_refresh",
+    ),
+    path("persons/<int:person_id>/", merge_views.person_page, name="person"),
+    path(
+        "persons/<int:person_id>/merge/",
+        merge_views.person_merge_view,
+        name="person_merge",
     ),
     path(
         "persons/<int:person_id>/history/",

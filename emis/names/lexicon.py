@@ -36,11 +36,14 @@ The dictionary is loaded lazily, once per process (~0.2 s, ~20 MiB;
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import iuliia
+
+from . import russian
 
 ROLE_TAGS = {"surname": "Surn", "given_names": "Name", "patronymic": "Patr"}
 _NAME_TAGS = frozenset(ROLE_TAGS.values())
@@ -70,6 +73,7 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "TS": ("ц",), "TC": ("ц",), "TH": ("т",), "PH": ("ф",),
     "IA": ("я", "ия"), "IU": ("ю",), "IE": ("ъ",),
     "YA": ("я",), "YU": ("ю",), "YE": ("е", "э"), "YO": ("ё",),
+    "JU": ("ю",), "JA": ("я",),  # English spellings: Julia, Jana
     "A": ("а",), "B": ("б",), "C": ("ц", "к"), "D": ("д",),
     "E": ("е", "ё", "э"), "F": ("ф",), "G": ("г",), "H": ("х", "г"),
     "I": ("и", "й"), "J": ("й", "дж"), "K": ("к",), "L": ("л",), "M": ("м",),
@@ -164,7 +168,28 @@ class Lexicon:
             for w in self.candidates(stem + "A")
             if w.endswith("а") and self._noun(w)
         ]
-        return [w for w in dict.fromkeys(found) if w[-len(ending) - 1] not in "ьъй"]
+        found = [w for w in dict.fromkeys(found) if w[-len(ending) - 1] not in "ьъй"]
+        if ending[0] == "е":
+            # ICAO's -EV after a consonant on a given name in -ий drops the
+            # sign: Пафнутьев on Пафнутий, Аксентьев on Аксентий.
+            found += [
+                w[:-2] + "ь" + ending
+                for w in self.candidates(stem + "II")
+                if w.endswith("ий") and w[-3] in _CONSONANTS and self._given(w)
+            ]
+        return found
+
+    def _given(self, word: str) -> bool:
+        return any(
+            "Name" in self._tag(para_id, idx).grammemes
+            for para_id, idx in self._words.get(word) or ()
+        )
+
+    def _fixed_only(self, word: str) -> bool:
+        """Only indeclinable forms (``Fixd``): Викториа, Валериа, which the
+        lexicon lists beside the Виктория a Russian name is."""
+        tags = [self._tag(p, i).grammemes for p, i in self._words.get(word) or ()]
+        return bool(tags) and all("Fixd" in g for g in tags)
 
     def _noun(self, word: str) -> bool:
         return any(
@@ -184,6 +209,8 @@ class Lexicon:
                 tiers[word] = self.tier(word, role)
         top = min((tier for tier, _variant in tiers.values()), default=3)
         best = [word for word, (tier, _v) in tiers.items() if tier == top]
+        if top == 3 and role == "surname":
+            guess = _soft_ian(guess)
         if top == 3:
             best = self.derived_surnames(latin) if role == "surname" else []
             tiers.update((word, (3, False)) for word in best)
@@ -192,16 +219,28 @@ class Lexicon:
         ranked = best
         if len(best) > 1:
             ranked = sorted(
-                best, key=lambda w: self._fit(w, letters, guess, tiers, best)
+                best, key=lambda w: self._fit(w, letters, guess, tiers, best, role)
             )
         if known or (top > 1 and guess in best):
             # Today's dictionary, or a word the rules read already, stays.
             ranked = [guess] + [w for w in ranked if w != guess]
         return Choice(ranked[0], tuple(ranked[1:_SHOWN]))
 
-    def _fit(self, word: str, latin: str, guess: str, tiers: dict, best: list) -> tuple:
+    def _fit(
+        self,
+        word: str,
+        latin: str,
+        guess: str,
+        tiers: dict,
+        best: list,
+        role: str | None,
+    ) -> tuple:
         """Which of several known words fits ``latin`` best (smallest first):
-        spelt exactly so by a current passport standard, then by an older
+        declinable (Виктория, not the indeclinable Викториа); a word of
+        today's dictionary (Анастасия, though ANASTASIA is ICAO's Анастасья:
+        informal Latin writes ИЯ as IA); not the informal -иевич/-иевна of a
+        -ьевич/-ьевна (Юрьевна, Анатольевич); for a surname, not -ьян beside
+        -ян (Armenian Григорян takes no sign); spelt exactly so by a current passport standard, then by an older
         one; not a variant form by the lexicon's own marks (V-ie, Infr); not
         the sign-less twin of another candidate of the same gender (the sign
         is what Latin drops: Прасковья over Прасковя, but Мартин, a man, is
@@ -213,7 +252,15 @@ class Lexicon:
             for other in best
             if other != word
         )
+        informal_ie = _informal_ie(word) and word.replace("иев", "ьев") in best
+        armenian = (
+            role == "surname" and word.endswith("ьян") and word[:-3] + "ян" in best
+        )
         return (
+            self._fixed_only(word),
+            word not in _dictionary(),
+            informal_ie,
+            armenian,
             not any(exact[:2]),
             not any(exact),
             tiers[word][1],
@@ -228,6 +275,33 @@ class Lexicon:
             for para_id, idx in self._words.get(word) or ()
             for g in self._tag(para_id, idx).grammemes & _GENDERS
         }
+
+
+_SOFT_IAN = re.compile(f"(?<=[{_CONSONANTS}])ян(?=[а-яё])(?!ц)")
+
+
+def _soft_ian(word: str) -> str:
+    """A surname the lexicon does not know, with -ян- inside it after a
+    consonant: Russian ones are built on Лукьян, Кирьян, Марьян, Емельян
+    (Кирьянов, Лукьянчиков), and ICAO drops the sign; Armenian -ян and -янц
+    end the word and take none (Григорян)."""
+    return _SOFT_IAN.sub("ьян", word)
+
+
+def _informal_ie(word: str) -> bool:
+    """-иев- where Russian writes -ьев- (Юрий → Юрьевна, Василий →
+    Васильевич, Лаврентий → Лаврентьевич): all but after a consonant and Р,
+    where it is -иев- (Дмитриевич, Онуфриевич)."""
+    at = word.find("иев")
+    if at < 2 or word[at - 1] not in _CONSONANTS:
+        return False
+    return not (word[at - 1] == "р" and word[at - 2] in _CONSONANTS)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """Today's dictionary (``russian.py``), lower case."""
+    return frozenset(word.lower() for word in russian.all_words())
 
 
 def _unsigned(word: str) -> str:

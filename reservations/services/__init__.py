@@ -1,12 +1,14 @@
 """Guest writes, grouped by what they change: ``persons``, ``stays`` (and
 reservations), ``documents`` (documents, visas, migration card). The guest
-card, the REST API and the EMIS apply service all write through these.
+card, the REST API and the EMIS apply service all write through these;
+``merge`` folds a duplicate person into another.
 
 Services validate (the model's ``clean``) and raise Django's
 ``ValidationError``; forms and serializers only parse input."""
 
 from .base import UNSET, history_record, locked, model_update, person_lock
 from .documents import RECORD_MODELS, RecordEdit, person_apply, person_records_save
+from .merge import MergeRefused, merge_refusal, person_merge
 from .persons import person_create, person_update
 from .stays import (
     guest_add,
@@ -21,6 +23,7 @@ from .stays import (
 
 __all__ = [
     "RECORD_MODELS",
+    "MergeRefused",
     "UNSET",
     "RecordEdit",
     "guest_add",
@@ -28,10 +31,12 @@ __all__ = [
     "guest_update",
     "history_record",
     "locked",
+    "merge_refusal",
     "model_update",
     "person_apply",
     "person_create",
     "person_lock",
+    "person_merge",
     "person_records_save",
     "person_update",
     "reservation_create",

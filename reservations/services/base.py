@@ -10,6 +10,7 @@ from django.db import models
 
 from ..history import Change, as_text
 from ..models import Person, PersonChange
+from ..rules import StaffRules
 
 # Marks "not in the request", as opposed to an explicit null.
 UNSET: Any = object()
@@ -26,28 +27,45 @@ def locked(model: type[models.Model], pk: int) -> models.Model:
 
 def model_update(
     *,
-    instance: models.Model,
+    instance: StaffRules,
     values: Mapping[str, Any],
     clean_exclude: Iterable[str] = (),
+    staff_rules: bool = True,
 ) -> list[tuple[str, Any, Any]]:
     """Set only the values that differ from ``instance`` (locked by the
     caller), validate the row and save just those fields.
 
-    Returns ``(name, old, new)`` for each changed field, for the history.
+    Returns ``(name, old, new)`` for each changed field, for the history:
+    a value the model's ``clean`` normalised (a passport typed as
+    "4510 123456" into the number sets the series too) as stored.
     Callers pass only what their user changed, so a concurrent write to any
-    other field survives.
+    other field survives. ``staff_rules``: see ``reservations.rules``.
     """
-    changed = []
+    # Every plain field, not just ``values``: ``clean`` may normalise others.
+    names = dict.fromkeys([*values, *_plain_fields(instance)])  # ordered
+    before = {name: getattr(instance, name) for name in names}
+    differs = False
     for name, new in values.items():
-        old = getattr(instance, name)
-        if old != new:
-            changed.append((name, old, new))
+        if getattr(instance, name) != new:
+            differs = True
             setattr(instance, name, new)
+    if not differs:
+        return []
+    instance.full_clean(exclude=list(clean_exclude), staff_rules=staff_rules)
+    changed = [
+        (name, old, getattr(instance, name))
+        for name, old in before.items()
+        if getattr(instance, name) != old
+    ]
     if changed:
-        instance.full_clean(exclude=list(clean_exclude))
-        names = [name for name, _old, _new in changed]
-        instance.save(update_fields=[*names, "updated_at"])
+        fields = [name for name, _old, _new in changed]
+        instance.save(update_fields=[*fields, "updated_at"])
     return changed
+
+
+def _plain_fields(instance: models.Model) -> list[str]:
+    # Not relations (reading one is a query): ``clean`` never moves a row.
+    return [f.name for f in instance._meta.concrete_fields if not f.is_relation]
 
 
 def history_record(
@@ -91,6 +109,11 @@ def _staff_edited(person: Person, changes: list[Change]) -> None:
         c.field for c in changes if c.entity == PersonChange.Entity.PERSON
     } & set(_NAME_PARTS)
     sources = {**(person.name_sources or {}), **dict.fromkeys(typed, "staff")}
+    # A part staff typed is checked: its "please check" flag goes.
+    flagged = [p for p in (person.transliterated_parts or []) if p not in typed]
     person.emis_content_hash = ""
     person.name_sources = sources
-    Person.objects.filter(pk=person.pk).update(emis_content_hash="", name_sources=sources)
+    person.transliterated_parts = flagged
+    Person.objects.filter(pk=person.pk).update(
+        emis_content_hash="", name_sources=sources, transliterated_parts=flagged
+    )

@@ -32,7 +32,14 @@ def person_update(
     """
     person = person_lock(person_id=person_id)
     others = [f.name for f in Person._meta.concrete_fields if f.name not in values]
-    changed = model_update(instance=person, values=values, clean_exclude=others)
+    changed = model_update(
+        instance=person,
+        values=values,
+        clean_exclude=others,
+        # The name policy's re-apply writes names EMIS sent, which its
+        # contract checks, not the staff rules.
+        staff_rules=source == PersonChange.Source.MANUAL,
+    )
     history_record(
         person=person,
         changes=[person_change(*triple) for triple in changed],

@@ -344,3 +344,38 @@ def test_a_reapply_keeps_the_check_flag_of_a_typed_part(db):
     assert "surname" not in values
     assert values["given_names"] == "Hans"
     assert values["transliterated_parts"] == ["surname"]
+
+
+def test_a_typed_name_is_never_replaced_nor_contested_by_a_guess(guest, api_front_desk):
+    """Outside review: «Пафнутьева» typed by staff became the guess
+    «Пафнутева» when EMIS sent the name in Latin only; a later correction
+    was raised as a conflict against the PMS's own guess."""
+    le, person = guest
+    api_front_desk.patch(
+        f"/api/v1/persons/{person.pk}/", {"surname": "Пафнутьева"}, format="json"
+    )
+    latin_only = russian(
+        person.pk, version=3, surname={"cyrillic": None, "latin": "PAFNUTEVA"}
+    )
+    answer = deliver(le, person, latin_only)
+    assert "conflicts" not in answer
+    person.refresh_from_db()
+    assert person.surname == "Пафнутьева" and person.surname_latin == "PAFNUTEVA"
+    assert "surname" not in person.transliterated_parts
+    assert "conflicts" not in deliver(le, person, {**latin_only, "version": 4, "birth_place": "Тверь"})
+
+
+def test_typing_a_flagged_name_part_clears_its_check_flag(guest, api_front_desk):
+    le, person = guest
+    deliver(
+        le,
+        person,
+        russian(person.pk, version=3, given_names={"cyrillic": None, "latin": "OKSANA"}),
+    )
+    person.refresh_from_db()
+    assert "given_names" in person.transliterated_parts
+    api_front_desk.patch(  # the clerk corrects it from the guest's word
+        f"/api/v1/persons/{person.pk}/", {"given_names": "Аксана"}, format="json"
+    )
+    person.refresh_from_db()
+    assert "given_names" not in person.transliterated_parts

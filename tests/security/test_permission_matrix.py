@@ -37,6 +37,8 @@ ACCESS: dict[str, str] = {
     "reservations:guest": FRONT_DESK,
     "reservations:guest_refresh": FRONT_DESK,
     "reservations:person_history": "front_desk_or_support",
+    "reservations:person": FRONT_DESK,
+    "reservations:person_merge": ADMIN,  # GET confirms, POST merges
     "legal_entities:list": ADMIN,
     "legal_entities:add": ADMIN,
     "legal_entities:edit": ADMIN,
@@ -59,6 +61,8 @@ ACCESS: dict[str, str] = {
     "api-reservation-guests": FRONT_DESK,
     "api-reservation-guest": FRONT_DESK,
     "api-person": FRONT_DESK,
+    "api-person-duplicates": FRONT_DESK,
+    "api-person-merge": ADMIN,
     "emis-connection": ADMIN,
     "emis-connection-test": ADMIN,
     "emis-name-policy": ADMIN,
@@ -90,6 +94,7 @@ POST_ONLY = {
     "emis-pull",
     "emis-conflicts-resolve",
     "emis-upload-link",
+    "api-person-merge",
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
     "emis:job_cancel",

@@ -1,5 +1,6 @@
-"""The Latin → Cyrillic evaluation set (``name_evaluation.tsv``) and its
-score, shared by ``test_name_evaluation.py`` and ``bench/names_evaluation.py``."""
+"""The Latin → Cyrillic evaluation set (``name_evaluation.tsv``), the
+held-out set of the outside review (``name_heldout.tsv``) and their score,
+shared by ``test_name_evaluation.py`` and ``bench/names_evaluation.py``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SET = Path(__file__).with_name("name_evaluation.tsv")
+HELD_OUT = Path(__file__).with_name("name_heldout.tsv")
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,8 @@ class Score:
         return self.yo_as_ye / self.rows
 
 
-def rows() -> list[Row]:
-    lines = SET.read_text(encoding="utf-8").splitlines()
+def rows(path: Path = SET) -> list[Row]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return [Row(*line.split("\t")) for line in lines if line and line[0] != "#"]
 
 

@@ -1,0 +1,22 @@
+"""The key that tells whether two identity documents are the same one,
+whoever typed them (``duplicates.py`` finds persons by it)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Concat, Replace, Upper
+
+
+def number_key_field() -> models.GeneratedField:
+    """Series and number as one key, upper case, without spaces: "4510
+    123456" typed in the number is EMIS's "4510" / "123456". Computed by the
+    database, so every writer, bulk ones included, keeps it true."""
+    return models.GeneratedField(
+        expression=Upper(Replace(Concat("series", "number"), models.Value(" "))),
+        output_field=models.CharField(max_length=400),
+        db_persist=True,
+    )
+
+
+def number_key_index() -> models.Index:
+    return models.Index(fields=["number_key", "kind"], name="document_duplicate_key")

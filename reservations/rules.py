@@ -1,0 +1,251 @@
+"""The rules of a staff write — the guest card, the reservation card and the
+REST API alike — in one place, with the limits they use.
+
+They run in the models' ``clean`` (``StaffRules``), which the forms' model
+validation and the services' ``full_clean`` both call, so the form and the
+API refuse the same values with the same message on the same field. Forms
+and serializers only map the errors.
+
+Two deliberate limits on their reach:
+
+- They judge what a staff write *changes*, never a stored value it leaves
+  as it is, nor a value EMIS gave for that field: EMIS data is checked by
+  its own contract (``emis/payload/``) and written without these rules, so
+  a document EMIS delivered, or a row stored before a rule existed, can
+  still have its other fields edited, and a conflict can be decided for
+  EMIS's value.
+- Only staff writes run them: ``full_clean(staff_rules=False)`` skips them
+  for the name policy's re-apply, which rewrites names from EMIS data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Dates: a typo ("0202" for "2022", "2202" for "2022") makes a valid date
+# that no guest document, visa or stay has; nobody alive was born before
+# 1900, and no document issued today runs past 2100.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+# A note is for people to read on the card: longer text is a paste by mistake
+# (a whole e-mail thread) that makes the card unusable.
+MAX_NOTE_LENGTH = 2000
+# Invisible marks that reorder how text is shown (Trojan Source, CVE-2021-42574):
+# in a name they make the card and the registration show something else than
+# what is stored. Zero-width joiners are not here: Persian and Indic names
+# use them between letters.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# The internal Russian passport: a 4-digit series (region, year of the form)
+# and a 6-digit number, stored apart as EMIS sends them ("4510", "123456").
+RF_PASSPORT_SERIES = re.compile(r"[0-9]{4}")
+RF_PASSPORT_NUMBER = re.compile(r"[0-9]{6}")
+RF_PASSPORT_WHOLE = re.compile(r"[0-9]{10}")  # both typed into "number"
+
+DATE_RANGE_ERROR = _("Enter a date in the years %(min)s–%(max)s.")
+BIRTH_DATE_ERROR = _("Enter a birth date from %(min)s to today.")
+NO_LETTER_ERROR = _("Enter at least one letter.")
+INVISIBLE_ERROR = _("Holds only invisible characters.")
+BIDI_ERROR = _("Holds an invisible text-direction character (%(code)s): remove it.")
+NOTE_LENGTH_ERROR = _(
+    "A note is at most %(limit)s characters (this one has %(length)s)."
+)
+RF_SERIES_ERROR = _("The series of a Russian passport is 4 digits, e.g. 4510.")
+RF_NUMBER_ERROR = _(
+    "The number of a Russian passport is 6 digits, e.g. 123456 "
+    "(or series and number together: 4510 123456)."
+)
+# An end before its start: the field named is the end.
+ARRIVAL_ORDER_ERROR = _("Departure cannot be before arrival.")
+REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
+EXPIRY_ORDER_ERROR = _("Expiry date must not be before the issue date.")
+VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
+CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
+
+Rule = Callable[[Any], None]
+
+
+# --- rules on one value ------------------------------------------------------
+
+
+def check_date(value: dt.date | None) -> None:
+    if value is not None and not MIN_DATE <= value <= MAX_DATE:
+        params = {"min": MIN_DATE.year, "max": MAX_DATE.year}
+        raise ValidationError(DATE_RANGE_ERROR, code="date_range", params=params)
+
+
+def check_birth_date(value: dt.date | None) -> None:
+    if value is not None and not MIN_DATE <= value <= timezone.localdate():
+        params = {"min": MIN_DATE.year}
+        raise ValidationError(BIRTH_DATE_ERROR, code="birth_date", params=params)
+
+
+def check_name(value: str) -> None:
+    """Blank is the field's business (``blank=True`` or not)."""
+    if not value:
+        return
+    bidi = next((char for char in value if char in BIDI_CONTROLS), None)
+    if bidi is not None:
+        code = f"U+{ord(bidi):04X}"
+        raise ValidationError(BIDI_ERROR, code="bidi", params={"code": code})
+    if any(unicodedata.category(char).startswith("L") for char in value):
+        return
+    if all(unicodedata.category(char)[0] in "ZC" for char in value):
+        # Spaces, zero-width and other format characters: looks empty.
+        raise ValidationError(INVISIBLE_ERROR, code="invisible")
+    raise ValidationError(NO_LETTER_ERROR, code="no_letter")
+
+
+def check_note(value: str) -> None:
+    if value and len(value) > MAX_NOTE_LENGTH:
+        params = {"limit": MAX_NOTE_LENGTH, "length": len(value)}
+        raise ValidationError(NOTE_LENGTH_ERROR, code="note_length", params=params)
+
+
+# --- rules on a record ---------------------------------------------------------
+
+
+def rf_passport(series: str, number: str) -> tuple[str, str]:
+    """``(series, number)`` of an internal Russian passport in the stored
+    form ("4510", "123456"), from what staff type: "45 10" / "123456", or
+    the whole "4510 123456" / "4510123456" in the number (series empty).
+    A ValidationError names the part that is wrong."""
+    series, number = "".join(series.split()), "".join(number.split())
+    if not series and RF_PASSPORT_WHOLE.fullmatch(number):
+        series, number = number[:4], number[4:]
+    errors = {}
+    if not RF_PASSPORT_SERIES.fullmatch(series):
+        errors["series"] = ValidationError(RF_SERIES_ERROR, code="rf_series")
+    if not RF_PASSPORT_NUMBER.fullmatch(number):
+        errors["number"] = ValidationError(RF_NUMBER_ERROR, code="rf_number")
+    if errors:
+        raise ValidationError(errors)
+    return series, number
+
+
+def _is_plain_date(field: models.Field) -> bool:
+    return isinstance(field, models.DateField) and not isinstance(
+        field, models.DateTimeField
+    )
+
+
+class StaffRules(models.Model):
+    """A model whose staff writes follow the rules above. A model declares
+    which rules its fields follow; every editable date follows
+    ``check_date`` unless it declares its own."""
+
+    field_rules: ClassVar[Mapping[str, Sequence[Rule]]] = {}
+    # (start, end, message): the end is not before the start.
+    order_rules: ClassVar[Sequence[tuple[str, str, Any]]] = ()
+    _stored: dict[str, Any] | None = None
+    _staff_rules = True
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        super().save(*args, update_fields=update_fields, **kwargs)
+        self._remember_stored(update_fields)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the database holds, to tell what a write changes.
+        instance._stored = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using, fields, from_queryset)
+        self._remember_stored(fields)
+
+    def _remember_stored(self, names) -> None:
+        """The values just saved or read are what the database holds."""
+        names = set(names) if names is not None else None
+        deferred = self.get_deferred_fields()
+        self._stored = {
+            **(self._stored or {}),
+            **{
+                f.attname: getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+                if f.attname not in deferred
+                and (names is None or f.name in names or f.attname in names)
+            },
+        }
+
+    def full_clean(self, *args, staff_rules: bool = True, **kwargs) -> None:
+        self._staff_rules = staff_rules
+        try:
+            super().full_clean(*args, **kwargs)
+        finally:
+            self._staff_rules = True
+
+    def clean(self) -> None:
+        super().clean()
+        if not self._staff_rules:
+            return
+        errors: dict[str, list[ValidationError]] = {}
+        for name, value_rules in self._value_rules():
+            for rule in value_rules:
+                _collect(errors, name, rule, getattr(self, name))
+        for start, end, message in self.order_rules:
+            first, last = getattr(self, start), getattr(self, end)
+            changed = self.writes(start) or self.writes(end)
+            if changed and first and last and last < first and end not in errors:
+                errors[end] = [ValidationError(message, code="order")]
+        try:
+            self.clean_record()
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_record(self) -> None:
+        """Rules over several fields of a changed record, which may normalise
+        them; raise a ValidationError keyed by field."""
+
+    def writes(self, name: str) -> bool:
+        """Whether this write gives field ``name`` a value of staff's own:
+        one other than the stored value (always, for a record not read from
+        the database) and other than what EMIS last gave for the field —
+        taking EMIS's value back (a conflict decided for EMIS) is EMIS data,
+        which its contract checks."""
+        attname = self._meta.get_field(name).attname
+        value = getattr(self, attname)
+        if self._is_emis_value(name, value):
+            return False
+        stored = self._stored
+        if stored is None or attname not in stored:
+            return True
+        return stored[attname] != value
+
+    def _is_emis_value(self, name: str, value: Any) -> bool:
+        # ``emis_values`` holds each field as the history's text.
+        from .history import as_text  # it imports the models
+
+        emis = getattr(self, "emis_values", None)
+        return isinstance(emis, dict) and name in emis and emis[name] == as_text(value)
+
+    def _value_rules(self):
+        for field in self._meta.concrete_fields:
+            value_rules = self.field_rules.get(field.name)
+            if value_rules is None and field.editable and _is_plain_date(field):
+                value_rules = (check_date,)
+            if value_rules and self.writes(field.name):
+                yield field.name, value_rules
+
+
+def _collect(errors: dict, name: str, rule: Rule, value: Any) -> None:
+    try:
+        rule(value)
+    except ValidationError as exc:
+        errors.setdefault(name, []).extend(exc.error_list)
