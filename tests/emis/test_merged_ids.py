@@ -16,6 +16,7 @@ from tests.factories import (
     make_guest,
     make_legal_entity,
     make_reservation,
+    work_pull,
 )
 
 from .conftest import BASE_URL, post_webhook, russian, webhook_body
@@ -117,11 +118,27 @@ def test_a_pull_asks_emis_for_the_merged_ids_too(
     http.get(_person_url(alias_id), json=russian(alias_id, version=3))
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=survivor.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.result) == ("succeeded", "applied")
     assert "surname_latin" in job.changed_fields
     assert IdentityDocument.objects.get(person=survivor).number == "123456"
     assert ConnectorCall.objects.count() == 2
+
+
+def test_the_calls_of_one_attempt_share_the_request_budget(
+    http, merged, settings, django_capture_on_commit_callbacks
+):
+    """Without a broker a look at the job works its attempt in a web request:
+    asked under two IDs, the two calls together still fit the budget."""
+    le, survivor, alias_id = merged
+    http.get(_person_url(survivor.pk), json=russian(survivor.pk, version=6))
+    http.get(_person_url(alias_id), json=russian(alias_id, version=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=survivor.pk, legal_entity_id=le.pk, user=None)
+    work_pull(job)
+    timeouts = [call.request.req_kwargs["timeout"] for call in http.calls]
+    assert len(timeouts) == 2 and job.status == "succeeded"
+    assert sum(connect + read for connect, read in timeouts) <= settings.EMIS_REQUEST_BUDGET
 
 
 def test_a_pull_answer_naming_another_person_still_fails(
@@ -132,7 +149,7 @@ def test_a_pull_answer_naming_another_person_still_fails(
     http.get(_person_url(alias_id), json=russian(alias_id))
     with django_capture_on_commit_callbacks(execute=True):
         job = enqueue_pull(person_id=survivor.pk, legal_entity_id=le.pk, user=None)
-    job.refresh_from_db()
+    work_pull(job)
     assert (job.status, job.error_code) == ("failed", "bad_response")
     assert not IdentityDocument.objects.filter(person=survivor).exists()
 
@@ -150,6 +167,7 @@ def test_a_pull_requested_for_a_merged_id_runs_for_the_survivor(
             content_type="application/json",
         )
     assert response.status_code == 202, response.content
+    front_desk_client.get(f"/api/v1/emis/jobs/{response.json()['job']}/")  # works it
     job = EmisJob.objects.get(pk=response.json()["job"])
     assert (job.person_id, job.status, job.result) == (survivor.pk, "succeeded", "applied")
 
