@@ -337,6 +337,14 @@ class _Trace:
                 self.attempts,
                 duration_ms,
             )
+        elif error.is_answer:
+            logger.info(
+                "emis %s answered code=%s status=%s duration_ms=%d",
+                self.operation,
+                error.code,
+                status,
+                duration_ms,
+            )
         else:
             logger.warning(
                 "emis %s failed code=%s status=%s attempts=%d duration_ms=%d detail=%s",
@@ -352,7 +360,8 @@ class _Trace:
         connector_call_record(
             connector=CONNECTOR,
             operation=self.operation,
-            ok=error is None,
+            # "No such person" is EMIS answering, not the integration failing.
+            ok=error is None or error.is_answer,
             http_status=status,
             error_code=error.code if error else "",
             error_message=message,

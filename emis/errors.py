@@ -35,6 +35,11 @@ _TEMPORARY = {
     "server_error": _("EMIS had an internal error."),
 }
 _MESSAGES = {**_PERMANENT, **_TEMPORARY}
+# EMIS answered the question, and the answer is "nothing there": the clerk's
+# information (upload the documents first), not a failure of the
+# integration. The call log records it as a successful call with its code, so
+# Стыковки does not show it as the last error.
+_ANSWERS = frozenset({"person_not_found"})
 
 
 class EmisError(Exception):
@@ -62,6 +67,10 @@ class EmisError(Exception):
     @property
     def permanent(self) -> bool:
         return self.code in _PERMANENT
+
+    @property
+    def is_answer(self) -> bool:
+        return self.code in _ANSWERS
 
     @property
     def message(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import board_views, views
 
 app_name = "emis"
 # The guest card's EMIS actions, all about one person.
@@ -13,8 +13,23 @@ _person_routes = [
     path("dialog/", views.dialog_actions, name="dialog_actions"),
     path("conflicts/resolve/", views.conflicts_resolve_view, name="conflicts_resolve"),
 ]
+# The arrivals board's pulls: every guest of a reservation, one guest again.
+_board_routes = [
+    path(
+        "reservations/<int:reservation_id>/pull/",
+        board_views.reservation_pull,
+        name="reservation_pull",
+    ),
+    path("stays/<int:stay_id>/pull/", board_views.guest_pull, name="board_guest_pull"),
+    path(
+        "stays/<int:stay_id>/jobs/<int:job_id>/",
+        board_views.guest_job,
+        name="board_guest_job",
+    ),
+]
 urlpatterns = [
     path("persons/<int:person_id>/", include(_person_routes)),
+    path("board/", include(_board_routes)),
     path("sync/", views.sync_now, name="sync_now"),
     path("sync/<int:job_id>/", views.sync_job, name="sync_job"),
 ]

@@ -323,6 +323,21 @@ EMIS_REAPPLY_STALE_AFTER = env.int("EMIS_REAPPLY_STALE_AFTER", default=3600)
 # emis.tasks.prune_delivery_log); 0 keeps every row.
 EMIS_DELIVERY_LOG_DAYS = env.int("EMIS_DELIVERY_LOG_DAYS", default=90)
 
+# --- Migration notices' deadlines (reservations/deadlines.py) --------------------
+# The Government's yearly decree moving days off, for a year the `holidays`
+# library does not know yet or to correct a day: "work:2027-01-09" is a
+# working Saturday, "off:2027-05-10" an extra day off (comma-separated).
+PMS_WORKDAY_SWAPS = env.list("PMS_WORKDAY_SWAPS", default=[])
+# Working days after arrival the arrival notice is due by the end of.
+PMS_ARRIVAL_NOTICE_WORKING_DAYS = env.int("PMS_ARRIVAL_NOTICE_WORKING_DAYS", default=1)
+# The departure notice is due at this time of the day after departure.
+PMS_DEPARTURE_NOTICE_TIME = env.str("PMS_DEPARTURE_NOTICE_TIME", default="12:00")
+# Citizenships that need no migration notice (everyone else does, stateless
+# persons included).
+PMS_NOTICE_EXEMPT_CITIZENSHIPS = env.list(
+    "PMS_NOTICE_EXEMPT_CITIZENSHIPS", default=["RUS"]
+)
+
 # --- Cache -----------------------------------------------------------------------
 # Nothing depends on a cache for correctness: locks, cursors and delivery
 # records live in the database. A shared Redis cache can be set for speed;

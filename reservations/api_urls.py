@@ -7,6 +7,7 @@ from .api import (
     ReservationGuestView,
     ReservationViewSet,
 )
+from .board_api import ArrivalsView
 from .merge_api import PersonDuplicatesView, PersonMergeView
 
 router = SimpleRouter()
@@ -35,4 +36,5 @@ urlpatterns = [
         PersonMergeView.as_view(),
         name="api-person-merge",
     ),
+    path("arrivals/", ArrivalsView.as_view(), name="api-arrivals"),
 ]

@@ -5,6 +5,8 @@ Each check compares the person's papers with the stay's registration dates
 migration authorities declares). A document is valid up to and including its
 expiry date. Codes:
 
+- ``no_identity_document``: the person has no identity document at all
+  (nothing scanned or typed yet); such a guest is never ready.
 - ``document_expired``: every identity document expired before arrival
   (expiry < registration_from); the latest one is named. A document with no
   expiry date (the internal passport as EMIS sends it) never expires here.
@@ -18,6 +20,9 @@ expiry date. Codes:
 - ``migration_card_missing``: a foreigner with no migration card, unless the
   citizenship is in ``NO_MIGRATION_CARD`` or a residence permit covers the
   stay (residents have no migration card).
+- ``migration_card_expires_during_stay``: the migration card's validity
+  ends before departure (valid_to < registration_to; valid through its last
+  day, like a document).
 - ``name_transliterated``: part of the name was derived by transliteration.
 
 Everything is read from ``stay.person`` with its prefetched ``documents``,
@@ -73,14 +78,15 @@ def stay_warnings(stay) -> list[StayWarning]:
     warnings = [*_document_warnings(documents, start, end)]
     if person.is_foreigner and not _residence_permit_covers(documents, end):
         warnings += _visa_warnings(person, start, end)
-        warnings += _migration_card_warnings(person)
+        warnings += _migration_card_warnings(person, end)
     warnings += _name_warnings(person)
     return warnings
 
 
 def stay_is_ready(stay, warnings: Iterable[StayWarning] | None = None) -> bool:
-    """Ready for registration: at least one identity document and no warning
-    other than a transliterated name."""
+    """Ready for registration: at least one identity document (its absence
+    is the warning ``no_identity_document`` too) and no warning other than a
+    transliterated name."""
     if warnings is None:
         warnings = stay_warnings(stay)
     has_document = bool(stay.person.documents.all())
@@ -98,7 +104,9 @@ def reservation_readiness(stays: Iterable) -> tuple[int, int]:
 
 def _document_warnings(documents, start: dt.date, end: dt.date) -> list[StayWarning]:
     if not documents:
-        return []
+        # Said, not left blank: an empty checks cell read as "nothing wrong".
+        message = _("No identity document on file")
+        return [StayWarning("no_identity_document", message)]
     best = max(documents, key=lambda d: d.expiry_date or dt.date.max)
     expiry = best.expiry_date
     if expiry is None or expiry >= end:
@@ -177,14 +185,21 @@ def _visa_text(visa) -> str:
     return f"{period} ({visa.category})" if visa.category else period
 
 
-def _migration_card_warnings(person: Person) -> list[StayWarning]:
+def _migration_card_warnings(person: Person, end: dt.date) -> list[StayWarning]:
     if person.citizenship.upper() in NO_MIGRATION_CARD:
         return []
     try:
-        person.migration_card  # noqa: B018  (cached by select_related)
+        card = person.migration_card  # cached by select_related
     except Person.migration_card.RelatedObjectDoesNotExist:
         message = _("No migration card on file")
         return [StayWarning("migration_card_missing", message)]
+    if card.valid_to is not None and card.valid_to < end:
+        values = {"date": _date(card.valid_to), "until": _date(end)}
+        message = _(
+            "The migration card is valid until %(date)s, before departure "
+            "(%(until)s)"
+        ) % values
+        return [StayWarning("migration_card_expires_during_stay", message)]
     return []
 
 

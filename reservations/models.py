@@ -14,22 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .choices import (  # noqa: F401 (re-exported: the models' vocabulary)
+    NAME_FIELDS,
+    NAME_PARTS,
+    ContactMethod,
+    DocumentKind,
+    DocumentSource,
+)
 from .document_key import number_key_field, number_key_index
 from .rules import StaffRules
 from .validators import validate_country_code, validate_phone
-
-NAME_PARTS = ("surname", "given_names", "patronymic")
-# The main names and both scripts' forms: all follow ``rules.check_name``.
-NAME_FIELDS = tuple(
-    f"{part}{suffix}" for part in NAME_PARTS for suffix in ("", "_latin", "_cyrillic")
-)
-
-
-class ContactMethod(models.TextChoices):
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-    MESSENGER = "messenger", _("Messenger")
 
 
 class Reservation(StaffRules, models.Model):
@@ -181,27 +175,6 @@ class Person(StaffRules, models.Model):
     @property
     def is_foreigner(self) -> bool:
         return bool(self.citizenship) and self.citizenship.upper() != "RUS"
-
-
-class DocumentKind(models.TextChoices):
-    PASSPORT_RF = "passport_rf", _("Passport of the Russian Federation")
-    FOREIGN_PASSPORT_RF = "foreign_passport_rf", _("Russian international passport")
-    NATIONAL_PASSPORT = "national_passport", _("National passport")
-    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
-    TEMPORARY_RESIDENCE_PERMIT = (
-        "temporary_residence_permit",
-        _("Temporary residence permit"),
-    )
-    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
-    ID_CARD = "id_card", _("ID card")
-    OTHER = "other", _("Other document")
-
-
-class DocumentSource(models.TextChoices):
-    RFID = "rfid", _("RFID chip")
-    MRZ = "mrz", _("MRZ")
-    VISUAL = "visual", _("Visual zone")
-    MANUAL = "manual", _("Entered manually")
 
 
 class IdentityDocument(StaffRules, models.Model):
@@ -424,5 +397,4 @@ class PersonChange(models.Model):
         return f"{self.entity} {self.entity_label} {self.field}: {self.source}"
 
 
-# A merged person's ID: a model kept with the lookups that resolve it.
-from .aliases import PersonAlias  # noqa: E402, F401
+from .aliases import PersonAlias  # noqa: E402, F401 (a model: with its lookups)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import guest_views, merge_views, views
+from . import board_views, guest_views, merge_views, views
 
 app_name = "reservations"
 # A reservation's guests, under its card.
@@ -10,6 +10,7 @@ _guest_routes = [
     path("<int:stay_id>/", guest_views.guest_edit, name="guest"),
 ]
 urlpatterns = [
+    path("board/", board_views.board, name="board"),
     path("reservations/", views.reservations_list, name="list"),
     path("reservations/new/", views.reservation_new, name="create"),
     path("reservations/<int:pk>/", views.reservation_detail, name="card"),

@@ -52,3 +52,9 @@ let unsaved = false;
 document.addEventListener("input", (e) => { unsaved ||= Boolean(e.target.closest("form[data-guard]")); });
 document.addEventListener("submit", (e) => { if (e.target.matches("[data-guard]")) unsaved = false; });
 window.addEventListener("beforeunload", (e) => { if (unsaved) e.preventDefault(); });
+
+// ←/→ follow a link marked data-hotkey="ArrowLeft"/"ArrowRight", unless typing.
+document.addEventListener("keydown", (e) => {
+  if (e.altKey || e.ctrlKey || e.metaKey || e.target.closest("input, select, textarea")) return;
+  document.querySelector(`a[data-hotkey="${CSS.escape(e.key)}"]`)?.click();
+});

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from cryptography.fernet import Fernet
@@ -30,7 +29,7 @@ from tests.factories import (
     make_legal_entity,
     make_reservation,
 )
-from tests.support.processes import stop_process
+from tests.support.processes import postgres_url, stop_process
 from tests.support.sandbox import sample_person
 
 REDIS_URL = os.environ.get("PMS_TEST_REDIS_URL", "")
@@ -55,19 +54,17 @@ def _database_url() -> str:
         return f"sqlite:///{name}"
     if connection.vendor != "postgresql":
         pytest.skip(f"no DATABASE_URL form for {connection.vendor}")
-    auth = quote(s["USER"] or "", safe="")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    host = s["HOST"] or "127.0.0.1"
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgres://{auth}@{host}{port}/{s['NAME']}"
+    return postgres_url(s)
 
 
 @pytest.fixture
 def broker(settings):
     """`.delay()` really goes to Redis in this process, restored afterwards."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read before the setting changes: the first read loads Celery's config
+    # from the settings, and would save (and later restore) eager off for
+    # every test after this one in the process.
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.broker_url = REDIS_URL
     celery_app.conf.task_always_eager = False
     _drop_pools()

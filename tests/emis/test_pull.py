@@ -6,6 +6,7 @@ import pytest
 
 from emis.models import EmisJob
 from emis.pull import job_as_dict, job_run_pull
+from integrations.models import ConnectorCall
 from reservations.models import PersonChange
 from reservations.services import stay_create
 from tests.factories import (
@@ -113,6 +114,35 @@ def test_emis_404_is_succeeded_not_found(
         "conflicts": [],
         "error": None,
     }
+
+
+def test_nothing_in_emis_is_no_integration_error_on_the_integrations_page(
+    subject, http, admin_client_, django_capture_on_commit_callbacks, settings
+):
+    """Стыковки shows the call as EMIS answering (its last success), never
+    as the connection's last error: the clerk's information, not admins'."""
+    settings.LANGUAGE_CODE = "en"
+    person, le = subject
+    http.get(person_url(person.pk), status=404, json=emis_error("person_not_found"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    work_pull(job)
+    (call,) = ConnectorCall.objects.all()
+    assert (call.operation, call.ok) == ("get_person", True)
+    assert (call.http_status, call.error_code) == (404, "person_not_found")
+    row = admin_client_.get("/integrations/").content.decode()
+    row = row.split('data-connector="emis"')[1].split("</tr>")[0]
+    assert "EMIS has no data for this guest" not in row
+    assert 'class="error"' not in row
+    assert call.created_at.strftime("%Y") in row  # shown as the last success
+
+    # A real failure still is one.
+    http.get(person_url(person.pk), status=401, json=emis_error("api_auth_failed"))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    work_pull(job)
+    row = admin_client_.get("/integrations/").content.decode()
+    assert "EMIS refused the API credentials" in row
 
 
 def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, http):

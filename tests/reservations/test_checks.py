@@ -125,8 +125,21 @@ def test_all_expired_names_the_latest_document():
     assert "international passport" in warning.message
 
 
-def test_a_person_without_documents_gets_no_expiry_warning():
-    assert codes(stay_for(russian())) == []
+def test_a_person_without_documents_is_told_so_and_not_ready():
+    stay = stay_for(russian())
+    (warning,) = stay_warnings(stay)
+    assert warning.code == "no_identity_document"
+    assert warning.message == "No identity document on file"
+    assert reservation_readiness([stay]) == (0, 1)
+
+
+def test_no_identity_document_comes_first_for_a_foreigner():
+    person = make_person(surname="Eriksson", citizenship="SWE")
+    assert codes(stay_for(person)) == [
+        "no_identity_document",
+        "visa_not_valid_for_stay",
+        "migration_card_missing",
+    ]
 
 
 # --- Visas --------------------------------------------------------------------
@@ -217,8 +230,9 @@ def test_stateless_and_refugees_need_papers(citizenship):
 
 
 def test_russians_and_unknown_citizenship_need_no_visa_or_card():
-    assert codes(stay_for(russian())) == []
-    assert codes(stay_for(make_person(citizenship=""))) == []
+    for person in (russian(), make_person(citizenship="")):
+        passport(person, None)
+        assert codes(stay_for(person)) == []
 
 
 def test_a_residence_permit_replaces_visa_and_migration_card():
@@ -255,11 +269,38 @@ def test_kazakhstan_needs_a_migration_card_but_no_visa():
     assert codes(stay_for(foreigner("KAZ"))) == ["migration_card_missing"]
 
 
+@pytest.mark.parametrize(
+    ("valid_to", "expected"),
+    [
+        (None, []),  # no end date known: nothing to say
+        (D(2026, 11, 30), []),  # valid through the day of departure
+        (D(2026, 12, 31), []),
+        (D(2026, 11, 29), ["migration_card_expires_during_stay"]),
+        (D(2026, 11, 1), ["migration_card_expires_during_stay"]),  # before arrival
+    ],
+)
+def test_migration_card_validity_against_departure(valid_to, expected):
+    person = foreigner("KAZ")
+    MigrationCard.objects.create(person=person, number="0001", valid_to=valid_to)
+    assert codes(stay_for(person, D(2026, 11, 27), D(2026, 11, 30))) == expected
+
+
+def test_migration_card_expiry_message_names_both_dates():
+    person = foreigner("KAZ")
+    MigrationCard.objects.create(person=person, number="1", valid_to=D(2026, 11, 29))
+    (warning,) = stay_warnings(stay_for(person, D(2026, 11, 27), D(2026, 11, 30)))
+    assert warning.message == (
+        "The migration card is valid until 29.11.2026, before departure (30.11.2026)"
+    )
+    assert reservation_readiness([stay_for(person)]) == (0, 1)
+
+
 # --- Names and readiness ------------------------------------------------------
 
 
 def test_transliterated_name_is_flagged_with_its_parts():
     person = russian()
+    passport(person, None)
     person.transliterated_parts = ["given_names", "surname"]
     person.save()
     (warning,) = stay_warnings(stay_for(person))
@@ -270,6 +311,7 @@ def test_transliterated_name_is_flagged_with_its_parts():
 
 def test_unknown_parts_are_ignored():
     person = russian()
+    passport(person, None)
     person.transliterated_parts = ["nickname"]
     person.save()
     assert codes(stay_for(person)) == []
@@ -291,7 +333,7 @@ def test_every_check_reads_only_prefetched_data(django_assert_num_queries):
     assert found == [
         ["visa_not_valid_for_stay", "name_transliterated"],
         ["visa_not_valid_for_stay", "migration_card_missing"],
-        [],
+        ["no_identity_document"],
     ]
     # The Russian has no document at all: not ready either.
     assert readiness == (0, 3)

@@ -29,6 +29,7 @@ ACCESS: dict[str, str] = {
     "login": PUBLIC,
     "logout": PUBLIC,  # logging out is harmless for anyone
     "set_language": PUBLIC,
+    "reservations:board": FRONT_DESK,
     "reservations:list": FRONT_DESK,
     "reservations:create": FRONT_DESK,
     "reservations:card": FRONT_DESK,
@@ -53,6 +54,9 @@ ACCESS: dict[str, str] = {
     "emis:conflicts_resolve": FRONT_DESK,
     "emis:sync_now": ADMIN,
     "emis:sync_job": ADMIN,
+    "emis:reservation_pull": FRONT_DESK,
+    "emis:board_guest_pull": FRONT_DESK,
+    "emis:board_guest_job": FRONT_DESK,
     "api-token": PUBLIC,
     "api-legal-entity-list": FRONT_DESK,
     "api-legal-entity-detail": FRONT_DESK,
@@ -63,6 +67,7 @@ ACCESS: dict[str, str] = {
     "api-person": FRONT_DESK,
     "api-person-duplicates": FRONT_DESK,
     "api-person-merge": ADMIN,
+    "api-arrivals": FRONT_DESK,
     "emis-connection": ADMIN,
     "emis-connection-test": ADMIN,
     "emis-name-policy": ADMIN,
@@ -103,6 +108,8 @@ POST_ONLY = {
     "reservations:guest_refresh",
     "emis:conflicts_resolve",
     "emis:sync_now",
+    "emis:reservation_pull",
+    "emis:board_guest_pull",
 }
 
 
@@ -169,6 +176,7 @@ def _candidate_kwargs(name: str, world: dict):
         yield {key: world[key]}
     yield {"reservation_id": world["reservation_id"], "stay_id": world["stay_id"]}
     yield {"person_id": world["person_id"], "job_id": world["job_id"]}
+    yield {"stay_id": world["stay_id"], "job_id": world["job_id"]}
 
 
 ROLES = {

@@ -1,0 +1,241 @@
+"""The arrivals board: who arrives, stays and leaves on a day, with their
+papers and the migration notices' deadlines (reads only).
+
+A guest (a stay) is on the board of a day when their registration covers it:
+*arriving* on the first day, *departing* on the last, *in house* between (a
+one-day stay is arriving). Cancelled reservations are left out. Each guest is
+judged by ``checks.stay_warnings`` and given the deadlines of
+``deadlines.py``; the board shows the one its list is about:
+
+- arriving: the arrival notice;
+- in house: the arrival notice while it can still be due (on or after the
+  board's day: a guest who came last night is due today), else the
+  departure notice;
+- departing: the departure notice.
+
+The PMS does not see whether EMIS has filed a notice, so a deadline is only
+a deadline: red once passed, amber on its day.
+
+The stays of a day are one query, their documents and visas two more:
+a board of 200 guests costs what a board of one does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from . import deadlines
+from .checks import StayWarning, stay_is_ready, stay_warnings
+from .countries import country_name
+from .models import Person, Reservation, Stay
+from .selectors import GUEST_RELATED
+
+
+class BoardList(StrEnum):
+    ARRIVING = "arriving"
+    IN_HOUSE = "in_house"
+    DEPARTING = "departing"
+
+
+LIST_ORDER = (BoardList.ARRIVING, BoardList.IN_HOUSE, BoardList.DEPARTING)
+
+
+class DocState(StrEnum):
+    READY = "ready"
+    WARNINGS = "warnings"
+    NOTHING = "nothing"  # no identity document yet
+
+
+@dataclass(frozen=True)
+class BoardGuest:
+    stay: Stay
+    list: BoardList
+    warnings: list[StayWarning]
+    ready: bool
+    arrival_notice_due: dt.datetime | None
+    departure_notice_due: dt.datetime | None
+    # The notice this guest's list is about, and how it stands now.
+    deadline: dt.datetime | None
+    urgency: deadlines.Urgency | None
+
+    @property
+    def person(self) -> Person:
+        return self.stay.person
+
+    @property
+    def citizenship_name(self) -> str:
+        return country_name(self.stay.person.citizenship)
+
+    @property
+    def doc_state(self) -> DocState:
+        if self.ready:
+            return DocState.READY
+        if not self.stay.person.documents.all():
+            return DocState.NOTHING
+        return DocState.WARNINGS
+
+    @property
+    def listed_warnings(self) -> list[StayWarning]:
+        """The warnings to list beside the state: "nothing yet" says the
+        missing document already."""
+        return [w for w in self.warnings if w.code != "no_identity_document"]
+
+    @property
+    def deadline_kind(self) -> str:
+        if self.deadline is None:
+            return ""
+        return "arrival" if self.deadline == self.arrival_notice_due else "departure"
+
+
+@dataclass
+class BoardReservation:
+    reservation: Reservation
+    guests: list[BoardGuest] = field(default_factory=list)
+
+
+@dataclass
+class BoardSection:
+    key: BoardList
+    reservations: list[BoardReservation] = field(default_factory=list)
+
+    @property
+    def guest_count(self) -> int:
+        return sum(len(r.guests) for r in self.reservations)
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    due_today: int  # guests whose notice is due today (all foreign)
+    due_today_not_ready: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Board:
+    day: dt.date
+    sections: list[BoardSection]
+    summary: BoardSummary
+
+    @property
+    def guests(self) -> list[BoardGuest]:
+        return [g for s in self.sections for r in s.reservations for g in r.guests]
+
+
+def board_stays(day: dt.date) -> QuerySet[Stay]:
+    """The stays on the board of ``day``, in the board's order, with all that
+    the checks read (select_related and two prefetches)."""
+    return (
+        Stay.objects.filter(registration_from__lte=day, registration_to__gte=day)
+        .exclude(reservation__status=Reservation.Status.CANCELLED)
+        .select_related(
+            "person",
+            "person__migration_card",
+            "reservation",
+            "reservation__legal_entity",
+        )
+        .prefetch_related(*GUEST_RELATED)
+        .annotate(
+            board_order=Case(
+                When(registration_from=day, then=Value(0)),
+                When(registration_to=day, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("board_order", "reservation_id", "id")
+    )
+
+
+def stay_list(stay: Stay, day: dt.date) -> BoardList:
+    if stay.registration_from == day:
+        return BoardList.ARRIVING
+    if stay.registration_to == day:
+        return BoardList.DEPARTING
+    return BoardList.IN_HOUSE
+
+
+def board_guest(
+    stay: Stay,
+    *,
+    day: dt.date,
+    now: dt.datetime,
+    swaps: dict[dt.date, bool] | None = None,
+) -> BoardGuest:
+    """One guest of the board of ``day``; deadlines judged at ``now``."""
+    warnings = list(stay_warnings(stay))
+    arrival_due = departure_due = None
+    if deadlines.needs_notice(stay.person.citizenship):
+        arrival_due = deadlines.arrival_notice_due(stay.registration_from, swaps=swaps)
+        departure_due = deadlines.departure_notice_due(stay.registration_to)
+    which = stay_list(stay, day)
+    shown = _shown_deadline(which, day, arrival_due, departure_due)
+    return BoardGuest(
+        stay=stay,
+        list=which,
+        warnings=warnings,
+        ready=stay_is_ready(stay, warnings),
+        arrival_notice_due=arrival_due,
+        departure_notice_due=departure_due,
+        deadline=shown,
+        urgency=deadlines.urgency(shown, now=now) if shown else None,
+    )
+
+
+def _shown_deadline(
+    which: BoardList,
+    day: dt.date,
+    arrival_due: dt.datetime | None,
+    departure_due: dt.datetime | None,
+) -> dt.datetime | None:
+    if which is BoardList.DEPARTING or arrival_due is None:
+        return departure_due
+    if which is BoardList.ARRIVING:
+        return arrival_due
+    local = timezone.get_default_timezone()
+    still_due = arrival_due.astimezone(local).date() >= day
+    return arrival_due if still_due else departure_due
+
+
+def board_rows(
+    stays, *, day: dt.date, now: dt.datetime | None = None
+) -> list[BoardGuest]:
+    """The guests of ``stays`` (from ``board_stays(day)``) as board rows."""
+    now = now or timezone.now()
+    swaps = deadlines.workday_swaps()
+    return [board_guest(s, day=day, now=now, swaps=swaps) for s in stays]
+
+
+def arrivals_board(day: dt.date, *, now: dt.datetime | None = None) -> Board:
+    """The board of ``day``: three lists of reservations with their guests."""
+    sections = {key: BoardSection(key) for key in LIST_ORDER}
+    guests = board_rows(board_stays(day), day=day, now=now)
+    for guest in guests:
+        groups = sections[guest.list].reservations
+        # The stays come ordered by list, then reservation: one group each.
+        if not groups or groups[-1].reservation.pk != guest.stay.reservation_id:
+            groups.append(BoardReservation(guest.stay.reservation))
+        groups[-1].guests.append(guest)
+    return Board(day=day, sections=list(sections.values()), summary=_summary(guests))
+
+
+def _summary(guests: list[BoardGuest]) -> BoardSummary:
+    today = [g for g in guests if g.urgency is deadlines.Urgency.TODAY]
+    return BoardSummary(
+        due_today=len(today),
+        due_today_not_ready=sum(1 for g in today if not g.ready),
+        overdue=sum(1 for g in guests if g.urgency is deadlines.Urgency.OVERDUE),
+    )
+
+
+def board_guest_of(stay_id: int, *, day: dt.date) -> BoardGuest | None:
+    """One guest as the board of ``day`` shows them (after a pull), or None
+    when the stay is not on that board."""
+    stay = board_stays(day).filter(pk=stay_id).first()
+    if stay is None:
+        return None
+    return board_rows([stay], day=day)[0]

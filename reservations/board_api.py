@@ -1,0 +1,94 @@
+"""``GET /api/v1/arrivals/?date=YYYY-MM-DD``: the arrivals board's rows.
+
+Front desk role, as the board. Rows come in the board's order (arriving, in
+house, departing; by reservation, then stay), paged like every API list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+
+from . import deadlines
+from .board import BoardGuest, BoardList, board_rows, board_stays
+
+
+class BoardWarningSerializer(serializers.Serializer):
+    """A document check's finding (``reservations/checks.py``)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ArrivalSerializer(serializers.Serializer):
+    """One guest of the board: deadlines are ISO date-times in the hotel's
+    time zone, null where the guest needs no migration notice."""
+
+    stay_id = serializers.IntegerField(source="stay.pk")
+    person_id = serializers.IntegerField(source="stay.person_id")
+    reservation_id = serializers.IntegerField(source="stay.reservation_id")
+    list = serializers.ChoiceField(choices=[c.value for c in BoardList])
+    surname = serializers.CharField(source="person.surname")
+    given_names = serializers.CharField(source="person.given_names")
+    patronymic = serializers.CharField(source="person.patronymic")
+    citizenship = serializers.CharField(source="person.citizenship")
+    registration_from = serializers.DateField(source="stay.registration_from")
+    registration_to = serializers.DateField(source="stay.registration_to")
+    ready = serializers.BooleanField()
+    warnings = BoardWarningSerializer(many=True)
+    arrival_notice_due = serializers.DateTimeField(allow_null=True)
+    departure_notice_due = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, instance: BoardGuest):
+        data = super().to_representation(instance)
+        # In the hotel's zone, whatever the API's: "…T23:59:59+03:00".
+        for key in ("arrival_notice_due", "departure_notice_due"):
+            value = getattr(instance, key)
+            data[key] = value.astimezone(_hotel_zone()).isoformat() if value else None
+        return data
+
+
+def _hotel_zone():
+    return timezone.get_default_timezone()
+
+
+@extend_schema(
+    tags=["reservations"],
+    parameters=[
+        OpenApiParameter(
+            "date",
+            OpenApiTypes.DATE,
+            description="The board's day (YYYY-MM-DD); today, hotel time, if left out.",
+        )
+    ],
+)
+class ArrivalsView(generics.ListAPIView):
+    """Who arrives, stays and departs on a day, with their documents' state
+    and the migration notices' deadlines."""
+
+    serializer_class = ArrivalSerializer
+
+    def get_queryset(self):
+        return board_stays(self.day())
+
+    def day(self) -> dt.date:
+        text = self.request.query_params.get("date")
+        if not text:
+            return deadlines.hotel_today()
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            message = _("Enter a date as YYYY-MM-DD.")
+            raise ValidationError({"date": [message]}) from None
+
+    def list(self, request, *args, **kwargs):
+        day = self.day()
+        page = self.paginate_queryset(self.get_queryset())
+        rows = board_rows(page, day=day)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -1,0 +1,40 @@
+"""The fixed vocabularies of reservations' models: name parts, contact
+methods, document kinds and sources (imported by ``models`` and re-exported
+there)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+NAME_PARTS = ("surname", "given_names", "patronymic")
+# The main names and both scripts' forms: all follow ``rules.check_name``.
+NAME_FIELDS = tuple(
+    f"{part}{suffix}" for part in NAME_PARTS for suffix in ("", "_latin", "_cyrillic")
+)
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    MESSENGER = "messenger", _("Messenger")
+
+
+class DocumentKind(models.TextChoices):
+    PASSPORT_RF = "passport_rf", _("Passport of the Russian Federation")
+    FOREIGN_PASSPORT_RF = "foreign_passport_rf", _("Russian international passport")
+    NATIONAL_PASSPORT = "national_passport", _("National passport")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    TEMPORARY_RESIDENCE_PERMIT = (
+        "temporary_residence_permit",
+        _("Temporary residence permit"),
+    )
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    ID_CARD = "id_card", _("ID card")
+    OTHER = "other", _("Other document")
+
+
+class DocumentSource(models.TextChoices):
+    RFID = "rfid", _("RFID chip")
+    MRZ = "mrz", _("MRZ")
+    VISUAL = "visual", _("Visual zone")
+    MANUAL = "manual", _("Entered manually")

@@ -1,0 +1,290 @@
+"""The arrivals board (reservations/board.py, board_views.py): the lists,
+the deadlines' colours, the summary, the day navigation, the landing page,
+and a query count that does not grow with the guests."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reservations.board import BoardList, DocState, arrivals_board
+from reservations.deadlines import Urgency, hotel_today
+from reservations.models import IdentityDocument, MigrationCard, Reservation, Visa
+
+from ..factories import make_guest, make_legal_entity, make_reservation
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_russian_by_default")]
+
+D = dt.date
+MSK = ZoneInfo("Europe/Moscow")
+# Tuesday 3 March 2026, 09:00 in Moscow: the board's "now" in the unit tests.
+DAY = D(2026, 3, 3)
+NOW = dt.datetime(2026, 3, 3, 9, 0, tzinfo=MSK)
+
+
+def stay(surname, start, end, citizenship="DEU", reservation=None, **values):
+    reservation = reservation or make_reservation(arrival=start, departure=end)
+    return make_guest(reservation, surname=surname, citizenship=citizenship, **values)
+
+
+def ready_russian(surname, start, end, **kwargs):
+    guest = stay(surname, start, end, citizenship="RUS", **kwargs)
+    IdentityDocument.objects.create(person=guest.person, kind="passport_rf", number="1")
+    return guest
+
+
+def ready_foreigner(surname, start, end, **kwargs):
+    guest = stay(surname, start, end, citizenship="KAZ", **kwargs)
+    IdentityDocument.objects.create(
+        person=guest.person, kind="national_passport", number="N1"
+    )
+    MigrationCard.objects.create(person=guest.person, number="1")
+    return guest
+
+
+def by_surname(board):
+    return {g.person.surname: g for g in board.guests}
+
+
+# --- The lists and deadlines (selector) -------------------------------------------
+
+
+def test_three_lists_by_the_registration_dates():
+    stay("Arriving", DAY, D(2026, 3, 6))
+    stay("Staying", D(2026, 3, 1), D(2026, 3, 6))
+    stay("Leaving", D(2026, 2, 27), DAY)
+    stay("Gone", D(2026, 2, 20), D(2026, 3, 2))
+    stay("Future", D(2026, 3, 4), D(2026, 3, 6))
+    cancelled = stay("Cancelled", DAY, D(2026, 3, 6))
+    Reservation.objects.filter(pk=cancelled.reservation_id).update(status="cancelled")
+
+    board = arrivals_board(DAY, now=NOW)
+    lists = {s.key: [g.person.surname for r in s.reservations for g in r.guests] for s in board.sections}
+    assert lists == {
+        BoardList.ARRIVING: ["Arriving"],
+        BoardList.IN_HOUSE: ["Staying"],
+        BoardList.DEPARTING: ["Leaving"],
+    }
+
+
+def test_a_reservation_groups_its_guests_within_a_list():
+    reservation = make_reservation(arrival=DAY, departure=D(2026, 3, 5))
+    for name in ("One", "Two", "Three"):
+        stay(name, DAY, D(2026, 3, 5), reservation=reservation)
+    (group,) = arrivals_board(DAY, now=NOW).sections[0].reservations
+    assert group.reservation == reservation
+    assert [g.person.surname for g in group.guests] == ["One", "Two", "Three"]
+
+
+def test_each_list_shows_its_notice_and_its_urgency():
+    stay("Arriving", DAY, D(2026, 3, 6))  # due Wednesday 4th: later
+    stay("CameYesterday", D(2026, 3, 2), D(2026, 3, 6))  # due today
+    stay("CameLastWeek", D(2026, 2, 24), D(2026, 3, 6))  # arrival long past
+    stay("Leaving", D(2026, 2, 27), DAY)  # departure due 4th 12:00
+    stay("LeftYesterday", D(2026, 2, 27), D(2026, 3, 2))  # not on the board
+    guests = by_surname(arrivals_board(DAY, now=NOW))
+
+    arriving = guests["Arriving"]
+    assert arriving.deadline == dt.datetime(2026, 3, 4, 23, 59, 59, tzinfo=MSK)
+    assert (arriving.deadline_kind, arriving.urgency) == ("arrival", Urgency.LATER)
+    came = guests["CameYesterday"]
+    assert (came.deadline_kind, came.urgency) == ("arrival", Urgency.TODAY)
+    # In house with the arrival notice long due: the next one is shown.
+    assert guests["CameLastWeek"].deadline_kind == "departure"
+    assert guests["CameLastWeek"].urgency == Urgency.LATER
+    leaving = guests["Leaving"]
+    assert leaving.deadline == dt.datetime(2026, 3, 4, 12, 0, tzinfo=MSK)
+    assert (leaving.deadline_kind, leaving.urgency) == ("departure", Urgency.LATER)
+
+
+def test_a_passed_deadline_is_overdue():
+    stay("Late", D(2026, 3, 2), DAY)  # departing; arrival due 3rd, departure 4th
+    stay("Past", D(2026, 2, 26), D(2026, 3, 2))
+    later = dt.datetime(2026, 3, 4, 12, 1, tzinfo=MSK)
+    guests = by_surname(arrivals_board(DAY, now=later))
+    assert guests["Late"].urgency == Urgency.OVERDUE
+    # The board of a past day: its departures' notices are past too.
+    board = arrivals_board(D(2026, 3, 2), now=later)
+    assert by_surname(board)["Past"].urgency == Urgency.OVERDUE
+
+
+def test_russians_and_unknown_citizenship_have_no_deadline():
+    stay("Russian", DAY, D(2026, 3, 6), citizenship="RUS")
+    stay("Unknown", DAY, D(2026, 3, 6), citizenship="")
+    stay("Stateless", DAY, D(2026, 3, 6), citizenship="XXA")
+    guests = by_surname(arrivals_board(DAY, now=NOW))
+    for name in ("Russian", "Unknown"):
+        assert guests[name].arrival_notice_due is None
+        assert guests[name].deadline is None and guests[name].urgency is None
+    assert guests["Stateless"].urgency == Urgency.LATER
+
+
+def test_document_states():
+    stay("Nothing", DAY, D(2026, 3, 6))
+    warned = stay("Warned", DAY, D(2026, 3, 6), citizenship="RUS")
+    IdentityDocument.objects.create(
+        person=warned.person, kind="passport_rf", number="1", expiry_date=D(2020, 1, 1)
+    )
+    ready_russian("Ready", DAY, D(2026, 3, 6))
+    guests = by_surname(arrivals_board(DAY, now=NOW))
+    assert guests["Nothing"].doc_state == DocState.NOTHING
+    assert [w.code for w in guests["Nothing"].warnings][0] == "no_identity_document"
+    assert guests["Warned"].doc_state == DocState.WARNINGS
+    assert guests["Ready"].doc_state == DocState.READY
+
+
+def test_summary_counts_notices_due_today_and_who_is_not_ready():
+    yesterday = D(2026, 3, 2)
+    for name in ("A", "B"):
+        ready_foreigner(name, yesterday, D(2026, 3, 6))
+    stay("C", yesterday, D(2026, 3, 6))  # due today, nothing yet
+    ready_russian("D", yesterday, D(2026, 3, 6))  # no notice
+    stay("E", DAY, D(2026, 3, 6))  # due tomorrow
+    summary = arrivals_board(DAY, now=NOW).summary
+    assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (3, 1, 0)
+
+
+# --- The page ------------------------------------------------------------------
+
+
+def _page(client, day=None):
+    url = "/board/" + (f"?date={day.isoformat()}" if day else "")
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _summary(page) -> str:
+    """The summary line's text, tags left out."""
+    block = re.search(r'<p class="board-summary[^>]*>(.*?)</p>', page, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", block).split())
+
+
+def _row(page, guest):
+    return page.split(f'data-stay="{guest.pk}"')[1].split("</tr>")[0]
+
+
+def test_front_desk_lands_on_the_board(front_desk_client, client, admin_client_):
+    assert front_desk_client.get("/").url == "/board/"
+    assert admin_client_.get("/").url == "/board/"
+
+
+def test_the_page_shows_today_by_default(front_desk_client):
+    today = hotel_today()
+    guest = stay("Мюллер", today, today + dt.timedelta(days=2))
+    page = _page(front_desk_client)
+    assert today.strftime("%d.%m.%Y") in page
+    assert f'data-stay="{guest.pk}"' in page.split('id="list-arriving"')[1].split("</section>")[0]
+
+
+def test_rows_show_name_citizenship_state_deadline_and_links(front_desk_client):
+    today = hotel_today()
+    guest = stay("Мюллер", today, today + dt.timedelta(days=2), given_names="Ханс")
+    row = _row(_page(front_desk_client, today), guest)
+    assert "Мюллер Ханс" in row
+    assert f'href="/reservations/{guest.reservation_id}/guests/{guest.pk}/"' in row
+    assert "DEU" in row and "Германия" in row
+    assert 'data-state="nothing"' in row and "ничего нет" in row
+    assert 'data-kind="arrival"' in row and "о прибытии" in row
+    assert 'data-code="visa_not_valid_for_stay"' in row
+    page = _page(front_desk_client, today)
+    assert f'href="/reservations/{guest.reservation_id}/?tab=guests"' in page
+
+
+def test_overdue_is_red(front_desk_client):
+    today = hotel_today()
+    # Left the day before yesterday: the departure notice was due yesterday.
+    gone = stay("Уехавший", today - dt.timedelta(days=5), today - dt.timedelta(days=2))
+    page = _page(front_desk_client, today - dt.timedelta(days=2))
+    row = _row(page, gone)
+    assert 'class="deadline deadline-overdue"' in row
+    assert "об убытии" in row and "просрочено" in row
+    assert _summary(page).endswith("просрочено уведомлений: 1")
+    assert _summary(_page(front_desk_client, today)) == "Сегодня сроков уведомлений нет."
+
+
+def test_due_today_is_amber(front_desk_client, settings):
+    # Every day a working day: whoever came yesterday is due today.
+    today = hotel_today()
+    settings.PMS_WORKDAY_SWAPS = [
+        f"work:{(today + dt.timedelta(days=n)).isoformat()}" for n in range(-3, 4)
+    ]
+    came = stay("Вчерашний", today - dt.timedelta(days=1), today + dt.timedelta(days=3))
+    page = _page(front_desk_client, today)
+    assert 'class="deadline deadline-today"' in _row(page, came)
+    assert _summary(page) == (
+        "1 иностранный гость — уведомление сегодня, документы не готовы у 1"
+    )
+
+
+def test_the_summary_reads_as_the_issue_says(front_desk_client, settings):
+    today = hotel_today()
+    settings.PMS_WORKDAY_SWAPS = [
+        f"work:{(today + dt.timedelta(days=n)).isoformat()}" for n in range(-3, 4)
+    ]
+    yesterday = today - dt.timedelta(days=1)
+    ready_foreigner("Первый", yesterday, today + dt.timedelta(days=2))
+    ready_foreigner("Второй", yesterday, today + dt.timedelta(days=2))
+    stay("Третий", yesterday, today + dt.timedelta(days=2))
+    page = _page(front_desk_client, today)
+    assert _summary(page) == (
+        "3 иностранных гостя — уведомление сегодня, документы не готовы у 1"
+    )
+    assert 'data-due-today="3" data-not-ready="1" data-overdue="0"' in page
+
+
+def test_day_navigation(front_desk_client):
+    page = _page(front_desk_client, D(2026, 3, 1))
+    assert 'href="/board/?date=2026-02-28" rel="prev" data-hotkey="ArrowLeft"' in page
+    assert 'href="/board/?date=2026-03-02" rel="next" data-hotkey="ArrowRight"' in page
+    assert 'type="date" name="date" value="2026-03-01" data-autosubmit' in page
+    assert "01.03.2026" in page
+
+
+def test_a_bad_date_shows_today_and_says_so(front_desk_client):
+    page = front_desk_client.get("/board/?date=2026-02-31").content.decode()
+    assert "Это не дата" in page
+    assert hotel_today().strftime("%d.%m.%Y") in page
+
+
+def test_pull_all_is_offered_only_with_emis_on(front_desk_client, emis_connection):
+    today = hotel_today()
+    stay("Мюллер", today, today + dt.timedelta(days=2))
+    assert "Получить данные всех гостей" in _page(front_desk_client, today)
+    emis_connection.is_active = False
+    emis_connection.save()
+    assert "Получить данные всех гостей" not in _page(front_desk_client, today)
+
+
+def test_anonymous_goes_to_login(client):
+    assert client.get("/board/").status_code == 302
+
+
+def test_support_is_refused(support_client):
+    assert support_client.get("/board/").status_code == 403
+
+
+# --- Queries -------------------------------------------------------------------
+
+
+def _board_queries(client, guests: int) -> int:
+    day = D(2026, 3, 3)
+    reservation = make_reservation(make_legal_entity(), arrival=day, departure=D(2026, 3, 6))
+    for i in range(guests):
+        guest = stay(f"Гость{i}", day, D(2026, 3, 6), reservation=reservation)
+        IdentityDocument.objects.create(person=guest.person, kind="national_passport", number=f"{i}")
+        Visa.objects.create(person=guest.person, number=f"{i}", valid_to=D(2026, 4, 1))
+        MigrationCard.objects.create(person=guest.person, number=f"{i}")
+    with CaptureQueriesContext(connection) as queries:
+        page = _page(client, day)
+    assert page.count('class="guest-name"') == guests
+    Reservation.objects.filter(pk=reservation.pk).delete()
+    return len(queries.captured_queries)
+
+
+def test_query_count_does_not_grow_with_guests(front_desk_client):
+    _board_queries(front_desk_client, 1)  # warm up session and user caches
+    assert _board_queries(front_desk_client, 1) == _board_queries(front_desk_client, 50)

@@ -1,0 +1,116 @@
+"""GET /api/v1/arrivals/: the board's rows, a bad date, the roles."""
+
+import datetime as dt
+
+import pytest
+
+from reservations.deadlines import hotel_today
+from reservations.models import IdentityDocument
+
+from ..factories import make_guest, make_reservation
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/arrivals/"
+D = dt.date
+
+
+def _guests():
+    reservation = make_reservation(arrival=D(2026, 3, 2), departure=D(2026, 3, 6))
+    foreign = make_guest(
+        reservation, surname="Müller", given_names="Hans", citizenship="DEU"
+    )
+    russian = make_guest(reservation, surname="Репин", citizenship="RUS")
+    IdentityDocument.objects.create(person=russian.person, kind="passport_rf", number="1")
+    leaving = make_guest(
+        make_reservation(arrival=D(2026, 2, 27), departure=D(2026, 3, 3)),
+        surname="Smith",
+        citizenship="XXA",
+    )
+    return foreign, russian, leaving
+
+
+def test_rows_have_the_board_shape(api_front_desk):
+    foreign, russian, leaving = _guests()
+    answer = api_front_desk.get(URL, {"date": "2026-03-03"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["count"] == 3
+    rows = {row["stay_id"]: row for row in body["results"]}
+    assert [row["stay_id"] for row in body["results"]] == [
+        foreign.pk,
+        russian.pk,
+        leaving.pk,
+    ]  # in house first (nobody arrives), then departing
+    row = rows[foreign.pk]
+    assert row == {
+        "stay_id": foreign.pk,
+        "person_id": foreign.person_id,
+        "reservation_id": foreign.reservation_id,
+        "list": "in_house",
+        "surname": "Müller",
+        "given_names": "Hans",
+        "patronymic": "",
+        "citizenship": "DEU",
+        "registration_from": "2026-03-02",
+        "registration_to": "2026-03-06",
+        "ready": False,
+        "warnings": row["warnings"],
+        "arrival_notice_due": "2026-03-03T23:59:59+03:00",
+        "departure_notice_due": "2026-03-07T12:00:00+03:00",
+    }
+    assert [w["code"] for w in row["warnings"]] == [
+        "no_identity_document",
+        "visa_not_valid_for_stay",
+        "migration_card_missing",
+    ]
+    assert all(w["message"] for w in row["warnings"])
+    assert rows[russian.pk]["ready"] is True
+    assert rows[russian.pk]["warnings"] == []
+    assert rows[russian.pk]["arrival_notice_due"] is None
+    assert rows[russian.pk]["departure_notice_due"] is None
+    assert rows[leaving.pk]["list"] == "departing"
+    assert rows[leaving.pk]["departure_notice_due"] == "2026-03-04T12:00:00+03:00"
+
+
+def test_today_by_default(api_front_desk):
+    today = hotel_today()
+    guest = make_guest(
+        make_reservation(arrival=today, departure=today + dt.timedelta(days=1)),
+        citizenship="RUS",
+    )
+    (row,) = api_front_desk.get(URL).json()["results"]
+    assert (row["stay_id"], row["list"]) == (guest.pk, "arriving")
+
+
+@pytest.mark.parametrize("bad", ["03.03.2026", "2026-02-30", "today", "2026-3-3x"])
+def test_a_bad_date_is_a_400_in_the_error_shape(api_front_desk, bad):
+    answer = api_front_desk.get(URL, {"date": bad})
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["date"]
+    assert answer.json()["date"] == ["Укажите дату в виде ГГГГ-ММ-ДД."]
+
+
+def test_pages_are_capped(api_front_desk):
+    reservation = make_reservation(arrival=D(2026, 3, 3), departure=D(2026, 3, 4))
+    for i in range(3):
+        make_guest(reservation, surname=f"G{i}")
+    page = api_front_desk.get(URL, {"date": "2026-03-03", "limit": 2}).json()
+    assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
+
+
+def test_roles(api_front_desk, api_admin, api_support, api_anonymous):
+    assert api_front_desk.get(URL).status_code == 200
+    assert api_admin.get(URL).status_code == 200
+    assert api_support.get(URL).status_code == 403
+    assert api_anonymous.get(URL).status_code == 401
+
+
+def test_documented_in_the_schema(api_front_desk):
+    schema = api_front_desk.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/arrivals/"]["get"]
+    assert "date" in [p["name"] for p in operation["parameters"]]
+    row = schema["components"]["schemas"]["Arrival"]["properties"]
+    for key in ("stay_id", "person_id", "ready", "warnings", "arrival_notice_due"):
+        assert key in row
+    assert row["arrival_notice_due"]["nullable"] is True
