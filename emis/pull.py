@@ -230,12 +230,13 @@ def _fetch_and_apply(job: EmisJob) -> None:
     """EMIS's data for the person's ID and for each ID merged into it (EMIS
     still keeps data under those), applied oldest EMIS save first so the
     newest wins."""
-    # A look at the job in embedded mode runs inside a web request: the call
-    # must fit the request's budget (emis/client_plan.py).
-    budget = settings.EMIS_REQUEST_BUDGET if embedded() else None
+    emis_ids = [job.person_id, *person_alias_ids(job.person_id)]
+    # A look at the job in embedded mode runs inside a web request: its calls
+    # together must fit the request's budget (emis/client_plan.py).
+    budget = settings.EMIS_REQUEST_BUDGET / len(emis_ids) if embedded() else None
     client = EmisClient.from_connection(budget=budget)
     found = []
-    for emis_id in [job.person_id, *person_alias_ids(job.person_id)]:
+    for emis_id in emis_ids:
         try:
             raw = client.get_person(person_id=emis_id, legal_entity_id=job.legal_entity_id)
         except EmisError as exc:
@@ -266,8 +267,8 @@ def _combined(results: list[ApplyResult]) -> ApplyResult:
     return ApplyResult(status, list(dict.fromkeys(fields)), list(dict.fromkeys(met)))
 
 
-def _apply(job: EmisJob, items: list) -> None:
-    """Apply EMIS's answer and end the job, in one transaction — unless the
+def _apply(job: EmisJob, found: list) -> None:
+    """Apply EMIS's answers and end the job, in one transaction — unless the
     job was cancelled while EMIS answered.
 
     Chosen: a cancelled job applies nothing, not even data that did arrive.
@@ -290,7 +291,7 @@ def _apply(job: EmisJob, items: list) -> None:
                     source="pull",
                     user=job.created_by,
                 )
-                for data in items
+                for data in found
             ]
         )
         EmisJob.objects.filter(pk=job.pk).update(

@@ -125,6 +125,22 @@ def test_a_pull_asks_emis_for_the_merged_ids_too(
     assert ConnectorCall.objects.count() == 2
 
 
+def test_the_calls_of_one_attempt_share_the_request_budget(
+    http, merged, settings, django_capture_on_commit_callbacks
+):
+    """Without a broker a look at the job works its attempt in a web request:
+    asked under two IDs, the two calls together still fit the budget."""
+    le, survivor, alias_id = merged
+    http.get(_person_url(survivor.pk), json=russian(survivor.pk, version=6))
+    http.get(_person_url(alias_id), json=russian(alias_id, version=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=survivor.pk, legal_entity_id=le.pk, user=None)
+    work_pull(job)
+    timeouts = [call.request.req_kwargs["timeout"] for call in http.calls]
+    assert len(timeouts) == 2 and job.status == "succeeded"
+    assert sum(connect + read for connect, read in timeouts) <= settings.EMIS_REQUEST_BUDGET
+
+
 def test_a_pull_answer_naming_another_person_still_fails(
     http, merged, django_capture_on_commit_callbacks
 ):
