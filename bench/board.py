@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 from pathlib import Path
@@ -26,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
-from guest_card import measure  # noqa: E402
+from guest_card import measure_pages  # noqa: E402
 
 DB = "bench_board"
 TEMPLATE = "bench_board_tpl"
@@ -100,20 +99,7 @@ def main() -> None:
                 "board": f"/board/?date={day.isoformat()}",
                 "api": f"/api/v1/arrivals/?date={day.isoformat()}&limit=200",
             }
-            for page, url in urls.items():
-                load_before = os.getloadavg()[0]
-                runs = [measure(client, url, args.requests) for _ in range(args.repeat)]
-                results[page][size] = {
-                    "queries": sorted({q for q, _t in runs}),
-                    "median_ms": [t for _q, t in runs],
-                    "loadavg_before": load_before,
-                }
-                print(
-                    f"  {page} guests={size}: queries {results[page][size]['queries']}, "
-                    f"median {common.fmt_range(results[page][size]['median_ms'], 1)} ms "
-                    f"(load avg before {load_before:.1f})",
-                    flush=True,
-                )
+            measure_pages(client, urls, size, results, args.requests, args.repeat)
     finally:
         from django.db import connections
 

@@ -97,6 +97,25 @@ def measure(client, url: str, requests: int) -> tuple[int, float]:
     return count, statistics.median(times)
 
 
+def measure_pages(client, urls: dict, size: int, results: dict, requests: int, repeat: int):
+    """Measure each page ``repeat`` times; its figures go into
+    ``results[page][size]`` and are printed as they come."""
+    for page, url in urls.items():
+        load_before = os.getloadavg()[0]
+        runs = [measure(client, url, requests) for _ in range(repeat)]
+        results[page][size] = {
+            "queries": sorted({q for q, _t in runs}),
+            "median_ms": [t for _q, t in runs],
+            "loadavg_before": load_before,
+        }
+        print(
+            f"  {page} guests={size}: queries {results[page][size]['queries']}, "
+            f"median {common.fmt_range(results[page][size]['median_ms'], 1)} ms "
+            f"(load avg before {load_before:.1f})",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--guests", type=int, action="append")
@@ -123,20 +142,7 @@ def main() -> None:
                 "guests_tab": f"/reservations/{reservation_id}/?tab=guests",
                 "guest_page": f"/reservations/{reservation_id}/guests/{stay_id}/",
             }
-            for page, url in urls.items():
-                load_before = os.getloadavg()[0]
-                runs = [measure(client, url, args.requests) for _ in range(args.repeat)]
-                results[page][size] = {
-                    "queries": sorted({q for q, _t in runs}),
-                    "median_ms": [t for _q, t in runs],
-                    "loadavg_before": load_before,
-                }
-                print(
-                    f"  {page} guests={size}: queries {results[page][size]['queries']}, "
-                    f"median {common.fmt_range(results[page][size]['median_ms'], 1)} ms "
-                    f"(load avg before {load_before:.1f})",
-                    flush=True,
-                )
+            measure_pages(client, urls, size, results, args.requests, args.repeat)
     finally:
         from django.db import connections
 
