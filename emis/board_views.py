@@ -32,13 +32,12 @@ from reservations.models import Reservation, Stay
 
 from .errors import EmisError
 from .field_labels import changed_field_labels
-from .job_fragments import job_context, job_is_final
+from .job_fragments import job_context, job_is_final, pull_tone
 from .models import EmisJob
 from .pull import job_as_dict, job_enqueue_pull
 from .pull_schedule import job_advance
 from .tasks import pull_person_send
 from .upload import integration_active
-from .views import _pull_tone  # the guest card's colours, the same here
 
 
 @dataclass
@@ -166,7 +165,7 @@ def _pull_context(request: HttpRequest, pull: _GuestPull, day: dt.date) -> dict:
             # The fragment's "Try again" retries this guest here.
             pull_url=context["retry_url"],
             retry_target="closest .board-pull",
-            tone=_pull_tone(job),
+            tone=pull_tone(job),
         )
     )
     if job_is_final(job):

@@ -55,6 +55,15 @@ def render_job(
     return render(request, f"emis/jobs/{job.kind}.html", context, status=status)
 
 
+def pull_tone(job: EmisJob) -> str:
+    """The colour of the pull's status box."""
+    if not job_is_final(job):
+        return "busy"
+    if job.status == EmisJob.Status.FAILED:
+        return "error"
+    return "ok" if job.result == EmisJob.Result.APPLIED else "info"
+
+
 def reload_with_message(
     request: HttpRequest,
     response: HttpResponse,

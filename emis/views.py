@@ -30,7 +30,13 @@ from .deliveries.selectors import person_deliveries, with_last_delivery
 from .deliveries.texts import guest_notice
 from .errors import EmisError
 from .field_labels import changed_field_labels
-from .job_fragments import POLL_DELAY, job_is_final, reload_with_message, render_job
+from .job_fragments import (
+    POLL_DELAY,
+    job_is_final,
+    pull_tone,
+    reload_with_message,
+    render_job,
+)
 from .models import EmisJob
 from .pull import job_as_dict, job_cancel, job_enqueue_pull
 from .pull_schedule import job_advance, pull_progress
@@ -227,7 +233,7 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         pull_url=reverse("emis:pull", args=[job.person_id]),
         cancel_url=reverse("emis:job_cancel", args=[job.person_id, job.pk]),
         progress=progress,
-        tone=_pull_tone(job),
+        tone=pull_tone(job),
         poll_delay=progress.poll_ms if progress else None,
     )
     if job.result == EmisJob.Result.APPLIED:
@@ -241,15 +247,6 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
 # "new data from EMIS" note, or without (the clerk's own decision).
 DATA_ARRIVED = "emis-data-arrived"
 CARD_CHANGED = "guest-card-changed"
-
-
-def _pull_tone(job: EmisJob) -> str:
-    """The colour of the pull's status box."""
-    if not job_is_final(job):
-        return "busy"
-    if job.status == EmisJob.Status.FAILED:
-        return "error"
-    return "ok" if job.result == EmisJob.Result.APPLIED else "info"
 
 
 @require_GET
