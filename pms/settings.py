@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reservations",
     "integrations",
     "emis",
+    "personal_data",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Models of the personal-data app: the access log and erasure records."""
