@@ -3,6 +3,7 @@ a fixed number of queries, whatever the number of guests."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -104,6 +105,21 @@ def reservation_card(reservation_id: int) -> ReservationCard:
     duplicates = duplicates_of(d for s in stays for d in s.person.documents.all())
     guests = [GuestRow.of(stay, duplicates.get(stay.person_id, [])) for stay in stays]
     return ReservationCard(reservation=reservation, guests=guests)
+
+
+def reservation_guests_version(reservation_id: int) -> str:
+    """A short token that changes whenever what the Гости tab shows may have:
+    a guest added or removed, or a person's row written (staff, EMIS by
+    webhook, pull or sync, a name policy re-apply: each bumps
+    ``updated_at``, bulk writes too). One indexed query, no rendering: the
+    open tab asks it every few seconds."""
+    rows = (
+        Stay.objects.filter(reservation_id=reservation_id)
+        .order_by("pk")
+        .values_list("pk", "updated_at", "person_id", "person__updated_at")
+    )
+    text = ";".join(",".join(map(str, row)) for row in rows)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 def stay_detail(*, reservation_id: int, stay_id: int) -> Stay:

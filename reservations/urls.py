@@ -8,6 +8,7 @@ _guest_routes = [
     path("new/", guest_views.guest_new, name="guest_new"),
     path("attach/", guest_views.guest_attach_view, name="guest_attach"),
     path("<int:stay_id>/", guest_views.guest_edit, name="guest"),
+    path("state/", views.guests_state, name="guests_state"),
     path("<int:stay_id>/refresh/", guest_views.guest_refresh, name="guest_refresh"),
 ]
 # One person's pages, wherever their stays are.

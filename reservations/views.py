@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from pms.roles import Role, role_required
 
@@ -22,7 +23,12 @@ from .forms import (
     ReservationRequestForm,
 )
 from .models import Reservation
-from .selectors import reservation_card, reservation_list
+from .selectors import (
+    ReservationCard,
+    reservation_card,
+    reservation_guests_version,
+    reservation_list,
+)
 from .services import reservation_create, reservation_update
 
 PAGE_SIZE = 25
@@ -92,7 +98,7 @@ def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             card = reservation_card(pk)
         except Reservation.DoesNotExist as exc:
             raise Http404 from exc
-        context = {"card": card, "reservation": card.reservation}
+        context = _guests_context(card)
         guest_count = len(card.guests)
     else:
         reservation = get_object_or_404(
@@ -110,3 +116,25 @@ def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         guest_count = reservation.guest_count
     context.update({"tab": tab, "tabs": TABS, "guest_count": guest_count})
     return render(request, "reservations/card.html", context)
+
+
+def _guests_context(card: ReservationCard) -> dict:
+    version = reservation_guests_version(card.reservation.pk)
+    return {"card": card, "reservation": card.reservation, "guests_version": version}
+
+
+@require_GET
+@role_required(Role.FRONT_DESK)
+def guests_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asked by the open Гости tab every few seconds (as the guest card asks
+    emis:person_state): 204 while the reservation's guests version is the
+    tab's ``?v=``, else the tab's guests drawn again, to replace it in place.
+    So EMIS data that arrived by webhook, pull or sync shows without a
+    reload."""
+    if request.GET.get("v", "") == reservation_guests_version(pk):
+        return HttpResponse(status=204)
+    try:
+        card = reservation_card(pk)
+    except Reservation.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "reservations/_tab_guests.html", _guests_context(card))

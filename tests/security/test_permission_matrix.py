@@ -37,6 +37,7 @@ ACCESS: dict[str, str] = {
     "reservations:guest_attach": FRONT_DESK,
     "reservations:guest": FRONT_DESK,
     "reservations:guest_refresh": FRONT_DESK,
+    "reservations:guests_state": FRONT_DESK,
     "reservations:person_history": "front_desk_or_support",
     "reservations:person": FRONT_DESK,
     "reservations:person_merge": ADMIN,  # GET confirms, POST merges
