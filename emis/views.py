@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legal_entities.models import LegalEntity
 from pms.roles import Role, role_required
@@ -71,13 +71,17 @@ def _reservation_of(person: Person, value: str | None) -> Reservation | None:
     return get_object_or_404(Reservation, pk=_int_or_404(value), stays__person=person)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.FRONT_DESK)
 def upload(request: HttpRequest, person_id: int) -> HttpResponse:
     """Posted by the dialog's form into a new tab (POST with CSRF, so a link
     on another site cannot open sessions): ask EMIS for a one-time session
-    and go there."""
+    and go there. A GET (the tab's address reloaded, restored or pasted)
+    opens nothing: a page whose button asks for a fresh link, never a dead
+    end."""
     person = get_object_or_404(Person, pk=person_id)
+    if request.method == "GET":
+        return _upload_again(request, person)
     legal_entity = _entity(request.POST.get("legal_entity"))
     reservation = _reservation_of(person, request.POST.get("reservation"))
     retry_fields = {"legal_entity": legal_entity.pk, "reservation": reservation}
@@ -121,6 +125,19 @@ def _upload_error(
     trying again can help, otherwise the message sends the clerk to an admin."""
     context = {"code": code, "message": message, "person": person, "retry": retry}
     response = render(request, "emis/upload_error.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _upload_again(request: HttpRequest, person: Person) -> HttpResponse:
+    # The EMIS link is single-use: this page only offers the dialog's own
+    # POST again, for the legal entity and reservation the address names.
+    context = {
+        "person": person,
+        "reservation": _reservation_of(person, request.GET.get("reservation")),
+        "chosen": request.GET.get("legal_entity", ""),
+    }
+    response = render(request, "emis/upload_again.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -11,6 +11,11 @@ from emis_sandbox.sessions import WebSession, consume, page_session
 
 COOKIE = "emis_sandbox_page"
 GONE_TEXT = "link already used or expired"
+# What a reload (F5) of the opened page meets: the way back, not a dead end.
+AGAIN_TEXT = (
+    "; open EMIS again from the PMS: the «Загрузить новые документы» button "
+    "of the guest card gives a fresh link."
+)
 
 
 def handle(ctx: Context, req: Request, token: str) -> Response:
@@ -42,7 +47,8 @@ def _open(ctx: Context, token: str) -> Response:
     if status == "unknown":
         return html_response(page.message_page("Link not found", GONE_TEXT), 404)
     if session is None:
-        return html_response(page.message_page("Link no longer valid", GONE_TEXT), 410)
+        text = GONE_TEXT + AGAIN_TEXT
+        return html_response(page.message_page("Link no longer valid", text), 410)
     latest = store.latest_person(
         ctx.conn, legal_entity_id=session.legal_entity_id, person_id=session.person_id
     )

@@ -1,7 +1,8 @@
 """Issue 8, item 9: opening EMIS creates a web session and a click record,
 so it must not happen on a GET a link on another site could trigger. The
 upload link is a CSRF-checked POST from the guest card's form (target
-_blank); a GET answers 405 and asks EMIS nothing."""
+_blank); a GET (the tab's address reloaded: F5) asks EMIS nothing and
+answers with a page whose button posts for a fresh link (issue 12)."""
 
 import re
 
@@ -30,15 +31,45 @@ def upload_url(stay):
     return f"/emis/persons/{stay.person_id}/upload/"
 
 
-def test_a_get_is_405_and_asks_emis_nothing(stay, front_desk):
+def test_a_get_asks_emis_nothing_and_offers_a_fresh_link(stay, front_desk):
     client = Client()
     client.force_login(front_desk)
     with responses.RequestsMock() as emis:  # any call to EMIS fails the test
         response = client.get(upload_url(stay), fields(stay))
         assert len(emis.calls) == 0
-    assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     assert not UploadLinkClick.objects.exists()
+    html = response.content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    assert form and form.group(1) == upload_url(stay)
+    assert "csrfmiddlewaretoken" in form.group(2)
+    entity = stay.reservation.legal_entity_id
+    assert re.search(rf'<option value="{entity}" selected>', form.group(2))
+    assert f'name="reservation" value="{stay.reservation_id}"' in form.group(2)
+    assert "data-emis-fresh-link" in form.group(2)
+
+
+@responses.activate
+def test_the_fresh_link_button_opens_emis_again(stay, front_desk):
+    """F5 on the tab, then the button: a new one-time link, a new click."""
+    emis_opens_upload(ONE_TIME)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(front_desk)
+    page = client.get(upload_url(stay), fields(stay)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    response = client.post(upload_url(stay), {**fields(stay), "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert response["Location"] == ONE_TIME
+    assert UploadLinkClick.objects.get().ok is True
+
+
+def test_support_gets_no_fresh_link_page(stay, support_user):
+    client = Client()
+    client.force_login(support_user)
+    assert client.get(upload_url(stay), fields(stay)).status_code == 403
 
 
 def test_a_post_without_the_csrf_token_is_refused(stay, front_desk):

@@ -1,5 +1,5 @@
 """POST /emis/persons/<id>/upload/ (the guest card's form, new tab): one-time
-EMIS session, then redirect. GET is 405: see tests/security/
+EMIS session, then redirect. A GET offers a fresh link: see tests/security/
 test_upload_link_post.py."""
 
 import base64
