@@ -31,7 +31,7 @@ from reservations.deadlines import hotel_today
 from reservations.models import Reservation, Stay
 
 from .errors import EmisError
-from .field_labels import changed_field_labels
+from .field_labels import changed_field_labels, changed_fields_summary
 from .job_fragments import job_context, job_is_final, pull_tone
 from .models import EmisJob
 from .pull import job_as_dict, job_enqueue_pull
@@ -160,7 +160,7 @@ def _pull_context(request: HttpRequest, pull: _GuestPull, day: dt.date) -> dict:
             job,
             poll_url=poll,
             error=data["error"],
-            labels=changed_field_labels(data["changed_fields"]),
+            changes=changed_fields_summary(data["changed_fields"]),
             conflict_labels=changed_field_labels(job.conflict_fields or []),
             # The fragment's "Try again" retries this guest here.
             pull_url=context["retry_url"],

@@ -4,7 +4,18 @@ the card's conflict comparison. The bracketed key is never shown."""
 
 from __future__ import annotations
 
-from reservations.models import IdentityDocument, MigrationCard, Person, Visa
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from reservations.models import (
+    NAME_FIELDS,
+    DocumentKind,
+    IdentityDocument,
+    MigrationCard,
+    Person,
+    Visa,
+)
 
 # Collections of a person's EMIS data as they appear in changed-field paths
 # such as "documents[passport_rf 4510 123456].expiry_date".
@@ -41,3 +52,66 @@ def changed_field_labels(paths: list[str]) -> list[str]:
         if label not in labels:
             labels.append(label)
     return labels
+
+
+# Bookkeeping the apply writes beside the data: never a field to a clerk
+# (the pull's result once read "transliterated parts").
+_INTERNAL = {"transliterated_parts", "name_sources", "emis_values"}
+# How many groups the one-line summary names before "…".
+SUMMARY_GROUPS = 4
+
+
+@dataclass(frozen=True)
+class ChangesSummary:
+    """A pull's changed fields for a sticky status line: their number and a
+    few groups ("ФИО, паспорт, виза"), the full labels for a <details>."""
+
+    count: int
+    groups: list[str]
+    more: bool
+    labels: list[str]
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def _group(path: str) -> str:
+    head = path.partition(".")[0]
+    base, _bracket, key = head.partition("[")
+    if base in NAME_FIELDS:
+        return str(_("full name"))
+    if base == "documents":
+        kind = key.split(" ", 1)[0]
+        # The kind only: the rest of the key is the document's number.
+        if kind in DocumentKind.values:
+            return str(DocumentKind(kind).label)
+    return _label(base) if base in _COLLECTIONS else _label(path)
+
+
+_RANKS = {"documents": 0, "visas": 1, "migration_card": 2}
+
+
+def _rank(path: str) -> int:
+    base = path.partition(".")[0].partition("[")[0]
+    if base in NAME_FIELDS:
+        return 3
+    return _RANKS.get(base, 4)
+
+
+def changed_fields_summary(paths: list[str]) -> ChangesSummary:
+    """The pull's result in a line: fields counted once, internal ones left
+    out, grouped by name / document / visa / field."""
+    shown = [str(p) for p in paths if str(p).partition(".")[0] not in _INTERNAL]
+    labels = changed_field_labels(shown)
+    groups: list[str] = []
+    # What a clerk uploads comes first: documents, visas, the card, the name.
+    for path in sorted(shown, key=_rank):
+        group = _group(path)
+        if group not in groups:
+            groups.append(group)
+    return ChangesSummary(
+        count=len(labels),
+        groups=groups[:SUMMARY_GROUPS],
+        more=len(groups) > SUMMARY_GROUPS,
+        labels=labels,
+    )

@@ -29,7 +29,7 @@ from .conflicts import conflicts_resolve
 from .deliveries.selectors import person_deliveries, with_last_delivery
 from .deliveries.texts import guest_notice
 from .errors import EmisError
-from .field_labels import changed_field_labels
+from .field_labels import changed_field_labels, changed_fields_summary
 from .job_fragments import (
     POLL_DELAY,
     job_is_final,
@@ -236,7 +236,7 @@ def job_cancel_view(request: HttpRequest, person_id: int, job_id: int) -> HttpRe
 
 def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
     data = job_as_dict(job)
-    labels = changed_field_labels(data["changed_fields"])
+    changes = changed_fields_summary(data["changed_fields"])
     final = job_is_final(job)
     progress = None if final else pull_progress(job, poll_ms=POLL_DELAY[job.kind])
     response = render_job(
@@ -245,7 +245,7 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         poll_url=reverse("emis:job", args=[job.person_id, job.pk]),
         status=status,
         error=data["error"],
-        labels=labels,
+        changes=changes,
         conflict_labels=changed_field_labels(job.conflict_fields or []),
         pull_url=reverse("emis:pull", args=[job.person_id]),
         cancel_url=reverse("emis:job_cancel", args=[job.person_id, job.pk]),

@@ -111,7 +111,7 @@ def pull_in_dialog(page, *, changed: str = ""):
     dialog.get_by_role("button", name="Получить данные документов").click()
     # No reload: the dialog says what changed, the card behind draws itself
     # again with the new data.
-    expect(dialog.locator("[data-emis-status]")).to_contain_text("Обновлено:")
+    expect(dialog.locator("[data-emis-status]")).to_contain_text("Обновлено ")
     expect(dialog.locator("[data-emis-status]")).to_contain_text(changed)
     expect(page.locator("[data-emis-arrived]")).to_be_visible()
     dialog.get_by_role("button", name="Отмена").click()

@@ -179,7 +179,7 @@ def test_two_looks_at_once_make_one_attempt(
     assert [(s["status"], s["phase"], s["attempt"]) for s in seen_meanwhile] == [
         ("running", "asking", "1")
     ]
-    assert final["status"] == "succeeded" and final["text"].startswith("Updated:")
+    assert final["status"] == "succeeded" and final["text"].startswith("Updated ")
 
 
 def test_an_attempt_lost_with_its_process_is_taken_over_after_its_lease(

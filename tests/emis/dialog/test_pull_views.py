@@ -76,9 +76,11 @@ def test_pull_applies_and_reports_changed_fields(
     job = box(response)
     url = f"/emis/persons/{person_id}/jobs/{job['id']}/"
     front_desk_client.cookies["django_language"] = "en"
-    state = box(front_desk_client.get(url))
+    page = front_desk_client.get(url)
+    state = box(page)
     assert state["final"] is True and state["status"] == "succeeded"
-    assert state["text"].startswith("Updated:") and "birth place" in state["text"]
+    assert re.match(r"Updated \d+ fields?: ", state["text"])
+    assert "birth place" in page.content.decode()  # in the folded details
     assert EmisJob.objects.get().result == "applied"
     assert "birth_place" in EmisJob.objects.get().changed_fields
     # The request went to EMIS with this person and this legal entity.
@@ -275,6 +277,54 @@ def test_changed_field_labels_hide_document_numbers():
         "something_new",
     ]
     assert not any("123456" in label for label in labels)
+
+
+@pytest.mark.django_db
+def test_the_pull_result_is_a_short_summary_without_internal_names():
+    from django.utils import translation
+
+    from emis.field_labels import changed_fields_summary
+
+    paths = [
+        "surname",
+        "surname_latin",
+        "given_names",
+        "transliterated_parts",
+        "name_sources",
+        "birth_date",
+        "documents[national_passport DEU C01X00T47].number",
+        "documents[national_passport DEU C01X00T47].expiry_date",
+        "visas[RUS 123456789].valid_to",
+        "visas[RUS 123456789].entries",
+        "migration_card.number",
+    ]
+    with translation.override("ru"):
+        changes = changed_fields_summary(paths)
+    assert changes.count == 9  # each field once, bookkeeping left out
+    assert changes.groups == ["Национальный паспорт", "виза", "миграционная карта", "ФИО"]
+    assert changes.more is True  # the birth date is behind "…"
+    assert "transliterated parts" not in " ".join(changes.labels)
+    assert not any("C01X00T47" in label for label in changes.labels + changes.groups)
+    assert not changed_fields_summary(["transliterated_parts"])
+
+
+@responses.activate
+def test_the_pull_result_reads_as_one_line_with_details_folded(
+    front_desk_client, emis_connection, stay, entity, run_jobs
+):
+    person_id = stay.person.pk
+    responses.get(
+        f"{EMIS_BASE}/api/v1/persons/{person_id}", json=emis_person(person_id)
+    )
+    job = box(run_jobs(front_desk_client, stay, entity))
+    page = front_desk_client.get(f"/emis/persons/{person_id}/jobs/{job['id']}/")
+    html_text = page.content.decode()
+    line = box(page)["text"]
+    assert re.match(r"Обновлено \d+ пол(е|я|ей): Паспорт гражданина РФ, ФИО, ", line), line
+    assert "transliterated" not in html_text and "транслит" not in line
+    details = re.search(r"<details [^>]*data-emis-changed>(.*?)</details>", html_text, re.S)
+    assert details and "<summary>Какие поля</summary>" in details.group(1)
+    assert "место рождения" in details.group(1)
 
 
 @responses.activate
