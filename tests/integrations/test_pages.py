@@ -74,3 +74,32 @@ def test_list_query_count_does_not_grow_with_calls(
     )
     with django_assert_max_num_queries(12):
         assert admin_client_.get(LIST).status_code == 200
+
+
+def test_every_time_on_the_page_is_local_and_alike(admin_client_, settings):
+    """Issue 12: the sync time once read in UTC beside local times. Every
+    time on Стыковки is the hotel's (Europe/Moscow, UTC+3), one format."""
+    import datetime as dt
+
+    from emis.models import SyncState
+    from tests.factories import make_emis_connection, make_legal_entity
+
+    settings.TIME_ZONE = "Europe/Moscow"
+    make_emis_connection()
+    at = dt.datetime(2026, 11, 29, 8, 5, tzinfo=dt.UTC)
+    SyncState.objects.create(legal_entity=make_legal_entity(), last_run_at=at)
+    for ok in (True, False):
+        call = ConnectorCall.objects.create(
+            connector="emis",
+            operation="ping",
+            ok=ok,
+            http_status=200 if ok else 500,
+            error_code="" if ok else "emis_unavailable",
+            error_message="" if ok else "boom",
+        )
+        ConnectorCall.objects.filter(pk=call.pk).update(created_at=at)
+
+    html = admin_client_.get(LIST).content.decode()
+
+    assert html.count("29.11.2026 11:05") == 3  # the sync, the last success, the error
+    assert "08:05" not in html and "UTC" not in html
