@@ -80,6 +80,31 @@ def all_policies() -> tuple[PolicyFields, dict[int, PolicyFields]]:
     return PolicyFields.of(NamePolicy.load()), overrides
 
 
+_LETTERS = {
+    Script.LATIN: re.compile(r"[A-Za-z]"),
+    Script.CYRILLIC: re.compile(r"[А-ЯЁа-яё]"),
+}
+
+
+def persons_without_policy_spelling(persons, *, policy: PolicyFields) -> set[int]:
+    """Of ``persons``, the IDs whose main name is still in the other script
+    than the policy's because no spelling in the policy's script is known
+    (no such form stored: staff typed the name, no document gave it). A
+    re-apply leaves them as they are, so a Гости tab under a Latin policy
+    shows "REPIN ILIA" beside "Сидоров": this says why. No query."""
+    script = policy.script
+    other = Script.CYRILLIC if script == Script.LATIN else Script.LATIN
+    found = set()
+    for person in persons:
+        for part in PARTS:
+            main = getattr(person, part, "") or ""
+            known = getattr(person, f"{part}_{script}", "")
+            if _LETTERS[other].search(main) and not known:
+                found.add(person.pk)
+                break
+    return found
+
+
 def resolve_names(
     *,
     latin: NameForms,
