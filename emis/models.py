@@ -94,9 +94,13 @@ class _PolicyFields(models.Model):
 class NamePolicy(_PolicyFields):
     """The single name-substitution policy (pk=1), switched by support."""
 
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("updated by"),
     )
 
     class Meta:
