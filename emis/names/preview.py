@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from emis.models import LatinStandard, LetterCase, Script
+from emis.names.affected import affected_guests
 from emis.names.policy import PARTS, PolicyFields, apply_policy
 
 _RUSSIAN_LATIN = {
@@ -80,12 +81,15 @@ def _cell(policy: PolicyFields, latin: dict, cyrillic: dict) -> list[tuple[str, 
 
 
 def preview_table(record) -> str:
-    """The table as HTML, the row of ``record``'s settings marked current."""
+    """The table as HTML, the row of ``record``'s settings marked current,
+    and a few guests those settings would rename (masked)."""
+    policy = PolicyFields.of(record)
     return render_to_string(
         "emis/name_policy_preview.html",
         {
             "samples": [title for title, _l, _c in SAMPLES],
-            "rows": preview_rows(PolicyFields.of(record)),
+            "rows": preview_rows(policy),
+            "affected": affected_guests(policy),
         },
     )
 
