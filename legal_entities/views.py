@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,24 +35,4 @@ def entity_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             legal_entity_update(legal_entity_id=entity.pk, values=values)
             messages.success(request, _("Legal entity saved."))
         return redirect(entity)
-    context = {"form": form, "entity": entity}
-    if entity is not None:
-        context["emis_email"] = _emis_email_text(entity)
-    return render(request, "legal_entities/form.html", context)
-
-
-def _emis_email_text(entity: LegalEntity) -> str:
-    """The onboarding e-mail to EMIS support (contract, "Onboarding" step 2)."""
-    return _(
-        "Hello!\n\n"
-        "Please connect our PMS to EMIS Service.\n"
-        "Legal entity: %(name)s (INN %(inn)s)\n"
-        "Legal entity ID: %(id)s\n"
-        "PMS server address: %(url)s\n\n"
-        "Please send us the web and API credentials for the integration."
-    ) % {
-        "name": entity.name,
-        "inn": entity.inn,
-        "id": entity.pk,
-        "url": settings.PMS_PUBLIC_URL,
-    }
+    return render(request, "legal_entities/form.html", {"form": form, "entity": entity})

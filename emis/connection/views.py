@@ -18,7 +18,6 @@ from .selectors import (
     SECRET_FIELDS,
     connection_settings,
     secret_states,
-    webhook_url,
 )
 from .services import (
     CheckResult,
@@ -123,7 +122,6 @@ def _page(request, form, states, *, result: CheckResult | None = None) -> HttpRe
     context = {
         "form": form,
         "secret_states": states,
-        "webhook_url": webhook_url(),
         "problem": CONNECTOR.problem(),
         "result": result,
         "secret_rows": [

@@ -97,3 +97,37 @@ def test_front_desk_gets_403(front_desk_client, name):
     args = [entity.pk] if name == "edit" else []
     response = front_desk_client.get(reverse(f"legal_entities:{name}", args=args))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("page", ["legal_entity", "emis_connection"])
+def test_one_box_holds_both_addresses_and_the_email(admin_client_, settings, page):
+    """Issue 12: the server address (legal entity page) and the webhook
+    address (Стыковки → EMIS) were shown apart; both pages now show one
+    "Данные для EMIS" box with both and an e-mail text holding both."""
+    settings.PMS_PUBLIC_URL = "https://apart.example.ru"
+    entity = make_legal_entity(name="ООО Апарт")
+    make_legal_entity(name="ООО Закрыто", is_active=False)
+    url = {
+        "legal_entity": reverse("legal_entities:edit", args=[entity.pk]),
+        "emis_connection": "/integrations/emis/",
+    }[page]
+    admin_client_.cookies["django_language"] = "ru"
+
+    html = admin_client_.get(url).content.decode()
+
+    assert html.count("data-emis-details") == 1
+    box = html[
+        html.index("data-emis-details") : html.index(
+            "</section>", html.index("data-emis-details")
+        )
+    ]
+    assert "Данные для EMIS" in box
+    assert 'id="server-url">https://apart.example.ru</span>' in box
+    hook = "https://apart.example.ru/api/v1/emis/webhook/"
+    assert f'id="emis-webhook-url">{hook}</code>' in box
+    for copied in ("server-url", "emis-webhook-url", "emis-email"):
+        assert f'data-copy="{copied}"' in box
+    email = box.split('id="emis-email"')[1].split("</textarea>")[0]
+    assert "https://apart.example.ru\n" in email and hook in email
+    assert f"ООО Апарт (ИНН {entity.inn}), ID юридического лица {entity.pk}" in email
+    assert "Закрыто" not in email
