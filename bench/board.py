@@ -3,6 +3,10 @@
 
     .venv/bin/python bench/board.py
     .venv/bin/python bench/board.py --guests 1 --guests 200 --requests 20
+    .venv/bin/python bench/board.py --cards 50 --poll-rounds 20
+
+Then the cost of ``--cards`` open guest cards (and their Гости tabs) asking
+"anything new?" every 3 s: ``bench/card_polls.py``.
 
 One PostgreSQL database holds a day per size. A third of the guests arrive
 that day, a third are in house, a third depart, in reservations of up to
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -25,10 +30,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+from card_polls import measure_polls, print_polls  # noqa: E402
 from guest_card import measure_pages  # noqa: E402
 
-DB = "bench_board"
-TEMPLATE = "bench_board_tpl"
+# BENCH_DB_SUFFIX: two people running this on one PostgreSQL at once.
+DB = "bench_board" + os.environ.get("BENCH_DB_SUFFIX", "")
+TEMPLATE = DB + "_tpl"
 FIRST_DAY = dt.date(2026, 3, 3)
 # (arrival, departure) offsets from the day, by list.
 SHAPES = {"arriving": (0, 3), "in_house": (-2, 2), "departing": (-3, 0)}
@@ -73,11 +80,25 @@ def build(sizes: list[int]) -> dict[int, dt.date]:
     return days
 
 
+def _measure_open_cards(client, cards: int, rounds: int, repeat: int) -> list[dict]:
+    """``cards`` guests' cards open (the first stays built), and the Гости
+    tabs of their reservations, each asking every 3 s."""
+    from reservations.models import Stay
+
+    stays = list(Stay.objects.order_by("pk").values_list("person_id", "reservation_id"))
+    stays = stays[:cards]
+    persons = [p for p, _r in stays]
+    reservations = sorted({r for _p, r in stays})
+    return [measure_polls(client, persons, reservations, rounds) for _ in range(repeat)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--guests", type=int, action="append")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cards", type=int, default=50)
+    parser.add_argument("--poll-rounds", type=int, default=20)
     args = parser.parse_args()
     sizes = args.guests or [1, 50, 200]
     info = common.print_machine()
@@ -100,6 +121,7 @@ def main() -> None:
                 "api": f"/api/v1/arrivals/?date={day.isoformat()}&limit=200",
             }
             measure_pages(client, urls, size, results, args.requests, args.repeat)
+        polls = _measure_open_cards(client, args.cards, args.poll_rounds, args.repeat)
     finally:
         from django.db import connections
 
@@ -116,7 +138,10 @@ def main() -> None:
                 f"{common.fmt_range(r['median_ms'], 1)} ms "
                 f"(+{per_guest:.2f} ms per guest over {min(by_size)})"
             )
-    path = common.save_result("board", {"machine": info, "results": results})
+    for run in polls:
+        print_polls(run)
+    data = {"machine": info, "results": results, "polls": polls}
+    path = common.save_result("board", data)
     print(f"\nfigures saved to {path.relative_to(common.REPO)}")
 
 

@@ -141,6 +141,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 def _is_logged_in_page(request, response) -> bool:
+    # A 204 (an open card's "nothing new" every 3 s) has no form to post:
+    # no read of the EMIS address for it.
+    if response.status_code == 204:
+        return False
     if not response.get("Content-Type", "").startswith("text/html"):
         return False
     session = getattr(request, "session", None)

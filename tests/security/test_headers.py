@@ -235,6 +235,23 @@ def test_form_action_names_the_emis_origin_on_logged_in_pages(
 
 
 @pytest.mark.django_db
+def test_a_nothing_new_poll_reads_no_emis_address(client, emis_on, stay, front_desk):
+    """An open card asks every 3 s and nearly always gets 204: no body, no
+    form, so no read of the EMIS address for its form-action (issue 12: one
+    query of five per poll)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(front_desk)
+    url = reverse("emis:person_state", args=[stay.person_id]) + "?v=&d="
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 204
+    assert _policy(response)["form-action"] == ["'self'"]
+    assert not any("emis_emisconnection" in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
 def test_form_action_is_self_only_before_login(client, emis_on):
     assert _policy(client.get(reverse("login")))["form-action"] == ["'self'"]
 
