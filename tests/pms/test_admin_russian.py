@@ -42,9 +42,9 @@ def _titles(html: str) -> str:
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     h1 = re.search(r"<h1>(.*?)</h1>", html, re.S)
     paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S)
-    return " ".join(
-        [title, h1.group(1) if h1 else "", paginator.group(1) if paginator else ""]
-    )
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', html, re.S)
+    found = (h1, paginator, crumbs)
+    return " ".join([title, *(m.group(1) if m else "" for m in found)])
 
 
 def test_no_admin_page_reads_wrong_in_russian(superuser_client):
