@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    PositiveIntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from emis.models import EmisDelivery
 from reservations.aliases import PersonAlias
@@ -46,20 +58,58 @@ class PersonDeliveries:
     """What the guest card says about a person's webhook deliveries."""
 
     last_id: int | None  # the newest row, whatever its status
-    rejected: EmisDelivery | None  # that row, when it is a refusal still due
+    rejected: EmisDelivery | None  # the newest refusal still due
+
+
+# What brings a refused version's data: the apply took it, or held it.
+_ACCEPTED = (EmisDelivery.Status.APPLIED, EmisDelivery.Status.UNCHANGED)
+
+
+def _refusals_due(person) -> QuerySet[EmisDelivery]:
+    """The person's refusals whose data has not arrived since: no later
+    accepted delivery for the same EMIS person ID of that version or a newer
+    one, and the profile does not hold that version (a pull or the sync may
+    have brought it). EMIS versions each person ID apart, so a refusal sent
+    to a merged ID is compared with that alias's version, not the
+    survivor's (``emis/alias_versions.py``). An older version (``stale``)
+    brings nothing: the notice stays."""
+    accepted_since = EmisDelivery.objects.filter(
+        person_id=OuterRef("person_id"),
+        pk__gt=OuterRef("pk"),
+        status__in=_ACCEPTED,
+        # A refusal with no readable version: any accepted delivery after it.
+        version__gte=Coalesce(OuterRef("version"), 0),
+    )
+    alias_version = PersonAlias.objects.filter(pk=OuterRef("person_id"))
+    own = Value(person.emis_version, output_field=PositiveIntegerField())
+    held = Case(
+        When(person_id=person.pk, then=own),
+        default=Subquery(alias_version.values("emis_version")[:1]),
+    )
+    return (
+        EmisDelivery.objects.filter(_of_person(person.pk))
+        .filter(status=EmisDelivery.Status.REJECTED)
+        .annotate(held=held)
+        .filter(~Exists(accepted_since))
+        .filter(Q(version__isnull=True) | Q(held__isnull=True) | Q(held__lt=F("version")))
+    )
 
 
 def person_deliveries(*, person) -> PersonDeliveries:
-    """One query. A refusal is shown while it is the person's newest
-    delivery and the profile does not already hold its version or a newer
-    one (a pull or the sync may have brought the data since)."""
-    last = EmisDelivery.objects.filter(_of_person(person.pk)).first()
-    if last is None:
+    """One query: the person's newest row and newest refusal still due
+    (the same row, or two)."""
+    mine = EmisDelivery.objects.filter(_of_person(person.pk))
+    newest = mine.values("pk")[:1]
+    due = _refusals_due(person).values("pk")[:1]
+    rows = list(
+        mine.filter(Q(pk=Subquery(newest)) | Q(pk=Subquery(due))).annotate(
+            due_id=Subquery(due)
+        )
+    )
+    if not rows:
         return PersonDeliveries(None, None)
-    held = person.emis_version
-    caught_up = last.version is not None and held is not None and held >= last.version
-    due = last.status == EmisDelivery.Status.REJECTED and not caught_up
-    return PersonDeliveries(last.pk, last if due else None)
+    rejected = next((row for row in rows if row.pk == row.due_id), None)
+    return PersonDeliveries(rows[0].pk, rejected)
 
 
 def with_last_delivery(persons: QuerySet) -> QuerySet:
