@@ -52,6 +52,7 @@ from emis.payload import PayloadError, WebhookEvent, field_errors, parse_webhook
 from emis.scope import INACTIVE, ScopeError, person_scope_check
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
+from pms.request_body import body_read_bounded
 from reservations.aliases import person_id_resolve
 from reservations.models import Person
 
@@ -155,19 +156,6 @@ def _delivery_id(request: HttpRequest) -> str:
     return value if _DELIVERY_RE.fullmatch(value) else ""
 
 
-def _read_body(request: HttpRequest) -> bytes | None:
-    """The body, or None when it is over 1 MiB (header first, then the bytes:
-    a client may lie in Content-Length or send none)."""
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY:
-        return None
-    body = request.read(MAX_BODY + 1)
-    return None if len(body) > MAX_BODY else body
-
-
 @sensitive_variables("connection")
 @csrf_exempt
 @login_not_required
@@ -175,7 +163,7 @@ def _read_body(request: HttpRequest) -> bytes | None:
 def emis_webhook(request: HttpRequest) -> JsonResponse:
     # Unverified until the signature is: recorded, but never trusted.
     delivery_id = _delivery_id(request)
-    body = _read_body(request)
+    body = body_read_bounded(request, MAX_BODY)  # whatever the framing
     if body is None:
         return _refuse(
             delivery_id, 413, "payload_too_large", "The body is larger than 1 MiB."

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver reads chunked request bodies.
+    "pms.devserver",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
