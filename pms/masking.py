@@ -2,7 +2,6 @@
 
 import re
 
-
 # At most this many stars before the last two characters: a mask is at most
 # 10 characters wherever it is shown (API, history, duplicates, conflicts),
 # so a long number masks identically on every page and label.

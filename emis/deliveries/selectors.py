@@ -36,6 +36,7 @@ def delivery_list(
     person_id: int | None = None,
     legal_entity_id: int | None = None,
     delivery_id: str | None = None,
+    signed: bool | None = None,
 ) -> QuerySet[EmisDelivery]:
     """Newest first, filtered by whatever is given."""
     rows = EmisDelivery.objects.all()
@@ -45,12 +46,33 @@ def delivery_list(
         "status": status,
         "legal_entity_id": legal_entity_id,
         "delivery_id": delivery_id,
+        "signed": signed,
     }
     return rows.filter(**{k: v for k, v in filters.items() if v is not None})
 
 
 def rejected_latest(*, limit: int = 5) -> list[EmisDelivery]:
-    return list(delivery_list(status=EmisDelivery.Status.REJECTED)[:limit])
+    """The last refusals of signed deliveries: EMIS's own data, refused.
+    Unsigned refusals are anyone's and are counted apart
+    (``unsigned_refusals``), so a flood of them cannot push these out."""
+    refused = delivery_list(status=EmisDelivery.Status.REJECTED, signed=True)
+    return list(refused[:limit])
+
+
+@dataclass(frozen=True)
+class UnsignedRefusals:
+    count: int  # logged since the given time
+    last: EmisDelivery | None
+
+
+def unsigned_refusals(*, since) -> UnsignedRefusals:
+    """Requests refused without a valid signature since ``since``: how
+    many were logged, and the newest. Two indexed reads."""
+    rows = delivery_list(status=EmisDelivery.Status.REJECTED, signed=False).filter(
+        received_at__gte=since
+    )
+    last = rows.first()
+    return UnsignedRefusals(rows.count() if last else 0, last)
 
 
 @dataclass(frozen=True)

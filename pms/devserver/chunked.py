@@ -109,4 +109,3 @@ class WSGIRequestHandler(basehttp.WSGIRequestHandler):
 class WSGIServer(basehttp.WSGIServer):
     def __init__(self, server_address, handler_class, *args, **kwargs) -> None:
         super().__init__(server_address, WSGIRequestHandler, *args, **kwargs)
-

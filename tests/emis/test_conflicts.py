@@ -10,9 +10,9 @@ from django.test import Client
 
 from emis.models import EmisConflict, EmisJob, NamePolicy
 from emis.names.reapply import reapply_job_run
+from pms.roles import Role
 from reservations.models import IdentityDocument, Person, PersonChange
 from reservations.services import stay_create
-from pms.roles import Role
 from tests.factories import make_legal_entity, make_person, make_reservation, make_user
 
 from .conftest import foreigner, post_webhook, russian, webhook_body
