@@ -135,18 +135,21 @@ def test_take_emis_for_one_field_writes_it_with_who_decided(
     assert row.user is not None
 
 
-def test_keep_profile_holds_for_that_emis_value_only(guest, api_front_desk):
-    le, person = guest
+def _keep_profile_against_kazan(le, person, api) -> None:
+    """Staff typed "Тверь", EMIS then sent "Казань": the profile's kept."""
     deliver(le, person, russian(person.pk, version=3))
-    api_front_desk.patch(
-        f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json"
-    )
+    api.patch(f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json")
     deliver(le, person, russian(person.pk, version=4, birth_place="Казань"))
-    api_front_desk.post(
+    api.post(
         f"/api/v1/persons/{person.pk}/emis/conflicts/resolve/",
         {"keep": "profile"},
         format="json",
     )
+
+
+def test_keep_profile_holds_for_that_emis_value_only(guest, api_front_desk):
+    le, person = guest
+    _keep_profile_against_kazan(le, person, api_front_desk)
     row = PersonChange.objects.filter(field="birth_place").latest("pk")
     assert (row.source, row.old_value, row.new_value) == ("keep_prof", "Казань", "Тверь")
     assert conflicts(api_front_desk, person) == []
@@ -400,16 +403,7 @@ def test_keep_profile_reads_as_a_decision_in_the_history(guest, api_front_desk):
     from reservations.guest_views import history_rows
 
     le, person = guest
-    deliver(le, person, russian(person.pk, version=3))
-    api_front_desk.patch(
-        f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json"
-    )
-    deliver(le, person, russian(person.pk, version=4, birth_place="Казань"))
-    api_front_desk.post(
-        f"/api/v1/persons/{person.pk}/emis/conflicts/resolve/",
-        {"keep": "profile"},
-        format="json",
-    )
+    _keep_profile_against_kazan(le, person, api_front_desk)
     rows = history_rows(person.pk, make_user(Role.FRONT_DESK))
     decided = next(r for r in rows if r.source.startswith("Расхождение с EMIS"))
     assert decided.field == "Место рождения"

@@ -16,27 +16,13 @@ refusals nor fill the delivery log (issue 10, the delivery log's review).
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from emis.models import EmisDelivery
-from tests.factories import make_guest, make_legal_entity, make_reservation
 
 from .conftest import post_webhook, russian, webhook_body
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def anon(connection):
-    return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def target(db):
-    le = make_legal_entity()
-    stay = make_guest(make_reservation(le), "Зюзюкин")
-    return le, stay
 
 
 def _forged(client, le, stay, **extra):

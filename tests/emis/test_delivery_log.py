@@ -10,7 +10,6 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -42,18 +41,6 @@ PASSPORT = {
     "birth_place": "ГОР. КРАСНОУФИМСК",
     "issuer": "ОТДЕЛОМ УФМС ПО ГОР. КРАСНОУФИМСКУ",
 }
-
-
-@pytest.fixture
-def anon(connection):
-    return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def target(db):
-    le = make_legal_entity()
-    stay = make_guest(make_reservation(le), "Зюзюкин")
-    return le, stay
 
 
 def person_data(person_id: int, **overrides) -> dict:

@@ -22,7 +22,6 @@ from django.test import RequestFactory
 
 from emis.models import EmisDelivery
 from emis.webhook import MAX_BODY, emis_webhook, signature_for
-from tests.factories import make_guest, make_reservation
 
 from .conftest import API_PASSWORD, russian, webhook_body
 from .test_concurrency_embedded import SECRET, embedded  # noqa: F401 (fixture)
@@ -60,26 +59,19 @@ def _decoded_chunked_request(body: bytes, headers: dict[str, str]):
     return request
 
 
-@pytest.fixture
-def target(connection):
-    reservation = make_reservation()
-    stay = make_guest(reservation, surname="Репин")
-    return stay.person_id, reservation.legal_entity_id
-
-
 @pytest.mark.django_db
-def test_a_decoded_chunked_body_is_verified_and_applied(target):
-    person_id, le = target
-    body = webhook_body(russian(person_id), le)
+def test_a_decoded_chunked_body_is_verified_and_applied(anon, target):
+    le, stay = target
+    body = webhook_body(russian(stay.person_id), le.pk)
     answer = emis_webhook(_decoded_chunked_request(body, _signed(body, API_PASSWORD)))
     assert (answer.status_code, answer.content) == (200, b'{"status": "applied"}')
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("signed", [True, False])
-def test_a_decoded_chunked_body_over_1_mib_is_a_413(target, signed):
-    person_id, le = target
-    huge = _oversize(webhook_body(russian(person_id), le))
+def test_a_decoded_chunked_body_over_1_mib_is_a_413(anon, target, signed):
+    le, stay = target
+    huge = _oversize(webhook_body(russian(stay.person_id), le.pk))
     headers = _signed(huge, API_PASSWORD) if signed else {}
     answer = emis_webhook(_decoded_chunked_request(huge, headers))
     assert answer.status_code == 413
