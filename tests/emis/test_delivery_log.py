@@ -17,6 +17,7 @@ from django_celery_beat.models import PeriodicTask
 
 from emis import webhook
 from emis.deliveries import services
+from emis.deliveries.selectors import with_last_delivery
 from emis.deliveries.services import deliveries_prune
 from emis.models import EmisDelivery, WebhookDelivery
 from emis.tasks import prune_delivery_log
@@ -552,6 +553,9 @@ def test_a_refusal_for_a_merged_id_is_judged_by_that_id_s_versions(
     Person.objects.filter(pk=stay.person_id).update(emis_version=7)  # its own
     post_webhook(anon, webhook_body(person_data(merged.pk, version=5, sex="X"), le.pk))
     assert "data-emis-rejected" in front_desk_client.get(_card_url(stay)).content.decode()
+    # The open card's poll sees the old ID's row as the guest's newest.
+    polled = with_last_delivery(Person.objects.all()).get(pk=stay.person_id)
+    assert polled.last_delivery_id == EmisDelivery.objects.latest("id").pk
     # That version for the old ID arrives (the survivor's 7 is not its own).
     assert post_webhook(
         anon, webhook_body(person_data(merged.pk, version=5), le.pk)
