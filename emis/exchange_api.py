@@ -21,7 +21,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emis.models import EmisJob
-from emis.pull import job_as_dict, job_cancel, job_enqueue_pull
+from emis.pull import (
+    JOB_ENDED,
+    JOB_ENDED_MESSAGE,
+    job_as_dict,
+    job_cancel,
+    job_enqueue_pull,
+)
 from emis.pull_schedule import job_advance
 from emis.scope import ScopeError
 from emis.tasks import pull_person_send
@@ -127,21 +133,29 @@ class JobCancelView(APIView):
         responses={
             200: JobSerializer,
             409: OpenApiResponse(
-                response=JobSerializer,
-                description="The job had ended already (succeeded or failed)",
+                response=inline_serializer(
+                    "EmisJobEnded",
+                    fields={
+                        "detail": serializers.CharField(),
+                        "code": serializers.CharField(help_text="`job_ended`"),
+                        "job": JobSerializer,
+                    },
+                ),
+                description="The job had ended already (succeeded, failed or "
+                "cancelled): nothing was cancelled",
             ),
         },
         tags=["emis"],
     )
     def post(self, request: Request, job_id: int) -> Response:
         job = get_object_or_404(EmisJob, pk=job_id, kind=EmisJob.Kind.PULL)
-        job_cancel(job_id=job.pk, user=request.user)
+        cancelled = job_cancel(job_id=job.pk, user=request.user)
         job.refresh_from_db()
-        ended_otherwise = job.status != EmisJob.Status.CANCELLED
-        return Response(
-            job_as_dict(job),
-            status=status.HTTP_409_CONFLICT if ended_otherwise else status.HTTP_200_OK,
-        )
+        if cancelled:
+            return Response(job_as_dict(job))
+        # A second click, or the job's own end came first: one answer for both.
+        ended = {"detail": str(JOB_ENDED_MESSAGE), "code": JOB_ENDED, "job": job_as_dict(job)}
+        return Response(ended, status=status.HTTP_409_CONFLICT)
 
 
 urlpatterns = [

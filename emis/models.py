@@ -169,7 +169,7 @@ class EmisDelivery(models.Model):
         UNCHANGED = "unchanged", _("Unchanged")
         DUPLICATE = "duplicate", _("Duplicate")
         STALE = "stale", _("Stale")
-        REJECTED = "rejected", _("Rejected")  # 400, 401, 403, 404, 413
+        REJECTED = "rejected", _("Rejected")  # 400, 401, 403, 404, 413, 429
         FAILED = "failed", _("Failed")  # 5xx: the PMS could not; EMIS retries
 
     delivery_id = models.CharField(_("delivery ID"), max_length=100, blank=True)
@@ -183,6 +183,9 @@ class EmisDelivery(models.Model):
     legal_entity_id = models.BigIntegerField(_("legal entity ID"), null=True, blank=True)
     version = models.PositiveIntegerField(_("EMIS version"), null=True, blank=True)
     bad_fields = models.JSONField(_("bad fields"), default=list, blank=True)
+    # Its signature was verified: EMIS sent it. Unsigned refusals are anyone's
+    # (Стыковки counts them apart, so a flood cannot hide EMIS's own).
+    signed = models.BooleanField(_("signed"), default=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -197,6 +200,25 @@ class EmisDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id or '—'}: {self.status}"
+
+
+class WebhookRefusals(models.Model):
+    """Unsigned webhook requests refused from one client address in one
+    minute: the rate limit's count (``emis.deliveries.throttle``), shared by
+    every process. Rows older than a day are deleted as new ones come."""
+
+    client = models.CharField(max_length=45)  # an IP address, or "unknown"
+    minute = models.BigIntegerField()  # Unix time // 60
+    refused = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "minute"], name="emis_refusals_key")
+        ]
+        indexes = [models.Index(fields=["minute"], name="emis_refusals_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.client} @ {self.minute}: {self.refused}"
 
 
 class EmisJob(models.Model):

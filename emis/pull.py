@@ -61,6 +61,10 @@ _LOCAL_ERRORS = {
     "cancelled": gettext_lazy("Cancelled by the operator."),
 }
 _INTERNAL = ("internal_error", _LOCAL_ERRORS["internal_error"])
+# A cancel that comes after the job's end (a second click, or the job ended
+# first): refused alike by the API (409 ``job_ended``) and the dialog.
+JOB_ENDED = "job_ended"
+JOB_ENDED_MESSAGE = gettext_lazy("The job had already ended: there is nothing to cancel.")
 _ERROR_MAX = EmisJob._meta.get_field("error_message").max_length
 _ENDED_WITH_REASON = (EmisJob.Status.FAILED, EmisJob.Status.CANCELLED)
 

@@ -38,7 +38,7 @@ from .job_fragments import (
     render_job,
 )
 from .models import EmisJob
-from .pull import job_as_dict, job_cancel, job_enqueue_pull
+from .pull import JOB_ENDED_MESSAGE, job_as_dict, job_cancel, job_enqueue_pull
 from .pull_schedule import job_advance, pull_progress
 from .scope import ScopeError
 from .sync import sync_job_create
@@ -226,15 +226,20 @@ def job_status(request: HttpRequest, person_id: int, job_id: int) -> HttpRespons
 @role_required(Role.FRONT_DESK)
 def job_cancel_view(request: HttpRequest, person_id: int, job_id: int) -> HttpResponse:
     """ "Отменить" in the pull's fragment: the job ends, cancelled, and the
-    answer is its final fragment (or the job's own ending, when it ended
-    first)."""
+    answer is its final fragment; when the job had ended already (its own
+    end came first, or a second click), a 409 like the API's, with the job's
+    end and why nothing was cancelled."""
     job = _pull_job(person_id, job_id)
-    job_cancel(job_id=job.pk, user=request.user)
+    cancelled = job_cancel(job_id=job.pk, user=request.user)
     job.refresh_from_db()
-    return _pull_fragment(request, job)
+    if cancelled:
+        return _pull_fragment(request, job)
+    return _pull_fragment(request, job, status=409, notice=JOB_ENDED_MESSAGE)
 
 
-def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
+def _pull_fragment(
+    request: HttpRequest, job: EmisJob, status: int = 200, notice: str = ""
+) -> HttpResponse:
     data = job_as_dict(job)
     changes = changed_fields_summary(data["changed_fields"])
     final = job_is_final(job)
@@ -252,6 +257,7 @@ def _pull_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
         progress=progress,
         tone=pull_tone(job),
         poll_delay=progress.poll_ms if progress else None,
+        notice=notice,
     )
     if job.result == EmisJob.Result.APPLIED:
         # The card draws itself again as stored, keeping what the clerk has

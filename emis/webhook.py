@@ -47,11 +47,14 @@ from django.views.decorators.http import require_POST
 from emis import bulk_sql
 from emis.apply import person_apply_documents
 from emis.deliveries.services import delivery_record, delivery_record_refusal
+from emis.deliveries.throttle import refusal_count
 from emis.models import EmisConnection, EmisDelivery, WebhookDelivery
 from emis.payload import PayloadError, WebhookEvent, field_errors, parse_webhook
 from emis.scope import INACTIVE, ScopeError, person_scope_check
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
+from pms.lockout import client_ip
+from pms.request_body import body_read_bounded
 from reservations.aliases import person_id_resolve
 from reservations.models import Person
 
@@ -102,9 +105,9 @@ def _refuse(
     fields: dict[str, list[str]] | None = None,
     subject: dict | None = None,
 ) -> JsonResponse:
-    """The error answer, recorded in the delivery log. ``subject`` (from a
-    body whose signature was verified) names the person, legal entity and
-    version where they could be read."""
+    """The error answer, recorded in the delivery log. ``subject`` (only
+    from a body whose signature was verified: the row is then ``signed``)
+    names the person, legal entity and version where they could be read."""
     delivery_record_refusal(
         delivery_id=delivery_id,
         status=EmisDelivery.Status.FAILED
@@ -113,10 +116,29 @@ def _refuse(
         http_status=status,
         error_code=code,
         fields=field_errors(fields or {}),
+        signed=subject is not None,
         **(subject or {}),
     )
     extra = {"fields": fields} if fields else {}
     return _error(status, code, message, **extra)
+
+
+def _refuse_unsigned(
+    request: HttpRequest, delivery_id: str, status: int, code: str, message: str
+) -> JsonResponse:
+    """A refusal before any signature was verified, counted per client
+    address (``emis.deliveries.throttle``): past the limit a 429 with
+    Retry-After, of which only the minute's first is logged."""
+    refusal = refusal_count(client=client_ip(request) or "unknown")
+    if not refusal.limited:
+        return _refuse(delivery_id, status, code, message)
+    text = "Too many refused requests from this address; retry after Retry-After seconds."
+    if refusal.first_limited:
+        response = _refuse(delivery_id, 429, "rate_limited", text)
+    else:
+        response = _error(429, "rate_limited", text)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @sensitive_variables("secret", "mac")
@@ -155,19 +177,6 @@ def _delivery_id(request: HttpRequest) -> str:
     return value if _DELIVERY_RE.fullmatch(value) else ""
 
 
-def _read_body(request: HttpRequest) -> bytes | None:
-    """The body, or None when it is over 1 MiB (header first, then the bytes:
-    a client may lie in Content-Length or send none)."""
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY:
-        return None
-    body = request.read(MAX_BODY + 1)
-    return None if len(body) > MAX_BODY else body
-
-
 @sensitive_variables("connection")
 @csrf_exempt
 @login_not_required
@@ -175,10 +184,10 @@ def _read_body(request: HttpRequest) -> bytes | None:
 def emis_webhook(request: HttpRequest) -> JsonResponse:
     # Unverified until the signature is: recorded, but never trusted.
     delivery_id = _delivery_id(request)
-    body = _read_body(request)
+    body = body_read_bounded(request, MAX_BODY)  # whatever the framing
     if body is None:
-        return _refuse(
-            delivery_id, 413, "payload_too_large", "The body is larger than 1 MiB."
+        return _refuse_unsigned(
+            request, delivery_id, 413, "payload_too_large", "The body is larger than 1 MiB."
         )
     try:
         connection = EmisConnection.load()
@@ -194,7 +203,8 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
             "The PMS cannot read its EMIS credentials.",
         )
     if not connection.is_active:
-        return _refuse(
+        return _refuse_unsigned(
+            request,
             delivery_id,
             403,
             "integration_inactive",
@@ -207,7 +217,8 @@ def emis_webhook(request: HttpRequest) -> JsonResponse:
         body=body,
     ):
         log.warning("rejected: bad or missing signature/timestamp")
-        return _refuse(
+        return _refuse_unsigned(
+            request,
             delivery_id,
             401,
             "bad_signature",
@@ -252,7 +263,7 @@ def _subject(
 
 def _process(delivery_id: str, event: WebhookEvent, subject: dict) -> JsonResponse:
     person_id = event.person.pms_person_id
-    entry = {"delivery_id": delivery_id, **subject}
+    entry = {"delivery_id": delivery_id, "signed": True, **subject}
     try:
         with transaction.atomic():
             # The claim: None when this delivery ID was processed already.

@@ -2,15 +2,21 @@
 
 import re
 
+# At most this many stars before the last two characters: a mask is at most
+# 10 characters wherever it is shown (API, history, duplicates, conflicts),
+# so a long number masks identically on every page and label.
+MAX_STARS = 8
+
 
 def mask_number(value: str | None) -> str:
-    """Keep the last two characters: enough to tell documents apart."""
+    """Keep the last two characters: enough to tell documents apart. The one
+    mask of a document number: every page, label and answer uses it."""
     if not value:
         return ""
     value = str(value)
     if len(value) <= 2:
         return "*" * len(value)
-    return "*" * (len(value) - 2) + value[-2:]
+    return "*" * min(len(value) - 2, MAX_STARS) + value[-2:]
 
 
 # A run of 6+ digits (optionally spaced, like "45 10 123456") is treated as a

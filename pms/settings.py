@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its runserver reads chunked request bodies.
+    "pms.devserver",
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
@@ -323,6 +325,11 @@ EMIS_REAPPLY_STALE_AFTER = env.int("EMIS_REAPPLY_STALE_AFTER", default=3600)
 # Days the webhook delivery log keeps a row (pruned daily by
 # emis.tasks.prune_delivery_log); 0 keeps every row.
 EMIS_DELIVERY_LOG_DAYS = env.int("EMIS_DELIVERY_LOG_DAYS", default=90)
+# Webhook requests refused without a valid signature (401, 413, 403 while the
+# integration is off) from one address in one minute before the rest of the
+# minute is answered 429 and not logged (emis/deliveries/throttle.py). EMIS
+# signs every delivery: this limits only forgeries and a wrong password.
+EMIS_WEBHOOK_REFUSALS_PER_MINUTE = env.int("EMIS_WEBHOOK_REFUSALS_PER_MINUTE", default=20)
 
 # --- Migration notices' deadlines (reservations/deadlines.py) --------------------
 # The Government's yearly decree moving days off, for a year the `holidays`

@@ -200,6 +200,9 @@ class HistoryRow:
     source: str
     user: str
     created_at: datetime
+    # A decision that changed nothing ("the profile's value kept against
+    # EMIS's"): shown in words instead of the old and new values.
+    decision: str = ""
 
 
 # Person fields without a verbose name of their own.
@@ -253,14 +256,27 @@ def history_rows(person_id: int, user) -> list[HistoryRow]:
             label = mask_text(label)  # another writer may key rows by number
             if change.sensitive:
                 old, new = mask_number(old), mask_number(new)
+        decision = ""
+        if change.source == PersonChange.Source.KEEP_PROFILE:
+            # Stored as EMIS's value → the profile's, but nothing changed.
+            decision = _kept_profile(profile=new, emis=old)
+            old = new = ""
         rows.append(
             HistoryRow(
                 field=label,
                 old=old,
                 new=new,
+                decision=decision,
                 source=str(sources.get(change.source, change.source)),
                 user=change.user.get_username() if change.user else "",
                 created_at=change.created_at,
             )
         )
     return rows
+
+
+def _kept_profile(*, profile: str, emis: str) -> str:
+    return _("Profile value kept: %(profile)s; EMIS: %(emis)s") % {
+        "profile": profile or "—",
+        "emis": emis or "—",
+    }

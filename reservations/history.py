@@ -87,8 +87,7 @@ def record_label(
     if entity == Entity.MIGRATION_CARD:
         return ""
     # Labels are shown to every role and end up in logs: never a full number.
-    masked = mask_number(number)[-10:]
-    return " ".join(p for p in (kind, (series or "")[:20], masked) if p)
+    return " ".join(p for p in (kind, (series or "")[:20], mask_number(number)) if p)
 
 
 def record_changes(obj: models.Model, triples) -> list[Change]:

@@ -67,7 +67,7 @@ class Reservation(StaffRules, models.Model):
         "agency",
         "note",
     )
-    field_rules = {"note": (rules.check_note,)}
+    field_rules = {"note": (rules.check_text, rules.check_note)}
     order_rules = (("arrival", "departure", rules.ARRIVAL_ORDER_ERROR),)
 
     class Meta:
@@ -320,7 +320,7 @@ class Stay(StaffRules, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    field_rules = {"note": (rules.check_note,)}
+    field_rules = {"note": (rules.check_text, rules.check_note)}
     order_rules = (
         ("registration_from", "registration_to", rules.REGISTRATION_ORDER_ERROR),
     )

@@ -46,6 +46,10 @@ MAX_NOTE_LENGTH = 2000
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
+# Zero-width characters with no use in a name, a place or a document's text
+# (zero-width space, word joiner, byte order mark): pasted from elsewhere,
+# they make equal-looking values differ (search, duplicates, EMIS compares).
+ZERO_WIDTH = frozenset("\u200b\u2060\ufeff")
 # The internal Russian passport: a 4-digit series (region, year of the form)
 # and a 6-digit number, stored apart as EMIS sends them ("4510", "123456").
 RF_PASSPORT_SERIES = re.compile(r"[0-9]{4}")
@@ -57,6 +61,7 @@ BIRTH_DATE_ERROR = _("Enter a birth date from %(min)s to today.")
 NO_LETTER_ERROR = _("Enter at least one letter.")
 INVISIBLE_ERROR = _("Holds only invisible characters.")
 BIDI_ERROR = _("Holds an invisible text-direction character (%(code)s): remove it.")
+ZERO_WIDTH_ERROR = _("Holds an invisible zero-width character (%(code)s): remove it.")
 NOTE_LENGTH_ERROR = _(
     "A note is at most %(limit)s characters (this one has %(length)s)."
 )
@@ -90,20 +95,31 @@ def check_birth_date(value: dt.date | None) -> None:
         raise ValidationError(BIRTH_DATE_ERROR, code="birth_date", params=params)
 
 
-def check_name(value: str) -> None:
-    """Blank is the field's business (``blank=True`` or not)."""
+def _refuse_any(value: str, chars: frozenset[str], message, code: str) -> None:
+    found = next((char for char in value if char in chars), None)
+    if found is not None:
+        params = {"code": f"U+{ord(found):04X}"}
+        raise ValidationError(message, code=code, params=params)
+
+
+def check_text(value: str) -> None:
+    """Every free text of a staff write (names, birth place, address, a
+    document's issuer, …): no bidi control, not only invisible characters,
+    no stray zero-width character. Blank is the field's business."""
     if not value:
         return
-    bidi = next((char for char in value if char in BIDI_CONTROLS), None)
-    if bidi is not None:
-        code = f"U+{ord(bidi):04X}"
-        raise ValidationError(BIDI_ERROR, code="bidi", params={"code": code})
-    if any(unicodedata.category(char).startswith("L") for char in value):
-        return
+    _refuse_any(value, BIDI_CONTROLS, BIDI_ERROR, "bidi")
     if all(unicodedata.category(char)[0] in "ZC" for char in value):
         # Spaces, zero-width and other format characters: looks empty.
         raise ValidationError(INVISIBLE_ERROR, code="invisible")
-    raise ValidationError(NO_LETTER_ERROR, code="no_letter")
+    _refuse_any(value, ZERO_WIDTH, ZERO_WIDTH_ERROR, "zero_width")
+
+
+def check_name(value: str) -> None:
+    """Free text (``check_text``) with at least one letter."""
+    check_text(value)
+    if value and not any(unicodedata.category(char).startswith("L") for char in value):
+        raise ValidationError(NO_LETTER_ERROR, code="no_letter")
 
 
 def check_note(value: str) -> None:
@@ -139,10 +155,22 @@ def _is_plain_date(field: models.Field) -> bool:
     )
 
 
+def _default_rules(field: models.Field) -> tuple[Rule, ...]:
+    """The rules of a field that declares none: every editable date
+    ``check_date``, every free text (not a choice) ``check_text``."""
+    if not field.editable:
+        return ()
+    if _is_plain_date(field):
+        return (check_date,)
+    if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        return (check_text,)
+    return ()
+
+
 class StaffRules(models.Model):
     """A model whose staff writes follow the rules above. A model declares
-    which rules its fields follow; every editable date follows
-    ``check_date`` unless it declares its own."""
+    which rules its fields follow; a field that declares none follows
+    ``_default_rules`` (dates ``check_date``, free text ``check_text``)."""
 
     field_rules: ClassVar[Mapping[str, Sequence[Rule]]] = {}
     # (start, end, message): the end is not before the start.
@@ -238,8 +266,8 @@ class StaffRules(models.Model):
     def _value_rules(self):
         for field in self._meta.concrete_fields:
             value_rules = self.field_rules.get(field.name)
-            if value_rules is None and field.editable and _is_plain_date(field):
-                value_rules = (check_date,)
+            if value_rules is None:
+                value_rules = _default_rules(field)
             if value_rules and self.writes(field.name):
                 yield field.name, value_rules
 

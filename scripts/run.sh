@@ -35,7 +35,7 @@ trap 'kill $SANDBOX_PID 2>/dev/null || true' EXIT INT TERM
 cat <<TXT
 
   PMS            $PMS_PUBLIC_URL/            (frontdesk / admin / support, password demo12345)
-  Django admin   $PMS_PUBLIC_URL/admin/      (support: name policy)
+  Django admin   $PMS_PUBLIC_URL/admin/      (support, admin: name policy, delivery log)
   API docs       $PMS_PUBLIC_URL/api/schema/swagger/
   EMIS sandbox   http://127.0.0.1:$SANDBOX_PORT/  (its accounts: docs/sandbox.md)
   Sandbox control API token (header X-Sandbox-Token): $SANDBOX_TOKEN

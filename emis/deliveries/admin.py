@@ -22,8 +22,9 @@ class EmisDeliveryAdmin(admin.ModelAdmin):
         "person_id",
         "legal_entity_id",
         "version",
+        "signed",
     ]
-    list_filter = ["status", "http_status"]
+    list_filter = ["status", "http_status", "signed"]
     search_fields = ["=delivery_id"]
     fields = [*list_display, "bad_fields_text"]
     readonly_fields = fields

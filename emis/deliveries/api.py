@@ -22,6 +22,13 @@ class DeliveryFilterSerializer(serializers.Serializer):
         min_value=1, max_value=2**63 - 1, required=False
     )
     delivery = serializers.CharField(max_length=100, required=False)
+    signed = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="true: only deliveries whose signature was verified (EMIS's); "
+        "false: only requests refused before (401, 413, 429, …).",
+    )
 
 
 class BadFieldSerializer(serializers.Serializer):
@@ -46,12 +53,13 @@ class DeliverySerializer(serializers.ModelSerializer):
             "legal_entity_id",
             "version",
             "bad_fields",
+            "signed",
         ]
 
 
 class DeliveryListView(generics.ListAPIView):
     """Every webhook delivery EMIS (or anyone) sent: applied, unchanged,
-    duplicate, stale, rejected (400/401/403/404/413) or failed (5xx), with
+    duplicate, stale, rejected (400/401/403/404/413/429) or failed (5xx), with
     each bad field's path and reason for a 400. No body, no passport value."""
 
     permission_classes = [IsAdmin]
@@ -74,6 +82,7 @@ class DeliveryListView(generics.ListAPIView):
             person_id=wanted.get("person"),
             legal_entity_id=wanted.get("legal_entity"),
             delivery_id=wanted.get("delivery"),
+            signed=wanted.get("signed"),
         )
 
 

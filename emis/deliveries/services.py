@@ -33,6 +33,7 @@ def delivery_record(
     legal_entity_id: int | None = None,
     version: int | None = None,
     fields: Sequence[FieldError] = (),
+    signed: bool = False,
 ) -> None:
     """Log one delivery. Only what the arguments say is stored: callers pass
     IDs and field paths with reasons, never the body."""
@@ -45,6 +46,7 @@ def delivery_record(
         legal_entity_id=legal_entity_id,
         version=version,
         bad_fields=[f.as_dict() for f in fields[:MAX_FIELDS]],
+        signed=signed,
     )
     bulk_sql.insert_one(row)
 

@@ -20,6 +20,9 @@ _CODES = {
         "unknown person or legal entity, or the person has no stay with it"
     ),
     "payload_too_large": gettext_lazy("the body is larger than 1 MiB"),
+    "rate_limited": gettext_lazy(
+        "too many refused requests from one address: the rest of the minute answered 429"
+    ),
     "secrets_unreadable": gettext_lazy("the PMS cannot read its EMIS credentials"),
     "internal_error": gettext_lazy("unexpected error in the PMS"),
 }
@@ -55,6 +58,25 @@ def refusal_line(row: EmisDelivery) -> str:
         "about": "".join(f", {part}" for part in about),
         "reason": refusal_reason(row),
     }
+
+
+def unsigned_line(unsigned, not_logged: int) -> str:
+    """Стыковки's one line for the requests refused without a valid
+    signature (``selectors.UnsignedRefusals``) in the last 24 hours."""
+    last = unsigned.last
+    text = _(
+        "Requests refused without a valid signature in the last 24 hours: "
+        "%(count)s, the last at %(when)s (HTTP %(status)s: %(reason)s)."
+    ) % {
+        "count": unsigned.count,
+        "when": date_filter(timezone.localtime(last.received_at), "d.m.Y H:i"),
+        "status": last.http_status,
+        "reason": refusal_reason(last),
+    }
+    if not_logged:
+        more = _("%(count)s more were answered 429 and not logged.")
+        text += " " + more % {"count": not_logged}
+    return text
 
 
 def guest_notice(row: EmisDelivery | None) -> dict | None:

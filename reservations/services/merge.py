@@ -72,6 +72,14 @@ def merge_refusal(
             Person.objects.filter(pk__in=[person_id, into_id]).values_list("pk", flat=True)
         )
     survivors = person_ids_resolve([person_id, into_id])
+    # Before "one person already": merging a merged ID again (a repeated
+    # request) is told apart from merging a survivor into its own alias.
+    if person_id not in present and survivors[person_id] != person_id:
+        return MergeRefused(
+            "already_merged",
+            _("Person ID %(id)s is already merged into person ID %(into)s.")
+            % {"id": person_id, "into": survivors[person_id]},
+        )
     if survivors[person_id] == survivors[into_id]:
         return MergeRefused(
             "merge_into_itself",
@@ -86,12 +94,6 @@ def merge_refusal(
                 "merge into %(into)s instead."
             )
             % {"id": into_id, "into": survivors[into_id]},
-        )
-    if person_id not in present and survivors[person_id] != person_id:
-        return MergeRefused(
-            "already_merged",
-            _("Person ID %(id)s is already merged into person ID %(into)s.")
-            % {"id": person_id, "into": survivors[person_id]},
         )
     if into_id not in present:
         message = _("No person with ID %(id)s.") % {"id": into_id}

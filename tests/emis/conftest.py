@@ -10,9 +10,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from emis.webhook import signature_for
-from tests.factories import make_emis_connection
+from tests.factories import (
+    make_emis_connection,
+    make_guest,
+    make_legal_entity,
+    make_reservation,
+)
 
 EXAMPLES = Path("/work/shared/emis-examples")
 API_PASSWORD = "s3cret-api"
@@ -75,3 +81,18 @@ def post_webhook(
     return client.generic(
         "POST", WEBHOOK_URL, body, content_type="application/json", **extra
     )
+
+
+@pytest.fixture
+def anon(connection):
+    # EMIS has no session: a client that enforces CSRF like a real browser.
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def target(db):
+    """A legal entity and a stay of a guest with it (the webhook applies
+    only to a person with a stay with the named legal entity)."""
+    le = make_legal_entity()
+    stay = make_guest(make_reservation(le), "Зюзюкин")
+    return le, stay

@@ -10,9 +10,10 @@ from django.test import Client
 
 from emis.models import EmisConflict, EmisJob, NamePolicy
 from emis.names.reapply import reapply_job_run
+from pms.roles import Role
 from reservations.models import IdentityDocument, Person, PersonChange
 from reservations.services import stay_create
-from tests.factories import make_legal_entity, make_person, make_reservation
+from tests.factories import make_legal_entity, make_person, make_reservation, make_user
 
 from .conftest import foreigner, post_webhook, russian, webhook_body
 
@@ -134,18 +135,21 @@ def test_take_emis_for_one_field_writes_it_with_who_decided(
     assert row.user is not None
 
 
-def test_keep_profile_holds_for_that_emis_value_only(guest, api_front_desk):
-    le, person = guest
+def _keep_profile_against_kazan(le, person, api) -> None:
+    """Staff typed "Тверь", EMIS then sent "Казань": the profile's kept."""
     deliver(le, person, russian(person.pk, version=3))
-    api_front_desk.patch(
-        f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json"
-    )
+    api.patch(f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json")
     deliver(le, person, russian(person.pk, version=4, birth_place="Казань"))
-    api_front_desk.post(
+    api.post(
         f"/api/v1/persons/{person.pk}/emis/conflicts/resolve/",
         {"keep": "profile"},
         format="json",
     )
+
+
+def test_keep_profile_holds_for_that_emis_value_only(guest, api_front_desk):
+    le, person = guest
+    _keep_profile_against_kazan(le, person, api_front_desk)
     row = PersonChange.objects.filter(field="birth_place").latest("pk")
     assert (row.source, row.old_value, row.new_value) == ("keep_prof", "Казань", "Тверь")
     assert conflicts(api_front_desk, person) == []
@@ -391,3 +395,19 @@ def test_how_emis_read_a_document_is_never_a_conflict(guest, api_front_desk):
     answer = deliver(le, person, russian(person.pk, version=3))
     assert "conflicts" not in answer
     assert IdentityDocument.objects.get(person=person).source == "visual"
+
+
+def test_keep_profile_reads_as_a_decision_in_the_history(guest, api_front_desk):
+    """Keeping the profile's value changes nothing: the history says what
+    was decided against which EMIS value, not "Казань → Тверь"."""
+    from reservations.guest_views import history_rows
+
+    le, person = guest
+    _keep_profile_against_kazan(le, person, api_front_desk)
+    rows = history_rows(person.pk, make_user(Role.FRONT_DESK))
+    decided = next(r for r in rows if r.source.startswith("Расхождение с EMIS"))
+    assert decided.field == "Место рождения"
+    assert (decided.old, decided.new) == ("", "")  # no change shown
+    assert decided.decision == "Оставлено значение профиля: Тверь; EMIS: Казань"
+    staff = next(r for r in rows if r.source == "Ручная правка" and "рождения" in r.field)
+    assert staff.decision == ""

@@ -10,7 +10,6 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django_celery_beat.models import PeriodicTask
 
 from emis import webhook
 from emis.deliveries import services
+from emis.deliveries.selectors import with_last_delivery
 from emis.deliveries.services import deliveries_prune
 from emis.models import EmisDelivery, WebhookDelivery
 from emis.tasks import prune_delivery_log
@@ -42,18 +42,6 @@ PASSPORT = {
     "birth_place": "ГОР. КРАСНОУФИМСК",
     "issuer": "ОТДЕЛОМ УФМС ПО ГОР. КРАСНОУФИМСКУ",
 }
-
-
-@pytest.fixture
-def anon(connection):
-    return Client(enforce_csrf_checks=True)
-
-
-@pytest.fixture
-def target(db):
-    le = make_legal_entity()
-    stay = make_guest(make_reservation(le), "Зюзюкин")
-    return le, stay
 
 
 def person_data(person_id: int, **overrides) -> dict:
@@ -512,23 +500,70 @@ def test_an_open_card_learns_of_a_rejection_when_it_asks_again(
     )
 
 
-def test_a_newer_accepted_delivery_takes_the_notice_away_on_the_open_card(
+def test_a_stale_delivery_leaves_the_notice_a_newer_one_takes_it_away(
     anon, target, front_desk_client
 ):
+    """Only data at least as new as the refused version clears the notice:
+    an older version (stale) does not bring what was refused."""
     le, stay = target
     post_webhook(
         anon, webhook_body(person_data(stay.person_id, version=5, sex="X"), le.pk)
     )
     rejected = only_row()
     Person.objects.filter(pk=stay.person_id).update(emis_version=4)
-    post_webhook(
+    assert post_webhook(
         anon, webhook_body(person_data(stay.person_id, version=3), le.pk)
-    )  # stale
+    ).json() == {"status": "stale"}
     state = reverse("emis:person_state", args=[stay.person_id])
     redrawn = front_desk_client.get(state, {"v": "4", "d": str(rejected.pk)})
-    assert redrawn.status_code == 200
-    assert "data-emis-flash" in redrawn.content.decode()
-    assert "data-emis-rejected" not in redrawn.content.decode()
+    assert redrawn.status_code == 200  # a new row: drawn again
+    assert "data-emis-rejected" in redrawn.content.decode()  # still due
+    assert "data-emis-rejected" in front_desk_client.get(_card_url(stay)).content.decode()
+
+    assert post_webhook(
+        anon, webhook_body(person_data(stay.person_id, version=5), le.pk)
+    ).json() == {"status": "applied"}
+    assert (
+        "data-emis-rejected"
+        not in front_desk_client.get(_card_url(stay)).content.decode()
+    )
+
+
+def test_an_older_refusal_stays_due_behind_a_newer_cleared_one(anon, target, front_desk_client):
+    le, stay = target
+    for version in (6, 5):
+        body = webhook_body(person_data(stay.person_id, version=version, sex="X"), le.pk)
+        post_webhook(anon, body)
+    post_webhook(anon, webhook_body(person_data(stay.person_id, version=5), le.pk))
+    page = front_desk_client.get(_card_url(stay)).content.decode()
+    assert "data-emis-rejected" in page  # version 6 never arrived
+
+
+def test_a_refusal_for_a_merged_id_is_judged_by_that_id_s_versions(
+    anon, target, front_desk_client
+):
+    """EMIS versions each person ID apart: a refusal sent to a merged
+    guest's old ID is compared with the versions of that ID (the alias),
+    never with the survivor's."""
+    from reservations.services import person_merge
+
+    le, stay = target
+    merged = make_guest(make_reservation(le), "Дубль").person
+    person_merge(person_id=merged.pk, into_id=stay.person_id)
+    Person.objects.filter(pk=stay.person_id).update(emis_version=7)  # its own
+    post_webhook(anon, webhook_body(person_data(merged.pk, version=5, sex="X"), le.pk))
+    assert "data-emis-rejected" in front_desk_client.get(_card_url(stay)).content.decode()
+    # The open card's poll sees the old ID's row as the guest's newest.
+    polled = with_last_delivery(Person.objects.all()).get(pk=stay.person_id)
+    assert polled.last_delivery_id == EmisDelivery.objects.latest("id").pk
+    # That version for the old ID arrives (the survivor's 7 is not its own).
+    assert post_webhook(
+        anon, webhook_body(person_data(merged.pk, version=5), le.pk)
+    ).json() == {"status": "applied"}
+    assert (
+        "data-emis-rejected"
+        not in front_desk_client.get(_card_url(stay)).content.decode()
+    )
 
 
 # --- pruning --------------------------------------------------------------------------

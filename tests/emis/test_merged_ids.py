@@ -3,7 +3,6 @@ sync items and pulls for it land on the survivor (``reservations.aliases``),
 ordered by that ID's own EMIS versions."""
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from emis.models import EmisConflict, EmisJob, SyncUnknownPerson, WebhookDelivery
@@ -44,11 +43,6 @@ def merged(connection):
     Person.objects.filter(pk=alias.pk).update(emis_version=2)
     person_merge(person_id=alias.pk, into_id=survivor.pk)
     return le, survivor, alias.pk
-
-
-@pytest.fixture
-def anon(connection):
-    return Client(enforce_csrf_checks=True)
 
 
 def _deliver(anon, le, person_id, version, **overrides):

@@ -67,8 +67,12 @@ def test_the_api_cancels_a_queued_pull_with_a_plain_reason(
         "code": "cancelled",
         "message": "Cancelled by the operator.",
     }
-    # Asked again: still cancelled (200); a look at it sends nothing to EMIS.
-    assert front_desk_client.post(cancel_url(job)).json()["status"] == "cancelled"
+    # Asked again: it has ended (cancelled), like any ended job: 409 with a
+    # code; a look at it sends nothing to EMIS.
+    again = front_desk_client.post(cancel_url(job))
+    assert again.status_code == 409
+    assert again.json()["code"] == "job_ended"
+    assert again.json()["job"]["status"] == "cancelled"
     detail = front_desk_client.get(f"/api/v1/emis/jobs/{job.pk}/").json()
     assert detail["status"] == "cancelled" and len(http.calls) == 0
     front_desk_client.cookies["django_language"] = "ru"
@@ -81,12 +85,15 @@ def test_a_job_that_ended_first_is_a_409_with_its_end(front_desk_client, guest, 
     http.get(person_url(person), json=russian(person.pk))
     job = queued_job(person, le)
     work_pull(job)
+    front_desk_client.cookies["django_language"] = "en"
     answer = front_desk_client.post(cancel_url(job))
     assert answer.status_code == 409
-    assert (answer.json()["status"], answer.json()["result"]) == (
-        "succeeded",
-        "applied",
+    body = answer.json()
+    assert (body["code"], body["detail"]) == (
+        "job_ended",
+        "The job had already ended: there is nothing to cancel.",
     )
+    assert (body["job"]["status"], body["job"]["result"]) == ("succeeded", "applied")
     job.refresh_from_db()
     assert job.status == "succeeded"
 

@@ -6,7 +6,6 @@ import logging
 import time
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from emis import webhook
@@ -27,12 +26,6 @@ from .conftest import (
 pytestmark = pytest.mark.django_db
 
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def anon(connection):
-    # EMIS has no session: a client that enforces CSRF like a real browser.
-    return Client(enforce_csrf_checks=True)
 
 
 @pytest.fixture

@@ -70,3 +70,30 @@ def test_numbers_in_titles_and_values_stay_masked_for_support():
     assert not any("123456" in f"{r.field} {r.old} {r.new}" for r in rows)
     number = next(r for r in rows if r.field.endswith(": номер"))
     assert number.new == "****56"
+
+
+def test_a_long_number_masks_alike_in_the_title_the_values_and_the_api():
+    """One mask (pms.masking.mask_number) for a number wherever it is shown:
+    the history's title of the document, its values for support, and the
+    API for support — a 13-character number used to be 10 stars in one and
+    11 in the others."""
+    from rest_framework.test import APIRequestFactory
+
+    from reservations.models import Person
+    from reservations.serializers import PersonSerializer
+
+    person = make_guest(make_reservation()).person
+    services.person_apply(
+        person_id=person.pk,
+        values={},
+        documents=[{"kind": "national_passport", "number": "AB12345678901"}],
+    )
+    support = make_user(Role.SUPPORT)
+    rows = history_rows(person.pk, support)
+    number = next(r for r in rows if r.field.endswith(": номер"))
+    assert number.field.startswith(f"Национальный паспорт {number.new}:")
+    request = APIRequestFactory().get("/")
+    request.user = support
+    person = Person.objects.prefetch_related("documents", "visas").get(pk=person.pk)
+    shown = PersonSerializer(person, context={"request": request}).data
+    assert shown["documents"][0]["number"] == number.new == "********01"

@@ -185,6 +185,10 @@ def test_refusals_say_why(pair):
     assert into_alias.code == "merge_into_alias"
     assert f"{newer.pk}" in into_alias.message and f"{older.pk}" in into_alias.message
     assert _refused(person_id=newer.pk, into_id=third.pk).code == "already_merged"
+    # The same merge again: the merged ID is an alias now, not "itself".
+    again = _refused(person_id=newer.pk, into_id=older.pk)
+    assert again.code == "already_merged"
+    assert f"{newer.pk}" in again.message and f"{older.pk}" in again.message
     # The survivor into its own old ID: one person already.
     assert _refused(person_id=older.pk, into_id=newer.pk).code == "merge_into_itself"
     with pytest.raises(ValidationError) as unknown:

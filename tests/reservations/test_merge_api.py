@@ -70,6 +70,9 @@ def test_refusals_are_409_with_the_api_error_shape(api_admin, pair):
     merged_again = _merge(api_admin, newer.pk, third.pk)
     assert merged_again.status_code == 409
     assert merged_again.json()["code"] == "already_merged"
+    repeated = _merge(api_admin, newer.pk, older.pk)  # the same merge twice
+    assert repeated.status_code == 409
+    assert repeated.json()["code"] == "already_merged"
 
 
 @pytest.mark.usefixtures("english")

@@ -62,6 +62,23 @@ def test_names_without_a_letter_or_with_a_bidi_control_are_refused(name, code):
     assert _codes(rules.check_name, name) == [code]
 
 
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("ГОР. МОСКВА", []),
+        ("", []),
+        ("می\u200cخواهم", []),  # a Persian place: ZWNJ between letters
+        ("Моск\u202eва", ["bidi"]),
+        ("ГОР.\u200bМОСКВА", ["zero_width"]),
+        ("\ufeffМОСКВА", ["zero_width"]),
+        ("\u200b\u2060", ["invisible"]),
+        ("  ", ["invisible"]),
+    ],
+)
+def test_free_text_refuses_bidi_controls_and_stray_zero_width_characters(text, codes):
+    assert _codes(rules.check_text, text) == codes
+
+
 def test_the_date_limits_are_inclusive():
     for value in (rules.MIN_DATE, rules.MAX_DATE):
         assert _codes(rules.check_date, value) == []

@@ -100,6 +100,22 @@ CASES = {
     "given-names-zero-width-only": _person("given_names", "\u200b\u200c"),
     "patronymic-bidi-override": _person("patronymic", "Ив\u202eан"),
     "surname-bidi-isolate": _person("surname", "\u2067Репин\u2069"),
+    # Other free text: no bidi control, no stray zero-width character, not
+    # only invisible characters.
+    "birth-place-bidi-override": _person("birth_place", "Моск\u202eва"),
+    "birth-place-bidi-mark": _person("birth_place", "\u200fГОР. МОСКВА"),
+    "birth-place-zero-width-space": _person("birth_place", "ГОР.\u200bМОСКВА"),
+    "birth-place-invisible-only": _person("birth_place", "\u200b\u2060"),
+    "address-bidi-isolate": _person("address", "\u2066ул. Ленина, 1\u2069"),
+    "issuer-bidi-override": Case(
+        "documents", {**PASSPORT, "issuer": "ОВД \u202eаксрevТ"}, "issuer"
+    ),
+    "visa-category-zero-width": Case(
+        "visas", {**VISA, "category": "\ufeffОбыкновенная"}, "category"
+    ),
+    "card-purpose-bidi": Case(
+        "migration_card", {**CARD, "visit_purpose": "\u202bТуризм"}, "visit_purpose"
+    ),
     # A Russian passport: 4 digits + 6 digits.
     "passport-series-3-digits": Case(
         "documents", {**PASSPORT, "series": "451"}, "series"

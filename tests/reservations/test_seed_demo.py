@@ -39,7 +39,27 @@ def test_seed_demo_is_idempotent_and_makes_one_user_per_role(capsys, settings):
     ):
         user = authenticate(username=username, password="another-pass-1")
         assert user is not None and has_role(user, role)
-        assert user.is_staff == (role is Role.SUPPORT)
+        # The Django admin (name policy, delivery log) is for support and admins.
+        assert user.is_staff == (role is not Role.FRONT_DESK)
         assert not user.is_superuser
     out = capsys.readouterr().out
     assert "https://pms.example.ru/reservations/" in out and "frontdesk" in out
+
+
+@pytest.mark.parametrize("username", ["admin", "support"])
+def test_the_demo_admin_and_support_open_the_delivery_log_in_the_django_admin(
+    client, username
+):
+    call_command("seed_demo")
+    client.login(username=username, password="demo12345")
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "/admin/emis/emisdelivery/" in index.content.decode()
+    assert client.get("/admin/emis/emisdelivery/").status_code == 200
+    assert client.get("/admin/emis/namepolicy/").status_code in (200, 302)
+
+
+def test_the_demo_front_desk_stays_out_of_the_django_admin(client):
+    call_command("seed_demo")
+    client.login(username="frontdesk", password="demo12345")
+    assert client.get("/admin/emis/emisdelivery/").status_code == 302  # to login

@@ -3,8 +3,9 @@
 Every GET route under /api/ is requested with ``limit`` and ``page_size``
 of 10,000 over a database holding 250 rows of each listed kind; any answer
 that is a list (plain, or a page's ``results``) must hold at most 200. A
-``limit`` or ``offset`` past 64 bits, negative or not a number is never a
-500: huge values clamp, the rest fall back to the default page.
+``limit`` larger than a page clamps; a ``limit`` or ``offset`` past 64
+bits, negative or not a number is a 400 naming it, never a 500 nor a silent
+default page.
 """
 
 from __future__ import annotations
@@ -114,17 +115,13 @@ def test_the_reservation_guests_list_is_capped_too(client, many_rows):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (str(2**63), MAX_LIMIT),
-        (str(2**64 + 1), MAX_LIMIT),
-        ("9" * 5000, 100),  # past Python's int() digit limit: the default page
-        ("-1", 100),
-        ("0", 100),
-        ("abc", 100),
-        ("²", 100),
-        ("", 100),
+        ("10000", MAX_LIMIT),  # more than a page holds: clamped
+        (str(2**63 - 1), MAX_LIMIT),
+        ("", 100),  # not given: the default page
+        ("7", 7),
     ],
 )
-def test_odd_limits_clamp_or_fall_back(client, many_rows, value, expected):
+def test_large_limits_clamp(client, many_rows, value, expected):
     client.force_login(make_user(Role.FRONT_DESK))
     for name in ("api-legal-entity-list", "api-reservation-list"):
         response = client.get(reverse(name), {"limit": value})
@@ -133,8 +130,36 @@ def test_odd_limits_clamp_or_fall_back(client, many_rows, value, expected):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("offset", [str(2**63), str(2**80), "-5", "x"])
-def test_odd_offsets_are_not_a_500(client, many_rows, offset):
+@pytest.mark.parametrize("param", ["limit", "offset"])
+@pytest.mark.parametrize(
+    "value",
+    [str(2**63), str(2**64 + 1), "9" * 5000, "-1", "-5", "abc", "x", "²", "1.5", " 7"],
+)
+def test_bad_limits_and_offsets_are_a_400_naming_them(client, many_rows, param, value):
+    """Never a silent default page, never a 500: the parameter is named."""
+    client.force_login(make_user(Role.FRONT_DESK))
+    for name in ("api-legal-entity-list", "api-reservation-list", "emis-deliveries"):
+        if name == "emis-deliveries":
+            client.force_login(make_user(Role.ADMIN))
+        response = client.get(reverse(name), {param: value})
+        assert response.status_code == 400, (name, param, value)
+        assert list(response.json()) == [param], (name, param, value)
+
+
+@pytest.mark.django_db
+def test_a_zero_limit_is_a_400_and_a_zero_offset_the_first_page(client, many_rows):
+    client.force_login(make_user(Role.FRONT_DESK))
+    url = reverse("api-reservation-list")
+    assert client.get(url, {"limit": "0"}).json() == {
+        "limit": ["Убедитесь, что это значение больше либо равно 1."]
+    }
+    assert client.get(url, {"offset": "0"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", [str(2**63 - 1), "100000"])
+def test_offsets_past_the_end_are_an_empty_page(client, many_rows, offset):
     client.force_login(make_user(Role.FRONT_DESK))
     response = client.get(reverse("api-reservation-list"), {"offset": offset})
     assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -258,7 +258,7 @@ class Command(BaseCommand):
             f"  Reservations: {ids}\n"
             f"  Logins (password {password}):\n"
             f"    frontdesk  front desk  {url}/reservations/\n"
-            f"    admin      admin       {url}/legal-entities/\n"
+            f"    admin      admin       {url}/legal-entities/ and {url}/admin/\n"
             f"    support    support     {url}/admin/\n"
             f"  Reservation card: {url}/reservations/{reservations[0].pk}/?tab=guests\n"
         )
@@ -267,7 +267,9 @@ class Command(BaseCommand):
 def _user(username: str, role: Role, password: str) -> User:
     user, _created = User.objects.get_or_create(username=username)
     user.set_password(password)
-    user.is_staff = role is Role.SUPPORT
+    # The Django admin is support's (name policy, delivery log) and the admin
+    # role's too; what each sees there is decided by role (pms/roles.py).
+    user.is_staff = role is not Role.FRONT_DESK
     user.save()
     group, _created = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)

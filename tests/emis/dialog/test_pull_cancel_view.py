@@ -99,6 +99,12 @@ def test_a_pull_that_ended_first_shows_its_end(
     _look, cancel = urls(job)
     front_desk_client.cookies["django_language"] = "en"
     answer = front_desk_client.post(cancel)
+    # The same answer as the API's (409), with the job's end and why nothing
+    # was cancelled; htmx swaps it in like any answer.
+    assert answer.status_code == 409
+    assert "The job had already ended: there is nothing to cancel." in text(answer)
     assert "EMIS has no new data for this guest" in text(answer)
+    again = front_desk_client.post(cancel)  # a second click: the same
+    assert again.status_code == 409
     job.refresh_from_db()
     assert job.status == "succeeded"
