@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from personal_data.access_log import Kind, record_access, record_accesses
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
@@ -69,13 +70,16 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _saved(request, stay)
     query = request.GET.get("q", "").strip()
+    matches = person_search(query=query, exclude_reservation_id=pk)
+    # The results show birth dates, phones and documents: a read of each.
+    record_accesses(request, [p.pk for p in matches], Kind.SEARCH)
     context = {
         "forms": forms,
         "reservation": reservation,
         "person": None,
         "stay": None,
         "query": query,
-        "matches": person_search(query=query, exclude_reservation_id=pk),
+        "matches": matches,
     }
     return render(request, "reservations/guest.html", context)
 
@@ -139,6 +143,7 @@ def _rebased(forms: GuestProfileForms, stay: Stay) -> GuestProfileForms:
 def _guest_page(
     request: HttpRequest, stay: Stay, forms: GuestProfileForms, conflicts: list
 ) -> HttpResponse:
+    record_access(request, stay.person_id, Kind.GUEST_CARD)
     context = {
         "forms": forms,
         "reservation": stay.reservation,
@@ -177,7 +182,7 @@ def guest_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_history_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Read-only history; support sees it too, with numbers masked."""
+    """Read-only history; support sees it too, without the values."""
     user = request.user
     if not (has_role(user, Role.FRONT_DESK) or has_role(user, Role.SUPPORT)):
         raise PermissionDenied
@@ -185,6 +190,7 @@ def person_history_view(request: HttpRequest, person_id: int) -> HttpResponse:
     if survivor != person_id:  # a merged person's ID: their history is there
         return redirect("reservations:person_history", survivor)
     person = get_object_or_404(Person, pk=person_id)
+    record_access(request, person.pk, Kind.HISTORY)
     context = {"person": person, "history": history_rows(person.pk, user)}
     return render(request, "reservations/person_history.html", context)
 
@@ -201,6 +207,10 @@ class HistoryRow:
     user: str
     created_at: datetime
 
+
+# What support sees instead of a history value (152-FZ: only what the role
+# needs; which field changed, when and by whom is enough to check a policy).
+_HIDDEN = gettext_lazy("hidden")
 
 # Person fields without a verbose name of their own.
 _EXTRA_LABELS = {
@@ -239,7 +249,10 @@ class _FieldRef:
 
 
 def history_rows(person_id: int, user) -> list[HistoryRow]:
-    see_numbers = can_see_document_numbers(user)
+    """Document numbers are masked for everyone here (the full number is in
+    the card's form only); roles that may not see personal data (support)
+    get which field changed, when and by whom, and no value at all."""
+    see_values = can_see_document_numbers(user)
     sources = dict(PersonChange.Source.choices)
     rows = []
     changes = person_history(person_id=person_id)
@@ -248,11 +261,11 @@ def history_rows(person_id: int, user) -> list[HistoryRow]:
         model = history.ENTITY_MODELS.get(change.entity)
         ref = _FieldRef(model, change.field, titles[change.pk])
         old, new = ref.display(change.old_value), ref.display(change.new_value)
-        label = ref.label()
-        if not see_numbers:
-            label = mask_text(label)  # another writer may key rows by number
-            if change.sensitive:
-                old, new = mask_number(old), mask_number(new)
+        label = mask_text(ref.label())  # another writer may key rows by number
+        if change.sensitive:
+            old, new = mask_number(old), mask_number(new)
+        if not see_values:
+            old, new = (str(_HIDDEN) if value else "" for value in (old, new))
         rows.append(
             HistoryRow(
                 field=label,
