@@ -50,7 +50,7 @@ def record_accesses(
 ) -> None:
     """A list that shows several persons' data: one row each, one INSERT."""
     kind = Kind(kind)  # an unknown kind is a bug of the caller: ValueError
-    if isinstance(who, HttpRequest):
+    if hasattr(who, "META"):  # a Django request, or DRF's wrapping one
         user, address = who.user, client_ip(who)
     else:
         user, address = who, None

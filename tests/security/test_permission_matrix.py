@@ -82,6 +82,9 @@ ACCESS: dict[str, str] = {
     "emis-conflicts-resolve": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
     "emis-deliveries": ADMIN,
+    "api-person-access-log": ADMIN,
+    "personal_data:access_log": ADMIN,
+    "personal_data:access_log_csv": ADMIN,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
 }
