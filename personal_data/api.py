@@ -22,7 +22,16 @@ class AccessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonalDataAccess
-        fields = ["id", "at", "user", "user_id", "person_id", "kind", "address", "detail"]
+        fields = [
+            "id",
+            "at",
+            "user",
+            "user_id",
+            "person_id",
+            "kind",
+            "address",
+            "detail",
+        ]
 
 
 class PersonAccessLogView(generics.ListAPIView):

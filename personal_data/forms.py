@@ -15,7 +15,9 @@ class AccessFilterForm(forms.Form):
         label=_("Person ID"), required=False, min_value=1, max_value=2**63 - 1
     )
     user = forms.CharField(label=_("User"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("Period from"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("Period from"), required=False, widget=DateInput()
+    )
     date_to = forms.DateField(label=_("Period to"), required=False, widget=DateInput())
 
     def clean(self):
