@@ -2,8 +2,8 @@
 shows who processed a person's data).
 
 ``record_access`` is called wherever a page or an answer shows a person's
-passport data; it costs one INSERT (one for a whole list of persons) and no
-SELECT: the user is already loaded by the request and the row copies the
+passport data; it costs one INSERT statement (one for a whole list of
+persons) and no SELECT: the user is already loaded by the request and the row copies the
 username. Reads are for admins: the API, the log page and its CSV, and the
 last reads on the guest card.
 """
@@ -66,7 +66,11 @@ def record_accesses(
         )
         for person_id in dict.fromkeys(person_ids)  # once each, in order
     ]
-    if rows:
+    if len(rows) == 1:
+        # save(), not bulk_create(): no transaction of its own around the
+        # INSERT (on PostgreSQL a BEGIN and a COMMIT more per page).
+        rows[0].save(force_insert=True)
+    elif rows:
         PersonalDataAccess.objects.bulk_create(rows)
 
 
