@@ -17,7 +17,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 
 class PersonAlias(models.Model):
@@ -67,11 +66,3 @@ def person_alias_ids(person_id: int) -> list[int]:
     """The IDs merged into ``person_id``, oldest merge first."""
     aliases = PersonAlias.objects.filter(person_id=person_id).order_by("merged_at", "pk")
     return list(aliases.values_list("pk", flat=True))
-
-
-def of_person_or_merged(person_id) -> Q:
-    """Rows of a log keyed by ``person_id`` under the person's ID or under
-    an ID merged into it (EMIS and old log rows keep the old one): one
-    condition, no extra query. ``person_id`` may be an ``OuterRef``."""
-    merged = PersonAlias.objects.filter(person_id=person_id).values("pk")
-    return Q(person_id=person_id) | Q(person_id__in=merged)
