@@ -250,3 +250,12 @@ def test_support_does_not_see_the_log_in_the_django_admin(log):
     client = logged_in(Role.SUPPORT)
     url = reverse("admin:personal_data_personaldataaccess_changelist")
     assert client.get(url).status_code == 403
+
+
+def test_django_admin_search_by_person_or_username(log, superuser_client):
+    url = reverse("admin:personal_data_personaldataaccess_changelist")
+    for query, found in [(str(log["other"]), "nurse"), ("clerk", "clerk"), ("x1", "")]:
+        response = superuser_client.get(url, {"q": query})
+        assert response.status_code == 200
+        rows = response.context["cl"].result_list
+        assert {r.username for r in rows} == ({found} if found else set())
