@@ -1,5 +1,6 @@
 """Администрирование → Журнал доступа к персональным данным: the access
-log with filters (person, user, period) and its CSV export, for admins."""
+log with filters (person, user, period) and its CSV export, for admins; and
+"show the number" on a history row, for staff, recorded in that log."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import csv
 from itertools import chain
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from pms.roles import Role, role_required
+from reservations.guest_views import history_rows
 
 from .access_log import Kind, access_csv_rows, access_list, record_access
 from .forms import AccessFilterForm
@@ -53,3 +56,19 @@ def access_log_csv(request: HttpRequest) -> StreamingHttpResponse:
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@require_POST
+@role_required(Role.FRONT_DESK)
+def history_reveal(
+    request: HttpRequest, person_id: int, change_id: int
+) -> HttpResponse:
+    """One history row again with its document number in full (htmx swaps
+    it in). The history masks numbers for everyone; a clerk who needs the
+    old one asks for it, and the access log keeps who did."""
+    rows = history_rows(person_id, request.user, reveal=change_id)
+    row = next((r for r in rows if r.change_id == change_id and r.revealed), None)
+    if row is None:
+        raise Http404
+    record_access(request, person_id, Kind.DOCUMENT_NUMBER_REVEALED, detail=row.field)
+    return render(request, "personal_data/_history_row.html", {"row": row})

@@ -15,6 +15,7 @@ from django.core.exceptions import (
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -206,6 +207,10 @@ class HistoryRow:
     source: str
     user: str
     created_at: datetime
+    change_id: int = 0
+    # A masked number staff may reveal (``personal_data.views``), or "".
+    reveal_url: str = ""
+    revealed: bool = False  # this row's number is shown in full
 
 
 # What support sees instead of a history value (152-FZ: only what the role
@@ -248,10 +253,11 @@ class _FieldRef:
         return value
 
 
-def history_rows(person_id: int, user) -> list[HistoryRow]:
+def history_rows(person_id: int, user, *, reveal: int | None = None) -> list[HistoryRow]:
     """Document numbers are masked for everyone here (the full number is in
-    the card's form only); roles that may not see personal data (support)
-    get which field changed, when and by whom, and no value at all."""
+    the card's form only) but in the row ``reveal`` (a staff member asked,
+    and the access log says so); roles that may not see personal data
+    (support) get which field changed, when and by whom, and no value."""
     see_values = can_see_document_numbers(user)
     sources = dict(PersonChange.Source.choices)
     rows = []
@@ -262,7 +268,9 @@ def history_rows(person_id: int, user) -> list[HistoryRow]:
         ref = _FieldRef(model, change.field, titles[change.pk])
         old, new = ref.display(change.old_value), ref.display(change.new_value)
         label = mask_text(ref.label())  # another writer may key rows by number
-        if change.sensitive:
+        revealed = see_values and change.sensitive and change.pk == reveal
+        masked = change.sensitive and not revealed
+        if masked:
             old, new = mask_number(old), mask_number(new)
         if not see_values:
             old, new = (str(_HIDDEN) if value else "" for value in (old, new))
@@ -274,6 +282,15 @@ def history_rows(person_id: int, user) -> list[HistoryRow]:
                 source=str(sources.get(change.source, change.source)),
                 user=change.user.get_username() if change.user else "",
                 created_at=change.created_at,
+                change_id=change.pk,
+                reveal_url=_reveal_url(person_id, change.pk)
+                if masked and see_values and (old or new)
+                else "",
+                revealed=revealed,
             )
         )
     return rows
+
+
+def _reveal_url(person_id: int, change_id: int) -> str:
+    return reverse("personal_data:history_reveal", args=[person_id, change_id])

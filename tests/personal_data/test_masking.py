@@ -9,8 +9,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from personal_data.models import PersonalDataAccess
 from pms.roles import Role
-from reservations.models import IdentityDocument, Visa
+from reservations.models import IdentityDocument, PersonChange, Visa
 from reservations.services import RecordEdit, person_records_save
 from tests.factories import make_person, make_reservation
 
@@ -99,3 +100,62 @@ def test_the_api_gives_front_desk_the_full_number(guest, api_front_desk):
     """The person API is the card's form for programs: it edits numbers."""
     data = api_front_desk.get(reverse("api-person", args=[guest.person_id])).json()
     assert data["documents"][0]["number"] == FULL
+
+
+# --- "Show the full number" on a history row -----------------------------------
+
+
+def _number_change(guest):
+    doc = guest.person.documents.get()
+    edit = RecordEdit(pk=doc.pk, values={"number": "654321"})
+    person_records_save(person_id=guest.person_id, edits={"documents": [edit]})
+    return PersonChange.objects.get(entity="document", field="number")
+
+
+def _reveal(client: Client, guest, change_id: int):
+    url = reverse("personal_data:history_reveal", args=[guest.person_id, change_id])
+    return client.post(url, HTTP_HX_REQUEST="true")
+
+
+@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.ADMIN])
+def test_staff_reveal_a_history_number_and_the_log_says_so(guest, role):
+    change = _number_change(guest)
+    client = logged_in(role, username="clerk")
+    page = client.get(reverse("reservations:person_history", args=[guest.person_id]))
+    assert "data-reveal" in page.content.decode() and FULL not in page.content.decode()
+    row = _reveal(client, guest, change.pk)
+    assert row.status_code == 200
+    html = row.content.decode()
+    assert html.strip().startswith("<tr") and FULL in html and "654321" in html
+    assert "data-reveal>" not in html  # no button left in the row
+    read = PersonalDataAccess.objects.get(kind="document_number_revealed")
+    assert (read.username, read.person_id) == ("clerk", guest.person_id)
+    assert FULL not in read.detail and "654321" not in read.detail
+    assert "****21" in read.detail  # which record: its title, masked
+
+
+def test_support_cannot_reveal(guest):
+    change = _number_change(guest)
+    assert _reveal(logged_in(Role.SUPPORT), guest, change.pk).status_code == 403
+    assert not PersonalDataAccess.objects.filter(
+        kind="document_number_revealed"
+    ).exists()
+
+
+def test_only_a_number_row_of_that_person_reveals(guest):
+    change = _number_change(guest)
+    other = PersonChange.objects.filter(person_id=guest.person_id, sensitive=False)
+    client = logged_in(Role.FRONT_DESK)
+    assert _reveal(client, guest, other.first().pk).status_code == 404
+    stranger = make_person("Чужой")
+    url = reverse("personal_data:history_reveal", args=[stranger.pk, change.pk])
+    assert client.post(url).status_code == 404
+    assert (
+        client.get(
+            reverse("personal_data:history_reveal", args=[guest.person_id, change.pk])
+        ).status_code
+        == 405
+    )
+    assert not PersonalDataAccess.objects.filter(
+        kind="document_number_revealed"
+    ).exists()
