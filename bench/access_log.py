@@ -29,7 +29,9 @@ DB = "bench_access_log"
 PERSONS = 10_000
 
 
-def fill(rows: int) -> None:
+def fill(rows: int, *, first_person: int = 1, persons: int = PERSONS) -> None:
+    """``rows`` reads of ``persons`` persons from ``first_person`` on, by one
+    user, then ANALYZE. Also used by ``guest_card.py``."""
     from django.contrib.auth.models import User
     from django.db import connection
 
@@ -40,7 +42,7 @@ def fill(rows: int) -> None:
         PersonalDataAccess(
             user=user,
             username=user.username,
-            person_id=1 + i % PERSONS,
+            person_id=first_person + i % persons,
             kind="guest_card",
             address="10.0.0.1",
         )

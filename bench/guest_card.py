@@ -87,26 +87,12 @@ def fill_access_log(rows: int) -> None:
     other persons, so the card's insert and the admin's last reads meet a
     full table and its indexes."""
     try:
-        from personal_data.models import PersonalDataAccess
+        import personal_data.models  # noqa: F401
     except ImportError:  # the code before the access log: nothing to fill
         return
-    from django.contrib.auth.models import User
+    import access_log
 
-    user = User.objects.create_user("bench-reader")
-    batch = [
-        PersonalDataAccess(
-            user=user,
-            username=user.username,
-            person_id=10**9 + i % 1000,
-            kind="guest_card",
-            address="10.0.0.1",
-        )
-        for i in range(10_000)
-    ]
-    for _ in range(rows // len(batch)):
-        PersonalDataAccess.objects.bulk_create(batch, batch_size=2000)
-        for row in batch:
-            row.pk = None
+    access_log.fill(rows, first_person=10**9, persons=1000)
 
 
 def measure(client, url: str, requests: int) -> tuple[int, float, list[str]]:
