@@ -70,5 +70,8 @@ def history_reveal(
     row = next((r for r in rows if r.change_id == change_id and r.revealed), None)
     if row is None:
         raise Http404
-    record_access(request, person_id, Kind.DOCUMENT_NUMBER_REVEALED, detail=row.field)
+    # The row's ID, not its title: a title holds the series, and the log
+    # must keep no value an erasure removes from the history.
+    detail = f"history row {change_id}"
+    record_access(request, person_id, Kind.DOCUMENT_NUMBER_REVEALED, detail=detail)
     return render(request, "personal_data/_history_row.html", {"row": row})
