@@ -1,5 +1,7 @@
 """Guest card: queries and render time of the reservation card's Гости tab
-and of a guest page, for reservations with 1, 10 and 50 guests.
+and of a guest page, for reservations with 1, 10 and 50 guests; the guest
+page also as an admin (who sees the last reads of the personal data access
+log) over a log of ``--log-rows`` rows.
 
     .venv/bin/python bench/guest_card.py
     .venv/bin/python bench/guest_card.py --guests 1 --guests 50 --requests 50
@@ -28,8 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
-DB = "bench_card"
-TEMPLATE = "bench_card_tpl"
+# BENCH_DB_SUFFIX: two people benchmarking on one PostgreSQL at once.
+DB = "bench_card" + os.environ.get("BENCH_DB_SUFFIX", "")
+TEMPLATE = DB + "_tpl"
+LOG_TABLE = "personal_data_personaldataaccess"
 
 
 def build(sizes: list[int]) -> dict[int, tuple[int, int]]:
@@ -78,8 +82,22 @@ def build(sizes: list[int]) -> dict[int, tuple[int, int]]:
     return out
 
 
-def measure(client, url: str, requests: int) -> tuple[int, float]:
-    """(queries of one request, median wall time in ms)."""
+def fill_access_log(rows: int) -> None:
+    """A log that has been running for a while: ``rows`` reads of 1,000
+    other persons, so the card's insert and the admin's last reads meet a
+    full table and its indexes."""
+    try:
+        import personal_data.models  # noqa: F401
+    except ImportError:  # the code before the access log: nothing to fill
+        return
+    import access_log
+
+    access_log.fill(rows, first_person=10**9, persons=1000)
+
+
+def measure(client, url: str, requests: int) -> tuple[int, float, list[str]]:
+    """(queries of one request, median wall time in ms, the access log's
+    statements among them)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -89,27 +107,34 @@ def measure(client, url: str, requests: int) -> tuple[int, float]:
         resp = client.get(url)
     assert resp.status_code == 200, url
     count = len(queries)  # now: the next request's start clears the log
+    log = [q["sql"].split()[0] for q in queries if LOG_TABLE in q["sql"]]
     times = []
     for _ in range(requests):
         t = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - t) * 1000)
-    return count, statistics.median(times)
+    return count, statistics.median(times), log
 
 
-def measure_pages(client, urls: dict, size: int, results: dict, requests: int, repeat: int):
+def measure_pages(
+    client, urls: dict, size: int, results: dict, requests: int, repeat: int
+):
     """Measure each page ``repeat`` times; its figures go into
-    ``results[page][size]`` and are printed as they come."""
+    ``results[page][size]`` and are printed as they come. ``client`` is who
+    requests every page, or a dict of who requests which."""
     for page, url in urls.items():
         load_before = os.getloadavg()[0]
-        runs = [measure(client, url, requests) for _ in range(repeat)]
+        who = client[page] if isinstance(client, dict) else client
+        runs = [measure(who, url, requests) for _ in range(repeat)]
         results[page][size] = {
-            "queries": sorted({q for q, _t in runs}),
-            "median_ms": [t for _q, t in runs],
+            "queries": sorted({q for q, _t, _l in runs}),
+            "median_ms": [t for _q, t, _l in runs],
+            "access_log_statements": runs[0][2],
             "loadavg_before": load_before,
         }
         print(
-            f"  {page} guests={size}: queries {results[page][size]['queries']}, "
+            f"  {page} guests={size}: queries {results[page][size]['queries']} "
+            f"(access log {runs[0][2]}), "
             f"median {common.fmt_range(results[page][size]['median_ms'], 1)} ms "
             f"(load avg before {load_before:.1f})",
             flush=True,
@@ -121,6 +146,7 @@ def main() -> None:
     parser.add_argument("--guests", type=int, action="append")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--log-rows", type=int, default=100_000)
     args = parser.parse_args()
     sizes = args.guests or [1, 10, 50]
     info = common.print_machine()
@@ -132,17 +158,24 @@ def main() -> None:
     from pms.roles import Role
     from tests.factories import make_user
 
-    results: dict[str, dict[int, dict]] = {"guests_tab": {}, "guest_page": {}}
+    pages = ("guests_tab", "guest_page", "guest_page_admin")
+    results: dict[str, dict[int, dict]] = {page: {} for page in pages}
     try:
         built = build(sizes)
-        client = Client()
-        client.force_login(make_user(Role.FRONT_DESK))
+        fill_access_log(args.log_rows)
+        front_desk, admin = Client(), Client()
+        front_desk.force_login(make_user(Role.FRONT_DESK))
+        admin.force_login(make_user(Role.ADMIN))
+        clients = {"guests_tab": front_desk, "guest_page": front_desk}
+        clients["guest_page_admin"] = admin
         for size, (reservation_id, stay_id) in built.items():
+            guest = f"/reservations/{reservation_id}/guests/{stay_id}/"
             urls = {
                 "guests_tab": f"/reservations/{reservation_id}/?tab=guests",
-                "guest_page": f"/reservations/{reservation_id}/guests/{stay_id}/",
+                "guest_page": guest,
+                "guest_page_admin": guest,
             }
-            measure_pages(client, urls, size, results, args.requests, args.repeat)
+            measure_pages(clients, urls, size, results, args.requests, args.repeat)
     finally:
         from django.db import connections
 
@@ -155,7 +188,7 @@ def main() -> None:
         for size, r in by_size.items():
             ratio = statistics.median(r["median_ms"]) / base
             print(
-                f"  {page:<10} {size:>3} guests: {r['queries']} queries, "
+                f"  {page:<16} {size:>3} guests: {r['queries']} queries, "
                 f"{common.fmt_range(r['median_ms'], 1)} ms, {ratio:.2f}× of "
                 f"{min(by_size)} guest(s)"
             )

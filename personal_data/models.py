@@ -1,1 +1,88 @@
 """Models of the personal-data app: the access log and erasure records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """An access log row was about to be changed or deleted: the log is a
+    record of what happened and nothing in the app may rewrite it."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the personal data access log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the personal data access log is append-only")
+
+    # bulk_update goes through update(); update_or_create through save().
+
+
+class PersonalDataAccess(models.Model):
+    """One read of a person's personal data: who, when, whom, what, from where.
+
+    ``person_id`` and ``user_id`` are plain IDs, not foreign keys the
+    database enforces: a merged person or a deleted user must not take their
+    rows with them (a cascade would be a delete, SET_NULL an update). The
+    username is copied, so the log reads without a join and outlives the user.
+    """
+
+    class Kind(models.TextChoices):
+        GUEST_CARD = "guest_card", _("guest card")
+        PERSON_API = "person_api", _("person API read")
+        HISTORY = "history", _("change history page")
+        SEARCH = "search", _("search results")
+        MERGE = "merge", _("merge confirmation")
+        EXPORT = "export", _("export for the data subject")
+        DOCUMENT_NUMBER_REVEALED = (
+            "document_number_revealed",
+            _("full document number revealed"),
+        )
+        ACCESS_LOG_EXPORT = "access_log_export", _("access log exported (CSV)")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    username = models.CharField(_("username"), max_length=150, editable=False)
+    # Blank only for the log's own CSV export, which reads nobody's data.
+    person_id = models.BigIntegerField(_("person ID"), null=True, editable=False)
+    kind = models.CharField(_("what"), max_length=32, choices=Kind.choices)
+    address = models.GenericIPAddressField(_("address"), null=True, editable=False)
+    detail = models.CharField(_("detail"), max_length=200, blank=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at", "-id"]
+        # Who can change the log: nobody, whatever the role or superuser flag.
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["person_id", "-at"], name="pd_access_person_at"),
+            models.Index(fields=["-at"], name="pd_access_at"),
+            models.Index(fields=["username", "-at"], name="pd_access_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.kind} {self.person_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("an access log row cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("an access log row cannot be deleted")

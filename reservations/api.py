@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
+from personal_data.access_log import Kind, record_access
 from pms.api import PreconditionFailed
 from pms.pagination import MAX_LIMIT
 
@@ -133,6 +134,7 @@ class PersonView(generics.RetrieveUpdateAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
+        record_access(request, person.pk, Kind.PERSON_API)
         return _with_etag(Response(self.get_serializer(person).data), person)
 
     def update(self, request, *args, **kwargs):
@@ -149,6 +151,7 @@ class PersonView(generics.RetrieveUpdateAPIView):
             serializer.save()
         # Re-read: the services wrote under a lock, the instance is stale.
         person = self.get_object()
+        record_access(request, person.pk, Kind.PERSON_API)  # the answer shows it all
         return _with_etag(Response(self.get_serializer(person).data), person)
 
     def handle_exception(self, exc):

@@ -15,11 +15,13 @@ from django.core.exceptions import (
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from personal_data.access_log import Kind, record_access, record_accesses
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
@@ -69,13 +71,16 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _saved(request, stay)
     query = request.GET.get("q", "").strip()
+    matches = person_search(query=query, exclude_reservation_id=pk)
+    # The results show birth dates, phones and documents: a read of each.
+    record_accesses(request, [p.pk for p in matches], Kind.SEARCH)
     context = {
         "forms": forms,
         "reservation": reservation,
         "person": None,
         "stay": None,
         "query": query,
-        "matches": person_search(query=query, exclude_reservation_id=pk),
+        "matches": matches,
     }
     return render(request, "reservations/guest.html", context)
 
@@ -139,6 +144,7 @@ def _rebased(forms: GuestProfileForms, stay: Stay) -> GuestProfileForms:
 def _guest_page(
     request: HttpRequest, stay: Stay, forms: GuestProfileForms, conflicts: list
 ) -> HttpResponse:
+    record_access(request, stay.person_id, Kind.GUEST_CARD)
     context = {
         "forms": forms,
         "reservation": stay.reservation,
@@ -177,7 +183,7 @@ def guest_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_history_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Read-only history; support sees it too, with numbers masked."""
+    """Read-only history; support sees it too, without the values."""
     user = request.user
     if not (has_role(user, Role.FRONT_DESK) or has_role(user, Role.SUPPORT)):
         raise PermissionDenied
@@ -185,6 +191,7 @@ def person_history_view(request: HttpRequest, person_id: int) -> HttpResponse:
     if survivor != person_id:  # a merged person's ID: their history is there
         return redirect("reservations:person_history", survivor)
     person = get_object_or_404(Person, pk=person_id)
+    record_access(request, person.pk, Kind.HISTORY)
     context = {"person": person, "history": history_rows(person.pk, user)}
     return render(request, "reservations/person_history.html", context)
 
@@ -203,7 +210,15 @@ class HistoryRow:
     # A decision that changed nothing ("the profile's value kept against
     # EMIS's"): shown in words instead of the old and new values.
     decision: str = ""
+    change_id: int = 0
+    # A masked number staff may reveal (``personal_data.views``), or "".
+    reveal_url: str = ""
+    revealed: bool = False  # this row's number is shown in full
 
+
+# What support sees instead of a history value (152-FZ: only what the role
+# needs; which field changed, when and by whom is enough to check a policy).
+_HIDDEN = gettext_lazy("hidden")
 
 # Person fields without a verbose name of their own.
 _EXTRA_LABELS = {
@@ -241,8 +256,12 @@ class _FieldRef:
         return value
 
 
-def history_rows(person_id: int, user) -> list[HistoryRow]:
-    see_numbers = can_see_document_numbers(user)
+def history_rows(person_id: int, user, *, reveal: int | None = None) -> list[HistoryRow]:
+    """Document numbers are masked for everyone here (the full number is in
+    the card's form only) but in the row ``reveal`` (a staff member asked,
+    and the access log says so); roles that may not see personal data
+    (support) get which field changed, when and by whom, and no value."""
+    see_values = can_see_document_numbers(user)
     sources = dict(PersonChange.Source.choices)
     rows = []
     changes = person_history(person_id=person_id)
@@ -251,13 +270,18 @@ def history_rows(person_id: int, user) -> list[HistoryRow]:
         model = history.ENTITY_MODELS.get(change.entity)
         ref = _FieldRef(model, change.field, titles[change.pk])
         old, new = ref.display(change.old_value), ref.display(change.new_value)
-        label = ref.label()
-        if not see_numbers:
-            label = mask_text(label)  # another writer may key rows by number
-            if change.sensitive:
-                old, new = mask_number(old), mask_number(new)
+        label = mask_text(ref.label())  # another writer may key rows by number
+        revealed = see_values and change.sensitive and change.pk == reveal
+        masked = change.sensitive and not revealed
+        if masked:
+            old, new = mask_number(old), mask_number(new)
+        if not see_values:
+            old, new = (str(_HIDDEN) if value else "" for value in (old, new))
+        reveal_url = (
+            _reveal_url(person_id, change.pk) if masked and see_values and (old or new) else ""
+        )
         decision = ""
-        if change.source == PersonChange.Source.KEEP_PROFILE:
+        if see_values and change.source == PersonChange.Source.KEEP_PROFILE:
             # Stored as EMIS's value → the profile's, but nothing changed.
             decision = _kept_profile(profile=new, emis=old)
             old = new = ""
@@ -270,6 +294,9 @@ def history_rows(person_id: int, user) -> list[HistoryRow]:
                 source=str(sources.get(change.source, change.source)),
                 user=change.user.get_username() if change.user else "",
                 created_at=change.created_at,
+                change_id=change.pk,
+                reveal_url=reveal_url,
+                revealed=revealed,
             )
         )
     return rows
@@ -280,3 +307,7 @@ def _kept_profile(*, profile: str, emis: str) -> str:
         "profile": profile or "—",
         "emis": emis or "—",
     }
+
+
+def _reveal_url(person_id: int, change_id: int) -> str:
+    return reverse("personal_data:history_reveal", args=[person_id, change_id])

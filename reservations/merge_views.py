@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from personal_data.access_log import Kind, record_accesses
 from pms.roles import Role, role_required
 
 from .aliases import person_id_resolve
@@ -89,6 +90,7 @@ def _page(request, person_id: int, into_id: int | None, refusal: str) -> HttpRes
         .in_bulk([pk for pk in (person_id, into_id) if pk is not None])
     )
     merged, survivor = persons.get(person_id), persons.get(into_id)
+    record_accesses(request, persons, Kind.MERGE)  # both cards side by side
     matches = []
     if merged is not None and survivor is not None:
         matches = next(

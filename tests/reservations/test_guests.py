@@ -215,24 +215,30 @@ def _history_fixture():
     return stay
 
 
-def test_history_shows_newest_first_with_numbers_for_front_desk(front_desk_client):
+def test_history_shows_newest_first_with_numbers_masked_for_front_desk(
+    front_desk_client,
+):
+    """The full number is in the card's form only (152-FZ, issue 11)."""
     stay = _history_fixture()
     page = front_desk_client.get(_guest_url(stay)).content.decode()
-    history = page.split('id="history-title"')[1]
+    form, history = page.split('id="history-title"')
     assert "История изменений" in page
-    assert "4510123456" in history
-    assert history.index("Илья") < history.index("4510123456")  # newest first
+    assert "4510123456" in form  # the document's own field
+    assert "4510123456" not in history and "********56" in history
+    assert history.index("Илья") < history.index("********56")  # newest first
     assert "EMIS (сохранено в EMIS)" in history and "Ручная правка" in history
 
 
-def test_history_is_masked_for_support(support_client):
+def test_history_shows_support_no_values(support_client):
     stay = _history_fixture()
     assert support_client.get(_guest_url(stay)).status_code == 403
     url = reverse("reservations:person_history", args=[stay.person_id])
     page = support_client.get(url).content.decode()
-    assert "********56" in page
-    assert "4510123456" not in page
-    assert "Илья" in page  # names are not document numbers
+    history = page.split("history-table")[1]
+    assert "4510123456" not in page  # the row's title masks the number
+    assert '<td class="new">скрыто</td>' in history
+    assert "Илья" not in history  # which field changed, not to what
+    assert "Имя" in history and "скрыто" in history and "Ручная правка" in history
 
 
 def test_history_is_limited_to_50_rows(front_desk_client):

@@ -83,6 +83,10 @@ ACCESS: dict[str, str] = {
     "emis-conflicts-resolve": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
     "emis-deliveries": ADMIN,
+    "api-person-access-log": ADMIN,
+    "personal_data:access_log": ADMIN,
+    "personal_data:access_log_csv": ADMIN,
+    "personal_data:history_reveal": FRONT_DESK,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
 }
@@ -111,6 +115,7 @@ POST_ONLY = {
     "emis:sync_now",
     "emis:reservation_pull",
     "emis:board_guest_pull",
+    "personal_data:history_reveal",
 }
 
 
@@ -178,6 +183,7 @@ def _candidate_kwargs(name: str, world: dict):
     yield {"reservation_id": world["reservation_id"], "stay_id": world["stay_id"]}
     yield {"person_id": world["person_id"], "job_id": world["job_id"]}
     yield {"stay_id": world["stay_id"], "job_id": world["job_id"]}
+    yield {"person_id": world["person_id"], "change_id": 1}  # 404 passes the gate
 
 
 ROLES = {
