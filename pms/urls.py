@@ -18,6 +18,7 @@ urlpatterns = [
     path("legal-entities/", include("legal_entities.urls")),
     path("integrations/", include("integrations.urls")),
     path("emis/", include("emis.urls")),
+    path("personal-data/", include("personal_data.urls")),
     path("api/v1/", include("pms.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

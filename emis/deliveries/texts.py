@@ -20,6 +20,9 @@ _CODES = {
         "unknown person or legal entity, or the person has no stay with it"
     ),
     "payload_too_large": gettext_lazy("the body is larger than 1 MiB"),
+    "person_data_erased": gettext_lazy(
+        "the guest's personal data was erased and they have no stay since"
+    ),
     "secrets_unreadable": gettext_lazy("the PMS cannot read its EMIS credentials"),
     "internal_error": gettext_lazy("unexpected error in the PMS"),
 }

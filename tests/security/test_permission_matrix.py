@@ -82,6 +82,10 @@ ACCESS: dict[str, str] = {
     "emis-conflicts-resolve": FRONT_DESK,
     "emis-upload-link": FRONT_DESK,
     "emis-deliveries": ADMIN,
+    "personal_data:erase": ADMIN,  # GET confirms, POST erases
+    "personal_data:export": ADMIN,
+    "api-person-erase": ADMIN,
+    "api-person-export": ADMIN,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
 }
@@ -100,6 +104,7 @@ POST_ONLY = {
     "emis-conflicts-resolve",
     "emis-upload-link",
     "api-person-merge",
+    "api-person-erase",
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
     "emis:job_cancel",
