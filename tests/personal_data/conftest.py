@@ -144,7 +144,9 @@ def rich_guest(
     stay = make_guest(reservation, "Гость")
     pid = stay.person_id
     # Staff: contacts, address, the stay's note; the guest booked the room.
-    person_update(person_id=pid, values={"phone": PHONE, "email": EMAIL, "address": ADDRESS})
+    person_update(
+        person_id=pid, values={"phone": PHONE, "email": EMAIL, "address": ADDRESS}
+    )
     stay_update(stay_id=stay.pk, values={"note": NOTE})
     Reservation.objects.filter(pk=reservation.pk).update(phone=PHONE, email=EMAIL)
     # EMIS: the webhook, then staff retype the birth place and EMIS sends
@@ -162,7 +164,9 @@ def rich_guest(
     work_pull(job)
     assert job.result == "applied", job.error_code
     # A duplicate profile of the same guest, merged into this one.
-    other = make_guest(departed(legal_entity, days_ago=days_ago + 30), DUPLICATE_SURNAME)
+    other = make_guest(
+        departed(legal_entity, days_ago=days_ago + 30), DUPLICATE_SURNAME
+    )
     person_merge(person_id=other.person_id, into_id=pid)
     person = Person.objects.get(pk=pid)
     LogEntry.objects.create(

@@ -5,6 +5,7 @@ it) is read whole and every text and JSON value searched, JSON decoded too
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -26,10 +27,8 @@ def _texts(value) -> list[str]:
         return [str(value)] if hasattr(value, "isoformat") else []
     texts = [value]
     if value[:1] in ("{", "[", '"'):
-        try:
+        with contextlib.suppress(ValueError):
             texts.append(json.dumps(json.loads(value), ensure_ascii=False))
-        except ValueError:
-            pass
     return texts
 
 
@@ -40,7 +39,8 @@ def database_holds(needles) -> dict[str, list[str]]:
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             columns = [
-                c.name for c in connection.introspection.get_table_description(cursor, table)
+                c.name
+                for c in connection.introspection.get_table_description(cursor, table)
             ]
             cursor.execute(
                 f"SELECT {', '.join(map(quote, columns))} FROM {quote(table)}"  # noqa: S608
