@@ -14,11 +14,12 @@ erasure — is a new lawful processing, EMIS's old data for them is not.
 
 from __future__ import annotations
 
+from django.db.models import Exists
 from django.utils.translation import gettext as _
 
 from legal_entities.models import LegalEntity
-from personal_data.selectors import persons_erased
-from reservations.models import Reservation, Stay
+from personal_data.selectors import erased_and_not_back
+from reservations.models import Person, Reservation, Stay
 
 INACTIVE = "legal_entity_inactive"
 NO_STAY = "no_stay_with_legal_entity"
@@ -77,7 +78,14 @@ def person_scope_check(
     )
     if reservation is not None:
         stays = stays.filter(reservation_id=reservation.pk)
-    if not stays.exists():
+    # Both in one query: the webhook pays nothing for the erasure rule.
+    has_stay, erased = (
+        Person.objects.filter(pk=person_id)
+        .annotate(has_stay=Exists(stays), erased=erased_and_not_back())
+        .values_list("has_stay", "erased")
+        .first()
+    ) or (False, False)
+    if not has_stay:
         raise ScopeError(NO_STAY, scope_message(NO_STAY, legal_entity))
-    if persons_erased([person_id]):
+    if erased:
         raise ScopeError(ERASED, scope_message(ERASED, legal_entity))
