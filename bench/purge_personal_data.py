@@ -48,21 +48,6 @@ HISTORY_FIELDS = (
 )
 
 
-def _status_kb(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _reset_peak() -> None:
-    # VmHWM is this process's own high-water mark; "5" resets it to the
-    # current RSS (bench/batch_sync.py says why not ru_maxrss).
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-
-
 # --- child processes -----------------------------------------------------------
 
 
@@ -154,15 +139,15 @@ def child_purge(trace: bool) -> dict:
     from reservations.models import IdentityDocument, Person, PersonChange
 
     gc.collect()
-    before = _status_kb("VmRSS")
-    _reset_peak()
+    before = common.rss_kb()
+    common.reset_peak_rss()
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
     run = retention.retention_purge()
     seconds = time.perf_counter() - started
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
-    peak = _status_kb("VmHWM")
+    peak = common.peak_rss_kb()
     left = {
         "documents": IdentityDocument.objects.count(),
         "named": Person.objects.exclude(surname="—").count(),
@@ -257,7 +242,9 @@ def main() -> None:
     finally:
         common.drop_database(DB)
         common.drop_database(TEMPLATE)
-    path = common.save_result("purge_personal_data", {"machine": info, "sizes": results})
+    path = common.save_result(
+        "purge_personal_data", {"machine": info, "sizes": results}
+    )
     print(f"saved: {path}")
 
 

@@ -3,9 +3,11 @@ which persons were erased and have not come again since."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reservations.models import Person, Reservation, Stay
@@ -35,10 +37,13 @@ def erased_and_not_back(person_ref: str = "pk") -> Exists:
     left to erase. A guest who comes again gets a new stay, and with it a new
     processing of their data."""
     newer_stay = Stay.objects.filter(
-        person_id=OuterRef("person_id"), registration_to__gt=OuterRef("stays_until")
+        person_id=OuterRef("person_id"), registration_to__gt=OuterRef("until")
     )
-    covering = PersonErasure.objects.filter(person_id=OuterRef(person_ref)).filter(
-        ~Exists(newer_stay)
+    covering = (
+        PersonErasure.objects.filter(person_id=OuterRef(person_ref))
+        # Erased without any stay: every stay they get later is newer.
+        .annotate(until=Coalesce("stays_until", Value(dt.date.min, DateField())))
+        .filter(~Exists(newer_stay))
     )
     return Exists(covering)
 

@@ -10,7 +10,8 @@ from emis.apply import persons_apply_many
 from emis.models import EmisDelivery
 from emis.payload import parse_person
 from personal_data.erasure import person_erase
-from reservations.models import IdentityDocument, Person
+from personal_data.selectors import persons_erased
+from reservations.models import IdentityDocument, Person, Stay
 from reservations.services import stay_create
 from tests.factories import enqueue_pull, work_pull
 
@@ -95,3 +96,15 @@ def test_data_is_taken_again_once_the_guest_comes_again(erased):
     response = send(pid, erased.legal_entity.pk, emis_person(pid, 10))
     assert response.json() == {"status": "applied"}
     assert Person.objects.get(pk=pid).surname_cyrillic == SURNAME[0]
+
+
+def test_a_guest_erased_without_any_stay_is_taken_again_with_a_new_one(
+    guest, admin_user
+):
+    pid = guest.person.pk
+    Stay.objects.filter(person_id=pid).delete()
+    person_erase(person_id=pid, user=admin_user, reason="Заявление")
+    assert persons_erased([pid]) == {pid}
+    stay_create(reservation=coming(guest.legal_entity), person=guest.person)
+    assert persons_erased([pid]) == set()
+    assert send(pid, guest.legal_entity.pk, emis_person(pid, 10)).status_code == 200
