@@ -39,39 +39,14 @@ PAGE = 200  # emis.sync.PAGE_SIZE
 # --- child processes -----------------------------------------------------------
 
 
-def _status_kb(key: str) -> int:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _rss_kb() -> int:
-    return _status_kb("VmRSS")
-
-
-def _reset_peak() -> None:
-    # getrusage().ru_maxrss would not do: Linux carries it across exec, so a
-    # child reports its parent's peak. VmHWM is this process image's own
-    # high-water mark, and writing "5" to clear_refs resets it to the
-    # current RSS, so the peak measured is the sync's own.
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")
-
-
-def _peak_kb() -> int:
-    return _status_kb("VmHWM")
-
-
 def child_sync(legal_entity_id: int) -> dict:
     import gc
 
     from emis import sync  # noqa: F401  (imports done before measuring)
 
     gc.collect()
-    before = _rss_kb()
-    _reset_peak()
+    before = common.rss_kb()
+    common.reset_peak_rss()
     profile = os.environ.get("BENCH_PROFILE")  # a path: cProfile stats go there
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
@@ -85,7 +60,7 @@ def child_sync(legal_entity_id: int) -> dict:
     return {
         "seconds": seconds,
         "rss_before_kb": before,
-        "maxrss_kb": _peak_kb(),
+        "maxrss_kb": common.peak_rss_kb(),
         "pages": run.pages,
         "applied": run.applied,
         "unchanged": run.unchanged,
@@ -122,8 +97,8 @@ def child_floor(history_path: str | None) -> dict:
         with open(history_path) as f:
             history = json.load(f)
     gc.collect()
-    before = _rss_kb()
-    _reset_peak()
+    before = common.rss_kb()
+    common.reset_peak_rss()
     started = time.perf_counter()
     date = dt.date.fromisoformat
     persons, docs, visas, cards = [], [], [], []
@@ -247,7 +222,7 @@ def child_floor(history_path: str | None) -> dict:
     return {
         "seconds": seconds,
         "rss_before_kb": before,
-        "maxrss_kb": _peak_kb(),
+        "maxrss_kb": common.peak_rss_kb(),
     }
 
 

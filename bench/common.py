@@ -79,6 +79,34 @@ def print_machine(postgresql: bool = True) -> dict[str, str]:
     return info
 
 
+# --- memory of this process ------------------------------------------------
+
+
+def _status_kb(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def rss_kb() -> int:
+    return _status_kb("VmRSS")
+
+
+def reset_peak_rss() -> None:
+    # getrusage().ru_maxrss would not do: Linux carries it across exec, so a
+    # child reports its parent's peak. VmHWM is this process image's own
+    # high-water mark, and writing "5" to clear_refs resets it to the
+    # current RSS, so the peak measured is the measured code's own.
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def peak_rss_kb() -> int:
+    return _status_kb("VmHWM")
+
+
 # --- PostgreSQL ------------------------------------------------------------
 
 

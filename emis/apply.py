@@ -27,6 +27,7 @@ from emis.alias_versions import EMIS_STATE, AliasVersions
 from emis.apply_records import RecordPlanning
 from emis.names import policy as name_policy
 from emis.payload import NAME_PARTS, EmisPerson
+from personal_data.selectors import persons_erased
 from reservations.aliases import person_ids_resolve
 from reservations.history import Change, as_text, person_change
 from reservations.models import (
@@ -90,6 +91,9 @@ def person_apply_documents(
 class ManyResult:
     results: list[tuple[EmisPerson, ApplyResult]]
     unknown: list[EmisPerson]  # person IDs this PMS does not have
+    # Persons whose data was erased and who have not come again: not filled
+    # again (emis/scope.py).
+    erased: list[EmisPerson] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for _item, result in self.results if result.status == status)
@@ -108,7 +112,8 @@ def persons_apply_many(
     and their documents loaded in one go, then bulk writes. An item naming a
     merged person's ID lands on the survivor."""
     owners = person_ids_resolve(item.pms_person_id for item in items)
-    ids = sorted(set(owners.values()))
+    erased = persons_erased(owners.values())
+    ids = sorted(set(owners.values()) - erased)
     with transaction.atomic():
         persons = Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")
         by_id = {p.pk: p for p in persons}
@@ -125,7 +130,9 @@ def persons_apply_many(
         outcome = ManyResult(results=[], unknown=[])
         for item in items:
             person = by_id.get(owners[item.pms_person_id])
-            if person is None:
+            if owners[item.pms_person_id] in erased:
+                outcome.erased.append(item)
+            elif person is None:
                 outcome.unknown.append(item)
             else:
                 outcome.results.append((item, batch.apply(person, item)))

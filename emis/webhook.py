@@ -50,7 +50,7 @@ from emis.deliveries.services import delivery_record, delivery_record_refusal
 from emis.deliveries.throttle import refusal_count
 from emis.models import EmisConnection, EmisDelivery, WebhookDelivery
 from emis.payload import PayloadError, WebhookEvent, field_errors, parse_webhook
-from emis.scope import INACTIVE, ScopeError, person_scope_check
+from emis.scope import ERASED, INACTIVE, ScopeError, person_scope_check
 from integrations.secrets import SecretKeyError
 from legal_entities.models import LegalEntity
 from pms.lockout import client_ip
@@ -345,5 +345,14 @@ def _check_scope(*, person_id: int, legal_entity_id: int) -> None:
                 "integration_inactive",
                 "The EMIS integration is not active for this legal entity.",
                 "legal entity inactive",
+            ) from None
+        if exc.code == ERASED:
+            # Not retried by EMIS (a 4xx); the guest's next stay lifts it.
+            raise _Refused(
+                409,
+                ERASED,
+                "The person's personal data was erased in this PMS and they "
+                "have no stay since; data for them is not taken.",
+                "personal data erased",
             ) from None
         raise _not_found("unknown person_id or no stay with legal_entity_id") from None

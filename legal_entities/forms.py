@@ -12,7 +12,7 @@ def _digits_only(value: str) -> str:
 class LegalEntityForm(forms.ModelForm):
     class Meta:
         model = LegalEntity
-        fields = ["name", "inn", "kpp", "ogrn", "address", "is_active"]
+        fields = ["name", "inn", "kpp", "ogrn", "address", "is_active", "personal_data_retention_days"]
         # Own msgids: Django's catalogs translate a bare "name"/"active" as
         # a person's name, and theirs take precedence over this app's.
         labels = {"name": _("Name of the legal entity"), "is_active": _("Active")}

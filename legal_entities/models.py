@@ -16,12 +16,27 @@ class LegalEntity(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     inn = models.CharField(_("INN"), max_length=12, validators=[validate_inn])
-    kpp = models.CharField(_("KPP"), max_length=9, blank=True, validators=[validate_kpp])
+    kpp = models.CharField(
+        _("KPP"), max_length=9, blank=True, validators=[validate_kpp]
+    )
     ogrn = models.CharField(
         _("OGRN"), max_length=15, blank=True, validators=[validate_ogrn]
     )
     address = models.CharField(_("address"), max_length=500, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # 152-FZ: data kept no longer than its purpose needs. Blank keeps it;
+    # personal_data/retention.py erases a guest's data this long after
+    # their last stay with this entity ended.
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("personal data retention, days"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days after a guest's last stay with this legal entity ended "
+            "(and none is current or booked) after which their personal data "
+            "is erased; the person ID, stays and dates stay. Blank: kept."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

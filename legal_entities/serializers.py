@@ -10,7 +10,16 @@ from .services import legal_entity_create, legal_entity_update
 class LegalEntitySerializer(serializers.ModelSerializer):
     class Meta:
         model = LegalEntity
-        fields = ["id", "name", "inn", "kpp", "ogrn", "address", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "inn",
+            "kpp",
+            "ogrn",
+            "address",
+            "is_active",
+            "personal_data_retention_days",
+        ]
 
     def create(self, validated_data) -> LegalEntity:
         return legal_entity_create(values=validated_data)

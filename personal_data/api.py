@@ -5,7 +5,6 @@ data, for admins, newest first, paginated like every list
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
@@ -52,11 +51,3 @@ class PersonAccessLogView(generics.ListAPIView):
             raise Http404
         return person_access_log(person_id=survivor)
 
-
-urlpatterns = [
-    path(
-        "persons/<int:person_id>/access-log/",
-        PersonAccessLogView.as_view(),
-        name="api-person-access-log",
-    ),
-]

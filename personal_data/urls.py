@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import erasure_views, views
 
 app_name = "personal_data"
 urlpatterns = [
@@ -10,5 +10,11 @@ urlpatterns = [
         "persons/<int:person_id>/history/<int:change_id>/reveal/",
         views.history_reveal,
         name="history_reveal",
+    ),
+    path("persons/<int:person_id>/erase/", erasure_views.person_erase_view, name="erase"),
+    path(
+        "persons/<int:person_id>/export/",
+        erasure_views.person_export_download,
+        name="export",
     ),
 ]

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", include("reservations.api_urls")),
     path("", include("integrations.api_urls")),
     path("", include("emis.api_urls")),
-    path("", include("personal_data.api")),
+    path("", include("personal_data.api_urls")),
 ]

@@ -23,6 +23,9 @@ _CODES = {
     "rate_limited": gettext_lazy(
         "too many refused requests from one address: the rest of the minute answered 429"
     ),
+    "person_data_erased": gettext_lazy(
+        "the guest's personal data was erased and they have no stay since"
+    ),
     "secrets_unreadable": gettext_lazy("the PMS cannot read its EMIS credentials"),
     "internal_error": gettext_lazy("unexpected error in the PMS"),
 }

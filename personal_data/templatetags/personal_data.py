@@ -1,11 +1,17 @@
-"""Template helpers of personal data: the masked document number and the
-guest card's last reads."""
+"""Template helpers of personal data: the masked document number, the
+guest card's last reads, and what the card's personal-data part needs that
+the reservations views do not pass (reservations imports nothing of
+personal_data): the person's latest erasure, and whether the reader may
+export or erase."""
 
 from __future__ import annotations
 
 from django import template
 
+from personal_data.erasure import PLACEHOLDER
+from personal_data.selectors import person_erasure_latest
 from pms.masking import mask_number
+from pms.roles import Role, has_role
 
 from ..access_log import person_last_reads as _last_reads
 from ..models import PersonalDataAccess
@@ -23,3 +29,19 @@ def masked(value: str | None) -> str:
 @register.simple_tag
 def person_last_reads(person_id: int) -> list[PersonalDataAccess]:
     return _last_reads(person_id=person_id)
+
+
+@register.simple_tag(takes_context=True)
+def personal_data_state(context, person) -> dict:
+    """The latest erasure of an erased ``person``, and whether the reader
+    may export or erase. No query for a profile with a name: only an erased
+    one has the placeholder surname (a typed name needs a letter)."""
+    request = context.get("request")
+    saved = person is not None and person.pk is not None
+    erased = saved and person.surname == PLACEHOLDER
+    return {
+        "erasure": person_erasure_latest(person.pk) if erased else None,
+        "can_manage": saved
+        and request is not None
+        and has_role(request.user, Role.ADMIN),
+    }

@@ -21,7 +21,12 @@ def test_admin_creates_and_reads_a_legal_entity(api_admin):
     response = api_admin.post(URL, payload, format="json")
     assert response.status_code == 201
     body = response.json()
-    assert body == {**payload, "id": body["id"], "is_active": True}
+    assert body == {
+        **payload,
+        "id": body["id"],
+        "is_active": True,
+        "personal_data_retention_days": None,  # blank: kept
+    }
     assert api_admin.get(f"{URL}{body['id']}/").json() == body
     assert LegalEntity.objects.get(pk=body["id"]).kpp == "773601001"
 

@@ -87,6 +87,10 @@ ACCESS: dict[str, str] = {
     "personal_data:access_log": ADMIN,
     "personal_data:access_log_csv": ADMIN,
     "personal_data:history_reveal": FRONT_DESK,
+    "personal_data:erase": ADMIN,  # GET confirms, POST erases
+    "personal_data:export": ADMIN,
+    "api-person-erase": ADMIN,
+    "api-person-export": ADMIN,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
 }
@@ -105,6 +109,7 @@ POST_ONLY = {
     "emis-conflicts-resolve",
     "emis-upload-link",
     "api-person-merge",
+    "api-person-erase",
     "emis:upload",  # opens an EMIS session: POST with CSRF (issue 8, item 9)
     "emis:pull",
     "emis:job_cancel",

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from .api import PersonAccessLogView
+from .erasure_api import PersonEraseView, PersonExportView
+
+urlpatterns = [
+    path(
+        "persons/<int:person_id>/access-log/",
+        PersonAccessLogView.as_view(),
+        name="api-person-access-log",
+    ),
+    path(
+        "persons/<int:person_id>/erase/",
+        PersonEraseView.as_view(),
+        name="api-person-erase",
+    ),
+    path(
+        "persons/<int:person_id>/export/",
+        PersonExportView.as_view(),
+        name="api-person-export",
+    ),
+]
