@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, permissions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
@@ -105,3 +107,30 @@ class ReadFrontDeskWriteAdmin(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return has_role(request.user, Role.FRONT_DESK)
         return has_role(request.user, Role.ADMIN)
+
+
+# --- Django's own error answers under /api/ ------------------------------------
+# A path the URL resolver does not match (``/api/v1/persons/abc/``), an
+# unexpected exception, a bad Host: Django answers these before or outside
+# DRF. Under /api/ they get the API's JSON shape (no traceback, no HTML);
+# elsewhere Django's pages. Exceptions are still logged and reported as usual.
+
+
+def _api_or_page(status: int, detail: str, page):
+    def handler(request, *args, **kwargs):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": str(detail)}, status=status)
+        return page(request, *args, **kwargs)
+
+    return handler
+
+
+API_PREFIX = "/api/"
+handler400 = _api_or_page(400, _("Bad request."), defaults.bad_request)
+handler403 = _api_or_page(
+    403, exceptions.PermissionDenied.default_detail, defaults.permission_denied
+)
+handler404 = _api_or_page(404, exceptions.NotFound.default_detail, defaults.page_not_found)
+handler500 = _api_or_page(
+    500, exceptions.APIException.default_detail, defaults.server_error
+)

@@ -7,7 +7,8 @@ class PmsConfig(AppConfig):
     verbose_name = _("PMS")
 
     def ready(self):
-        from . import middleware, signals
+        from . import middleware, signals, strict_json
 
         signals.connect()
+        strict_json.connect()
         middleware.connect_signals()

@@ -259,18 +259,16 @@ REST_FRAMEWORK = {
         "pms.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pms.roles.IsFrontDesk"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pms.openapi.AutoSchema",
     # At most 200 rows per answer whatever ?limit= says (pms/pagination.py).
     "DEFAULT_PAGINATION_CLASS": "pms.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "pms.api.exception_handler",
-    # DRF's default parsers, JSON with a nesting limit: "[[[[…" is a 400,
-    # not a RecursionError (pms/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "pms.parsers.DepthLimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON in and out (docs/api.md): forms cannot carry nested bodies. The
+    # parser limits nesting: "[[[[…" is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["pms.parsers.DepthLimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PMS EMIS module API",
@@ -282,6 +280,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Never contact swagger.io's public validator: hotel networks are offline.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Every operation's error answers and links (pms/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        *("pms.openapi.document_errors", "pms.openapi.add_links"),
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------------

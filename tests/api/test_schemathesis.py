@@ -1,0 +1,112 @@
+"""The OpenAPI document is the truth: Schemathesis generates requests from
+``/api/schema/`` and checks every answer against it (all its checks), as
+the admin and as the front desk, in its coverage, fuzzing and stateful
+phases. A fixed seed and a bounded number of examples keep the run short;
+``docs/api.md`` has the command for a deeper one (``SCHEMATHESIS_EXAMPLES``).
+
+EMIS is never called: the connection points at ``factories.EMIS_BASE`` and
+``responses`` answers nothing there, so every call that reaches EMIS meets a
+connection error, which the API must answer within its document too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+import schemathesis
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.config import SchemathesisConfig
+
+from pms.roles import Role
+from pms.wsgi import application
+from tests.factories import make_emis_connection, make_user
+
+SEED = 20261129
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
+STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "10"))
+# A token per role, known before any test runs (Schemathesis' configuration
+# is built at import time); the fixtures store them.
+TOKENS = {Role.ADMIN: "st-admin".ljust(40, "0"), Role.FRONT_DESK: "st-desk".ljust(40, "0")}
+
+
+def _document() -> dict:
+    """The document as ``/api/schema/`` serves it (the view needs a login,
+    and there is no database yet at import time: the same generator)."""
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.renderers import OpenApiJsonRenderer
+
+    raw = SchemaGenerator().get_schema(request=None, public=True)
+    return json.loads(OpenApiJsonRenderer().render(raw))
+
+
+def _schema(role: Role):
+    config = SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "auth": {"openapi": {"tokenAuth": {"api_key": f"Token {TOKENS[role]}"}}},
+            "generation": {"max-examples": EXAMPLES, "database": "none"},
+            "checks": {"enabled": True},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": True},
+            },
+        }
+    )
+    schema = schemathesis.openapi.from_dict(DOCUMENT, config=config)
+    schema.app = application
+    return schema
+
+
+DOCUMENT = _document()
+as_admin = _schema(Role.ADMIN)
+as_front_desk = _schema(Role.FRONT_DESK)
+_settings = settings(
+    deadline=None,
+    database=None,
+    # The database fixture is shared by a test's examples on purpose: what
+    # one example created, the next may read.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def world(db, http):
+    """Both users (with the tokens above), an EMIS connection to nowhere."""
+    make_emis_connection()
+    for role, key in TOKENS.items():
+        Token.objects.create(user=make_user(role), key=key)
+
+
+@as_admin.parametrize()
+@_settings
+def test_api_as_admin(case, world):
+    case.call_and_validate()
+
+
+@as_front_desk.parametrize()
+@_settings
+def test_api_as_front_desk(case, world):
+    case.call_and_validate()
+
+
+@pytest.mark.parametrize("schema", [as_admin, as_front_desk], ids=["admin", "front_desk"])
+def test_api_stateful(schema, world):
+    schema.as_state_machine().run(
+        settings=settings(
+            _settings, max_examples=STATEFUL_EXAMPLES, stateful_step_count=6
+        )
+    )
+
+
+def test_served_document_is_the_one_tested(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    served = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert served.status_code == 200
+    assert json.loads(served.content) == DOCUMENT
