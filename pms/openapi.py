@@ -24,6 +24,8 @@ from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import fields
 
+from .pagination import MAX_BIGINT
+
 ERROR_SCHEMA = "Error"
 # Python's str.strip() whitespace, which DRF trims from a CharField's value.
 _SPACE = "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
@@ -50,25 +52,72 @@ _WRITE_METHODS = {"post", "put", "patch"}
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's, plus the rules DRF's fields enforce without saying:
-    a validator's own ``openapi_schema`` (a pattern for a check a function
-    does, e.g. ``legal_entities.validators.validate_inn``), and for text no
-    NUL and, where blank is refused, a non-space character (``minLength``)."""
+    """drf-spectacular's, plus the rules DRF's text fields enforce without
+    saying: no NUL, not blank where blank is refused, and the pattern a
+    validator function declares (``openapi_pattern``: e.g.
+    ``legal_entities.validators.validate_inn``)."""
 
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
-        for validator in field.validators:
-            for key, value in getattr(validator, "openapi_schema", {}).items():
-                schema.setdefault(key, value)
-        if not isinstance(field, fields.CharField) or field.read_only:
-            return
-        if schema.get("type") != "string" or {"enum", "format"} & schema.keys():
-            return
-        if not field.allow_blank:
-            schema["minLength"] = max(schema.get("minLength", 0), 1)
-        if "pattern" not in schema:
-            blank_refused = not field.allow_blank and field.trim_whitespace
-            schema["pattern"] = NOT_BLANK_TEXT if blank_refused else TEXT
+        if isinstance(field, fields.DecimalField) and schema.get("type") == "string":
+            schema["pattern"] = _decimal_pattern(field)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # What a client may send; answers are described as spectacular does
+        # (COMPONENT_SPLIT_REQUEST keeps the two apart).
+        if direction == "request" and _is_text(field, schema):
+            if not field.allow_blank:
+                schema["minLength"] = max(schema.get("minLength", 0), 1)
+            if "pattern" not in schema:
+                schema["pattern"] = _text_pattern(field)
+        return schema
+
+
+def _is_text(field, schema: dict) -> bool:
+    return (
+        isinstance(field, fields.CharField)
+        and not field.read_only
+        and schema.get("type") == "string"
+        and not {"enum", "format"} & schema.keys()
+    )
+
+
+def _decimal_pattern(field: fields.DecimalField) -> str:
+    """The decimal strings DRF takes (spectacular's pattern allows a minus
+    sign whatever ``min_value`` says, and "" or "."): at most
+    ``decimal_places`` decimals, no sign when ``min_value >= 0``, and a
+    ``max_value`` of 10, 100, 1000... stated exactly."""
+    places = field.decimal_places
+    whole = (field.max_digits or 20) - (places or 0)
+    fraction = f"(?:\\.[0-9]{{0,{places}}})?" if places else ""
+    number = f"(?:0*[0-9]{{1,{whole}}}{fraction}|0*\\.[0-9]{{1,{places}}})"
+    maximum = field.max_value
+    if maximum is not None and str(maximum).strip("0") == "1":
+        digits = len(str(int(maximum))) - 1
+        zeros = f"(?:\\.0{{0,{places}}})?" if places else ""
+        number = (
+            f"(?:0*(?:[0-9]{{1,{digits}}}{fraction}|{int(maximum)}{zeros})"
+            f"|0*\\.[0-9]{{1,{places}}})"
+        )
+    unsigned = field.min_value is not None and field.min_value >= 0
+    space = f"[{_SPACE}]*"
+    return f"^{space}{'' if unsigned else '-?'}{number}{space}$"
+
+
+def _text_pattern(field: fields.CharField) -> str:
+    """What the field takes, as DRF checks it: a validator's own rule
+    (``openapi_pattern``, unanchored) or any text without NUL; blank when
+    allowed (DRF skips the validators then); around it the whitespace that
+    DRF trims first."""
+    rules = [getattr(v, "openapi_pattern", None) for v in field.validators]
+    rule = next((r for r in rules if r), None)
+    space = f"[{_SPACE}]*" if field.trim_whitespace else ""
+    if rule is None:
+        return NOT_BLANK_TEXT if not field.allow_blank and space else TEXT
+    if field.allow_blank:
+        rule = f"|{rule}"
+    return f"^{space}(?:{rule}){space}$"
 
 
 def error_response(description: str) -> OpenApiResponse:
@@ -82,6 +131,7 @@ def document_errors(result: dict, generator, request, public) -> dict:
     schemas[ERROR_SCHEMA] = _error_schema()
     schemas[VALIDATION_ERROR_SCHEMA] = _validation_error_schema()
     for _path, method, operation in _operations(result):
+        _bound_ids(operation)
         responses = operation.setdefault("responses", {})
         for status in _error_statuses(method, operation):
             responses.setdefault(status, {"description": ERRORS[status]})
@@ -89,6 +139,16 @@ def document_errors(result: dict, generator, request, public) -> dict:
             if status.startswith(("4", "5")) and "content" not in response:
                 response["content"] = _json(_schema_for(status))
     return result
+
+
+def _bound_ids(operation: dict) -> None:
+    """An ID in a path is a positive 64-bit integer (``pms.api.IdConverter``:
+    any other is a 404)."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") == "path" and schema.get("type") == "integer":
+            schema.setdefault("minimum", 1)
+            schema.setdefault("maximum", MAX_BIGINT)
 
 
 def _error_statuses(method: str, operation: dict) -> list[str]:
@@ -164,47 +224,57 @@ def _operations(result: dict):
 
 
 # --- links ----------------------------------------------------------------------
-# (operationId of a create, its answer's ID field) → the operations that take
-# that ID, each as (operationId, its path parameter).
-LINKS: dict[tuple[str, str], list[tuple[str, str]]] = {
-    ("v1_reservations_create", "id"): [
-        ("v1_reservations_retrieve", "id"),
-        ("v1_reservations_update", "id"),
-        ("v1_reservations_partial_update", "id"),
-        ("v1_reservations_guests_list", "reservation_id"),
-        ("v1_reservations_guests_create", "reservation_id"),
+_ID = "$response.body#/id"
+_PERSON = "$response.body#/person_id"
+_RESERVATION = "$request.path.reservation_id"
+# operationId of a create → the operations that take what it created, each
+# with its parameters as OpenAPI runtime expressions.
+LINKS: dict[str, list[tuple[str, dict[str, str]]]] = {
+    "v1_legal_entities_create": [
+        ("v1_legal_entities_retrieve", {"id": _ID}),
+        ("v1_legal_entities_update", {"id": _ID}),
+        ("v1_legal_entities_partial_update", {"id": _ID}),
     ],
-    ("v1_legal_entities_create", "id"): [
-        ("v1_legal_entities_retrieve", "id"),
-        ("v1_legal_entities_update", "id"),
-        ("v1_legal_entities_partial_update", "id"),
+    "v1_reservations_create": [
+        ("v1_reservations_retrieve", {"id": _ID}),
+        ("v1_reservations_update", {"id": _ID}),
+        ("v1_reservations_partial_update", {"id": _ID}),
+        ("v1_reservations_guests_list", {"reservation_id": _ID}),
+        ("v1_reservations_guests_create", {"reservation_id": _ID}),
     ],
-    ("v1_reservations_guests_create", "person_id"): [
-        ("v1_persons_retrieve", "person_id"),
-        ("v1_persons_partial_update", "person_id"),
-        ("person_duplicates", "person_id"),
-        ("emis_person_conflicts", "person_id"),
+    "v1_reservations_guests_create": [
+        *(
+            (target, {"reservation_id": _RESERVATION, "stay_id": _ID})
+            for target in (
+                "v1_reservations_guests_retrieve",
+                "v1_reservations_guests_partial_update",
+                "v1_reservations_guests_destroy",
+            )
+        ),
+        ("v1_persons_retrieve", {"person_id": _PERSON}),
+        ("v1_persons_partial_update", {"person_id": _PERSON}),
+        ("person_duplicates", {"person_id": _PERSON}),
+        ("emis_person_conflicts", {"person_id": _PERSON}),
     ],
 }
 
 
 def add_links(result: dict, generator, request, public) -> dict:
     by_id = {op["operationId"]: op for _p, _m, op in _operations(result)}
-    for (source_id, field), targets in LINKS.items():
+    for source_id, targets in LINKS.items():
         source = by_id.get(source_id)
         if source is None:
             continue
         created = next(s for s in source["responses"] if s.startswith("2"))
         links = source["responses"][created].setdefault("links", {})
-        for target_id, parameter in targets:
+        for target_id, parameters in targets:
             if target_id in by_id:
                 links[_link_name(target_id)] = {
                     "operationId": target_id,
-                    "parameters": {parameter: f"$response.body#/{field}"},
+                    "parameters": parameters,
                 }
     return result
 
 
 def _link_name(operation_id: str) -> str:
     return "".join(part.capitalize() for part in operation_id.split("_"))
-

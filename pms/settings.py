@@ -274,14 +274,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "PMS EMIS module API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,  # request rules apart (pms/openapi.py)
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1}},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Never contact swagger.io's public validator: hotel networks are offline.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
-    # Every operation's error answers and links (pms/openapi.py).
-    "POSTPROCESSING_HOOKS": [
+    "POSTPROCESSING_HOOKS": [  # errors, ID bounds and links (pms/openapi.py)
         "drf_spectacular.hooks.postprocess_schema_enums",
         *("pms.openapi.document_errors", "pms.openapi.add_links"),
     ],

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from pms.api import PreconditionFailed
+from pms.openapi import error_response
 from pms.pagination import MAX_LIMIT
 
 from . import services
@@ -53,6 +54,7 @@ class ReservationViewSet(
     viewsets.GenericViewSet,
 ):
     queryset = Reservation.objects.annotate(guests_count=Count("stays"))
+    lookup_value_converter = "id"
     serializer_class = ReservationSerializer
 
 
@@ -107,8 +109,30 @@ class ReservationGuestView(
         services.stay_remove(stay=instance)
 
 
+_ETAG = OpenApiParameter(
+    "ETag",
+    location=OpenApiParameter.HEADER,
+    response=[200, 412],
+    description="The profile's version: send it back in If-Match.",
+)
+_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    description="The ETag the change was made on (or *); without it the "
+    "change is made whatever the version.",
+)
+
+
 @extend_schema_view(
-    get=extend_schema(tags=["persons"]), patch=extend_schema(tags=["persons"])
+    get=extend_schema(tags=["persons"], parameters=[_ETAG]),
+    patch=extend_schema(
+        tags=["persons"],
+        parameters=[_ETAG, _IF_MATCH],
+        responses={
+            200: PersonSerializer,
+            412: error_response("The profile changed since that ETag was read."),
+        },
+    ),
 )
 class PersonView(generics.RetrieveUpdateAPIView):
     """A guest profile by its persistent ID. PATCH changes only what it sends;
