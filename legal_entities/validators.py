@@ -76,4 +76,5 @@ def validate_kpp(value: str) -> None:
 # OpenAPI document); the check digits stay with the functions.
 validate_inn.openapi_pattern = "[0-9]{10}|[0-9]{12}"  # type: ignore[attr-defined]
 validate_ogrn.openapi_pattern = "[0-9]{13}|[0-9]{15}"  # type: ignore[attr-defined]
-validate_kpp.openapi_pattern = "[0-9]{4}[0-9A-Z]{2}[0-9]{3}"  # type: ignore[attr-defined]
+_KPP_PATTERN = "[0-9]{4}[0-9A-Z]{2}[0-9]{3}"
+validate_kpp.openapi_pattern = _KPP_PATTERN  # type: ignore[attr-defined]

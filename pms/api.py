@@ -148,7 +148,9 @@ handler400 = _api_or_page(400, _("Bad request."), defaults.bad_request)
 handler403 = _api_or_page(
     403, exceptions.PermissionDenied.default_detail, defaults.permission_denied
 )
-handler404 = _api_or_page(404, exceptions.NotFound.default_detail, defaults.page_not_found)
+handler404 = _api_or_page(
+    404, exceptions.NotFound.default_detail, defaults.page_not_found
+)
 handler500 = _api_or_page(
     500, exceptions.APIException.default_detail, defaults.server_error
 )

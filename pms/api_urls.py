@@ -1,11 +1,6 @@
 """/api/v1/: each app contributes its own ``api_urls`` module."""
 
-from django.urls import include, path, register_converter
-
-from .api import IdConverter
-
-# Before the apps' modules below use it in their paths: <id:person_id>.
-register_converter(IdConverter, "id")
+from django.urls import include, path
 
 urlpatterns = [
     path("", include("pms.auth_api_urls")),

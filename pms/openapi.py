@@ -28,7 +28,10 @@ from .pagination import MAX_BIGINT
 
 ERROR_SCHEMA = "Error"
 # Python's str.strip() whitespace, which DRF trims from a CharField's value.
-_SPACE = "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_SPACE = (
+    "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680"
+    "\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
 # Any text without NUL (DRF refuses it); with ``_SPACE`` also: not blank.
 TEXT = "^[^\\u0000]*$"
 NOT_BLANK_TEXT = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
@@ -37,9 +40,9 @@ VALIDATION_ERROR_SCHEMA = "ValidationError"
 # Status → what it means in this API (``docs/api.md``, "Errors").
 ERRORS: dict[str, str] = {
     "400": "Invalid request: the body or a query parameter breaks a rule. "
-    "Field errors as ``{\"field\": [\"message\"]}`` (nested for nested "
+    'Field errors as ``{"field": ["message"]}`` (nested for nested '
     "fields, ``non_field_errors`` for the whole object); a body that is not "
-    "JSON or a bad query parameter as ``{\"detail\"}``.",
+    'JSON or a bad query parameter as ``{"detail"}``.',
     "401": "Not logged in, or the token is unknown or expired "
     "(``WWW-Authenticate: Token``).",
     "403": "Logged in, but the user's role may not do this.",
@@ -59,6 +62,11 @@ class AutoSchema(openapi.AutoSchema):
 
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
+        blank = {"type": "string", "maxLength": 0}
+        if schema.get("oneOf", [None])[-1] == blank:
+            # spectacular's "rule or blank": a rule that allows blank too
+            # would make "" match both, which oneOf forbids.
+            schema["anyOf"] = schema.pop("oneOf")
         if isinstance(field, fields.DecimalField) and schema.get("type") == "string":
             schema["pattern"] = _decimal_pattern(field)
 

@@ -35,7 +35,10 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
 
     def _whole_number(self, request, name: str) -> int:
         text = request.query_params[name]
-        if not (text.isascii() and text.isdigit()) or int(text) > MAX_BIGINT:
+        # At most 19 digits before int(): 5,000 nines are a 400, not a
+        # ValueError from Python's digit limit.
+        whole = text.isascii() and text.isdigit() and len(text) <= 19
+        if not whole or int(text) > MAX_BIGINT:
             message = _("A whole number from 0 to %(max)s is required.")
             raise ValidationError({name: [message % {"max": MAX_BIGINT}]})
         return int(text)

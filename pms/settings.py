@@ -264,11 +264,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pms.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "pms.api.exception_handler",
-    # JSON in and out (docs/api.md): forms cannot carry nested bodies. The
-    # parser limits nesting: "[[[[…" is a 400, not a RecursionError.
+    # JSON in and out (docs/api.md), nesting limited: "[[[[…" is a 400.
     "DEFAULT_PARSER_CLASSES": ["pms.parsers.DepthLimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "pms.negotiation.JsonNegotiation",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PMS EMIS module API",

@@ -112,8 +112,10 @@ def _strict_choice(to_internal_value):
     """A choice is matched by its JSON type too: ``1`` is not ``"1"``."""
 
     def wrapper(self, data):
-        if _from_json(self) and data != "" and not any(
-            type(choice) is type(data) for choice in self.choices
+        if (
+            _from_json(self)
+            and data != ""
+            and not any(type(choice) is type(data) for choice in self.choices)
         ):
             self.fail("invalid_choice", input=data)
         return to_internal_value(self, data)

@@ -25,12 +25,15 @@ from pms.roles import Role
 from pms.wsgi import application
 from tests.factories import make_emis_connection, make_user
 
-SEED = 20261129
+SEED = int(os.environ.get("SCHEMATHESIS_SEED", "20261129"))
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "5"))
 STATEFUL_EXAMPLES = int(os.environ.get("SCHEMATHESIS_STATEFUL_EXAMPLES", "10"))
 # A token per role, known before any test runs (Schemathesis' configuration
 # is built at import time); the fixtures store them.
-TOKENS = {Role.ADMIN: "st-admin".ljust(40, "0"), Role.FRONT_DESK: "st-desk".ljust(40, "0")}
+TOKENS = {
+    Role.ADMIN: "st-admin".ljust(40, "0"),
+    Role.FRONT_DESK: "st-desk".ljust(40, "0"),
+}
 
 
 # Rules of these operations that JSON Schema cannot state: a body the
@@ -129,7 +132,9 @@ def test_api_as_front_desk(case, world):
     case.call_and_validate()
 
 
-@pytest.mark.parametrize("schema", [as_admin, as_front_desk], ids=["admin", "front_desk"])
+@pytest.mark.parametrize(
+    "schema", [as_admin, as_front_desk], ids=["admin", "front_desk"]
+)
 def test_api_stateful(schema, world):
     schema.as_state_machine().run(
         settings=settings(
