@@ -233,36 +233,47 @@ def _operations(result: dict):
 
 # --- links ----------------------------------------------------------------------
 _ID = "$response.body#/id"
+_FIRST = "$response.body#/results/0/id"  # a list's first row
 _PERSON = "$response.body#/person_id"
 _RESERVATION = "$request.path.reservation_id"
-# operationId of a create → the operations that take what it created, each
-# with its parameters as OpenAPI runtime expressions.
-LINKS: dict[str, list[tuple[str, dict[str, str]]]] = {
+# operationId → the operations that take what its answer names, each with
+# its parameters (and a part of its body) as OpenAPI runtime expressions.
+LINKS: dict[str, list[tuple[str, dict[str, str], dict | None]]] = {
     "v1_legal_entities_create": [
-        ("v1_legal_entities_retrieve", {"id": _ID}),
-        ("v1_legal_entities_update", {"id": _ID}),
-        ("v1_legal_entities_partial_update", {"id": _ID}),
+        ("v1_legal_entities_retrieve", {"id": _ID}, None),
+        ("v1_legal_entities_partial_update", {"id": _ID}, None),
+        ("v1_reservations_create", {}, {"legal_entity": _ID}),
+    ],
+    "v1_legal_entities_list": [
+        ("v1_legal_entities_retrieve", {"id": _FIRST}, None),
+        ("v1_legal_entities_update", {"id": _FIRST}, None),
+        ("v1_reservations_create", {}, {"legal_entity": _FIRST}),
     ],
     "v1_reservations_create": [
-        ("v1_reservations_retrieve", {"id": _ID}),
-        ("v1_reservations_update", {"id": _ID}),
-        ("v1_reservations_partial_update", {"id": _ID}),
-        ("v1_reservations_guests_list", {"reservation_id": _ID}),
-        ("v1_reservations_guests_create", {"reservation_id": _ID}),
+        ("v1_reservations_retrieve", {"id": _ID}, None),
+        ("v1_reservations_update", {"id": _ID}, None),
+        ("v1_reservations_partial_update", {"id": _ID}, None),
+        ("v1_reservations_guests_list", {"reservation_id": _ID}, None),
+        ("v1_reservations_guests_create", {"reservation_id": _ID}, None),
+    ],
+    "v1_reservations_list": [
+        ("v1_reservations_retrieve", {"id": _FIRST}, None),
+        ("v1_reservations_partial_update", {"id": _FIRST}, None),
+        ("v1_reservations_guests_create", {"reservation_id": _FIRST}, None),
     ],
     "v1_reservations_guests_create": [
         *(
-            (target, {"reservation_id": _RESERVATION, "stay_id": _ID})
+            (target, {"reservation_id": _RESERVATION, "stay_id": _ID}, None)
             for target in (
                 "v1_reservations_guests_retrieve",
                 "v1_reservations_guests_partial_update",
                 "v1_reservations_guests_destroy",
             )
         ),
-        ("v1_persons_retrieve", {"person_id": _PERSON}),
-        ("v1_persons_partial_update", {"person_id": _PERSON}),
-        ("person_duplicates", {"person_id": _PERSON}),
-        ("emis_person_conflicts", {"person_id": _PERSON}),
+        ("v1_persons_retrieve", {"person_id": _PERSON}, None),
+        ("v1_persons_partial_update", {"person_id": _PERSON}, None),
+        ("person_duplicates", {"person_id": _PERSON}, None),
+        ("emis_person_conflicts", {"person_id": _PERSON}, None),
     ],
 }
 
@@ -273,14 +284,17 @@ def add_links(result: dict, generator, request, public) -> dict:
         source = by_id.get(source_id)
         if source is None:
             continue
-        created = next(s for s in source["responses"] if s.startswith("2"))
-        links = source["responses"][created].setdefault("links", {})
-        for target_id, parameters in targets:
-            if target_id in by_id:
-                links[_link_name(target_id)] = {
-                    "operationId": target_id,
-                    "parameters": parameters,
-                }
+        answered = next(s for s in source["responses"] if s.startswith("2"))
+        links = source["responses"][answered].setdefault("links", {})
+        for target_id, parameters, body in targets:
+            if target_id not in by_id:
+                continue
+            link: dict = {"operationId": target_id}
+            if parameters:
+                link["parameters"] = parameters
+            if body:
+                link["requestBody"] = body  # merged into the rest of the body
+            links[_link_name(target_id)] = link
     return result
 
 
