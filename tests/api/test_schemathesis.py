@@ -62,8 +62,29 @@ SERVER_RULES = {
     "and passwords; a new address needs the passwords again",
     "v1_integrations_emis_partial_update": "as v1_integrations_emis_update",
     "v1_integrations_emis_test_create": "a new address needs the password again",
+    "v1_reservations_guests_create": "person_id or a new person's fields, not "
+    "both; the new person's rules as v1_persons_partial_update",
+    "v1_reservations_guests_partial_update": "registration ends after it starts",
+    "v1_persons_partial_update": "documents and visas named by ID are this "
+    "person's; end dates after start dates; a real phone number; If-Match "
+    "names the current version (412)",
+    "emis_person_conflicts_resolve": "the field has an open conflict",
+    "emis_upload_link_create": "the legal entity and the reservation exist",
 }
-ACCEPTED_WITH_RULES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
+ACCEPTED_WITH_RULES = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "429"]
+# If-Match is checked before the body is (RFC 9110, 13.2.2: preconditions
+# first), so a stale version with a bad body is a 412, not a 400.
+PRECONDITION_FIRST = {"v1_persons_partial_update"}
+REFUSED = ["400", "401", "403", "404", "405", "406", "409", "412", "415", "422"]
+
+
+def _checks(operation_id: str) -> dict:
+    checks = {}
+    if operation_id in SERVER_RULES:
+        checks["positive_data_acceptance"] = {"expected-statuses": ACCEPTED_WITH_RULES}
+    if operation_id in PRECONDITION_FIRST:
+        checks["negative_data_rejection"] = {"expected-statuses": REFUSED}
+    return checks
 
 
 def _document() -> dict:
@@ -84,15 +105,8 @@ def _schema(role: Role):
             "generation": {"max-examples": EXAMPLES, "database": "none"},
             "checks": {"enabled": True},
             "operations": [
-                {
-                    "include-operation-id": operation_id,
-                    "checks": {
-                        "positive_data_acceptance": {
-                            "expected-statuses": ACCEPTED_WITH_RULES
-                        }
-                    },
-                }
-                for operation_id in SERVER_RULES
+                {"include-operation-id": operation_id, "checks": _checks(operation_id)}
+                for operation_id in sorted(set(SERVER_RULES) | PRECONDITION_FIRST)
             ],
             "phases": {
                 "examples": {"enabled": True},
