@@ -1,8 +1,10 @@
 """The API's conventions, written into the OpenAPI document in one place.
 
-drf-spectacular documents what a view returns on success; these
-postprocessing hooks add what every view can answer besides, so an
-operation's list of statuses is complete without each view repeating it:
+``AutoSchema`` (the ``DEFAULT_SCHEMA_CLASS``) adds to each request field the
+rules DRF enforces without saying (see its docstring). drf-spectacular
+documents what a view returns on success; these postprocessing hooks add
+what every view can answer besides, so an operation's list of statuses is
+complete without each view repeating it:
 
 - ``document_errors``: the error answers (``ERRORS``) an operation can give,
   derived from what it takes: 401/403 when it needs a login and a role, 404
@@ -10,12 +12,12 @@ operation's list of statuses is complete without each view repeating it:
   parameters, 415 when it takes a body. A status a view declares itself
   (409, 412, 429: ``extend_schema(responses={409: error_response("…")})``)
   keeps its description and gets the error schema if it has none.
-- ``add_links``: OpenAPI ``links`` from each create to the read and the
-  updates of what it created (``LINKS``), so a stateful client can follow
-  create → read → update.
+- ``add_links``: OpenAPI ``links`` from each create (and each list's first
+  row) to the read and the updates of what it names (``LINKS``), so a
+  stateful client can follow create → read → update.
 
 An endpoint added later gets its errors documented with nothing to do; a new
-create/read pair adds one line to ``LINKS``.
+create/read pair adds its lines to ``LINKS``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rest_framework import fields
 from .pagination import MAX_BIGINT
 
 ERROR_SCHEMA = "Error"
+VALIDATION_ERROR_SCHEMA = "ValidationError"
 # Python's str.strip() whitespace, which DRF trims from a CharField's value.
 _SPACE = (
     "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680"
@@ -35,7 +38,6 @@ _SPACE = (
 # Any text without NUL (DRF refuses it); with ``_SPACE`` also: not blank.
 TEXT = "^[^\\u0000]*$"
 NOT_BLANK_TEXT = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
-VALIDATION_ERROR_SCHEMA = "ValidationError"
 
 # Status → what it means in this API (``docs/api.md``, "Errors").
 ERRORS: dict[str, str] = {
