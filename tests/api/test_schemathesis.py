@@ -18,6 +18,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -144,6 +146,14 @@ def world(db, http, monkeypatch):
     make_guest(make_reservation(), surname="Репин")
     for role, key in TOKENS.items():
         Token.objects.create(user=make_user(role), key=key)
+    # Schemathesis calls the WSGI application itself, whose request signals
+    # close the database connection, and with it the test's transaction
+    # (PostgreSQL). Django's test client unhooks them the same way.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @as_admin.parametrize()
