@@ -23,7 +23,7 @@ create/read pair adds its lines to ``LINKS``.
 from __future__ import annotations
 
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import fields
 
 from .pagination import MAX_BIGINT
@@ -136,6 +136,20 @@ def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(description=description)
 
 
+MERGED_PERSON = OpenApiParameter(
+    "Location",
+    location=OpenApiParameter.HEADER,
+    response=[301, 308],
+    description="The same URL for the person this one was merged into.",
+)
+
+
+def merged_person(status: int) -> dict:
+    """The redirect a merged person's ID answers (``reservations.api_aliases``):
+    301 for a read, 308 for a change; ``{"detail", "person_id"}``."""
+    return {status: error_response("This person was merged into another.")}
+
+
 def document_errors(result: dict, generator, request, public) -> dict:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas[ERROR_SCHEMA] = _error_schema()
@@ -146,7 +160,7 @@ def document_errors(result: dict, generator, request, public) -> dict:
         for status in _error_statuses(method, operation):
             responses.setdefault(status, {"description": ERRORS[status]})
         for status, response in responses.items():
-            if status.startswith(("4", "5")) and "content" not in response:
+            if status.startswith(("3", "4", "5")) and "content" not in response:
                 response["content"] = _json(_schema_for(status))
     return result
 

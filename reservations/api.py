@@ -15,7 +15,7 @@ from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from pms.api import PreconditionFailed
-from pms.openapi import error_response
+from pms.openapi import MERGED_PERSON, error_response, merged_person
 from pms.pagination import MAX_LIMIT
 
 from . import services
@@ -124,12 +124,17 @@ _IF_MATCH = OpenApiParameter(
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["persons"], parameters=[_ETAG]),
+    get=extend_schema(
+        tags=["persons"],
+        parameters=[_ETAG, MERGED_PERSON],
+        responses={200: PersonSerializer, **merged_person(301)},
+    ),
     patch=extend_schema(
         tags=["persons"],
-        parameters=[_ETAG, _IF_MATCH],
+        parameters=[_ETAG, _IF_MATCH, MERGED_PERSON],
         responses={
             200: PersonSerializer,
+            **merged_person(308),
             412: error_response("The profile changed since that ETag was read."),
         },
     ),

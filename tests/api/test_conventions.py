@@ -216,6 +216,12 @@ def test_the_person_patch_documents_its_version_check(document):
     assert "ETag" in patch["responses"]["200"]["headers"]
 
 
+def test_a_merged_persons_redirect_is_documented(document):
+    person = document["paths"]["/api/v1/persons/{person_id}/"]
+    assert "Location" in person["get"]["responses"]["301"]["headers"]
+    assert "Location" in person["patch"]["responses"]["308"]["headers"]
+
+
 def test_request_rules_are_in_the_document(document):
     schemas = document["components"]["schemas"]
     entity = schemas["LegalEntityRequest"]["properties"]
