@@ -84,7 +84,7 @@ class ConflictResolveView(APIView):
 
 urlpatterns = [
     path(
-        "persons/<int:person_id>/emis/conflicts/",
+        "persons/<id:person_id>/emis/conflicts/",
         include(
             [
                 path("", ConflictListView.as_view(), name="emis-conflicts"),

@@ -161,11 +161,11 @@ class JobCancelView(APIView):
 urlpatterns = [
     path("emis/webhook/", emis_webhook, name="emis-webhook"),
     path(
-        "persons/<int:person_id>/emis/pull/", PersonPullView.as_view(), name="emis-pull"
+        "persons/<id:person_id>/emis/pull/", PersonPullView.as_view(), name="emis-pull"
     ),
-    path("emis/jobs/<int:job_id>/", JobDetailView.as_view(), name="emis-job"),
+    path("emis/jobs/<id:job_id>/", JobDetailView.as_view(), name="emis-job"),
     path(
-        "emis/jobs/<int:job_id>/cancel/",
+        "emis/jobs/<id:job_id>/cancel/",
         JobCancelView.as_view(),
         name="emis-job-cancel",
     ),

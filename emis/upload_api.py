@@ -137,7 +137,7 @@ class UploadLinkView(APIView):
 
 urlpatterns = [
     path(
-        "persons/<int:person_id>/emis/upload-link/",
+        "persons/<id:person_id>/emis/upload-link/",
         UploadLinkView.as_view(),
         name="emis-upload-link",
     ),

@@ -19,5 +19,6 @@ class LegalEntityViewSet(
     viewsets.GenericViewSet,
 ):
     queryset = LegalEntity.objects.all()
+    lookup_value_converter = "id"
     serializer_class = LegalEntitySerializer
     permission_classes = [ReadFrontDeskWriteAdmin]

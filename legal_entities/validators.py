@@ -70,3 +70,11 @@ def validate_ogrn(value: str) -> None:
 def validate_kpp(value: str) -> None:
     if not _KPP.fullmatch(value):
         raise ValidationError(_("KPP must be 9 characters."), code="kpp_format")
+
+
+# The part of each rule a pattern can state (pms/openapi.py puts it in the
+# OpenAPI document); the check digits stay with the functions.
+validate_inn.openapi_pattern = "[0-9]{10}|[0-9]{12}"  # type: ignore[attr-defined]
+validate_ogrn.openapi_pattern = "[0-9]{13}|[0-9]{15}"  # type: ignore[attr-defined]
+_KPP_PATTERN = "[0-9]{4}[0-9A-Z]{2}[0-9]{3}"
+validate_kpp.openapi_pattern = _KPP_PATTERN  # type: ignore[attr-defined]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, permissions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .pagination import MAX_BIGINT
 from .roles import Role, has_role
 
 # Machine clients authenticate with a token; naming it in WWW-Authenticate is
@@ -39,6 +42,23 @@ def exception_handler(exc, context):
         # scheme already.
         response.setdefault("WWW-Authenticate", AUTH_CHALLENGE)
     return response
+
+
+class IdConverter:
+    """A row's ID in an API path: 1 to 2**63 - 1. Anything else matches no
+    path, so the answer is a 404 (from the URL resolver) and a number too
+    big for the database never reaches a query."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_BIGINT:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
 
 
 class Conflict(exceptions.APIException):
@@ -105,3 +125,32 @@ class ReadFrontDeskWriteAdmin(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return has_role(request.user, Role.FRONT_DESK)
         return has_role(request.user, Role.ADMIN)
+
+
+# --- Django's own error answers under /api/ ------------------------------------
+# A path the URL resolver does not match (``/api/v1/persons/abc/``), an
+# unexpected exception, a bad Host: Django answers these before or outside
+# DRF. Under /api/ they get the API's JSON shape (no traceback, no HTML);
+# elsewhere Django's pages. Exceptions are still logged and reported as usual.
+
+
+def _api_or_page(status: int, detail: str, page):
+    def handler(request, *args, **kwargs):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": str(detail)}, status=status)
+        return page(request, *args, **kwargs)
+
+    return handler
+
+
+API_PREFIX = "/api/"
+handler400 = _api_or_page(400, _("Bad request."), defaults.bad_request)
+handler403 = _api_or_page(
+    403, exceptions.PermissionDenied.default_detail, defaults.permission_denied
+)
+handler404 = _api_or_page(
+    404, exceptions.NotFound.default_detail, defaults.page_not_found
+)
+handler500 = _api_or_page(
+    500, exceptions.APIException.default_detail, defaults.server_error
+)

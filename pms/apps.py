@@ -7,7 +7,12 @@ class PmsConfig(AppConfig):
     verbose_name = _("PMS")
 
     def ready(self):
-        from . import middleware, signals
+        from django.urls import register_converter
+
+        from . import api, middleware, signals, strict_json
 
         signals.connect()
+        strict_json.connect()
+        # Before any URL module uses it: <id:person_id> in the API's paths.
+        register_converter(api.IdConverter, "id")
         middleware.connect_signals()

@@ -56,3 +56,13 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         # An offset past the rows is an empty page: DRF compares it with the
         # count and never sends it to the database.
         return query_int(request, self.offset_query_param, min_value=0, default=0)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        # The document states the bounds ``query_int`` enforces.
+        parameters = super().get_schema_operation_parameters(view)
+        lowest = {self.limit_query_param: 1, self.offset_query_param: 0}
+        for parameter in parameters:
+            parameter["schema"].update(
+                minimum=lowest[parameter["name"]], maximum=MAX_QUERY_INT
+            )
+        return parameters

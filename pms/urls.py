@@ -5,7 +5,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import api, views
+
+# JSON under /api/, Django's pages elsewhere (pms/api.py).
+handler400, handler403 = api.handler400, api.handler403
+handler404, handler500 = api.handler404, api.handler500
 
 urlpatterns = [
     path("", views.home, name="home"),

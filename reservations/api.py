@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
 from personal_data.access_log import Kind, record_access
 from pms.api import PreconditionFailed
+from pms.openapi import MERGED_PERSON, error_response, merged_person
 from pms.pagination import MAX_LIMIT
 
 from . import services
@@ -54,6 +55,7 @@ class ReservationViewSet(
     viewsets.GenericViewSet,
 ):
     queryset = Reservation.objects.annotate(guests_count=Count("stays"))
+    lookup_value_converter = "id"
     serializer_class = ReservationSerializer
 
 
@@ -108,8 +110,35 @@ class ReservationGuestView(
         services.stay_remove(stay=instance)
 
 
+_ETAG = OpenApiParameter(
+    "ETag",
+    location=OpenApiParameter.HEADER,
+    response=[200, 412],
+    description="The profile's version: send it back in If-Match.",
+)
+_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    description="The ETag the change was made on (or *); without it the "
+    "change is made whatever the version.",
+)
+
+
 @extend_schema_view(
-    get=extend_schema(tags=["persons"]), patch=extend_schema(tags=["persons"])
+    get=extend_schema(
+        tags=["persons"],
+        parameters=[_ETAG, MERGED_PERSON],
+        responses={200: PersonSerializer, **merged_person(301)},
+    ),
+    patch=extend_schema(
+        tags=["persons"],
+        parameters=[_ETAG, _IF_MATCH, MERGED_PERSON],
+        responses={
+            200: PersonSerializer,
+            **merged_person(308),
+            412: error_response("The profile changed since that ETag was read."),
+        },
+    ),
 )
 class PersonView(generics.RetrieveUpdateAPIView):
     """A guest profile by its persistent ID. PATCH changes only what it sends;

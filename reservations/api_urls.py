@@ -10,13 +10,15 @@ from .api import (
 from .board_api import ArrivalsView
 from .merge_api import PersonDuplicatesView, PersonMergeView
 
-router = SimpleRouter()
+# IDs through the API's "id" converter (pms/api_urls.py): a path with a
+# number no row can have is a 404, not a database overflow.
+router = SimpleRouter(use_regex_path=False)
 router.register("reservations", ReservationViewSet, basename="api-reservation")
 
 # What hangs under one reservation's guests, and under one person.
 _guest_routes = [
     path("", ReservationGuestsView.as_view(), name="api-reservation-guests"),
-    path("<int:stay_id>/", ReservationGuestView.as_view(), name="api-reservation-guest"),
+    path("<id:stay_id>/", ReservationGuestView.as_view(), name="api-reservation-guest"),
 ]
 _person_routes = [
     path("", PersonView.as_view(), name="api-person"),
@@ -25,7 +27,7 @@ _person_routes = [
 ]
 urlpatterns = [
     *router.urls,
-    path("reservations/<int:reservation_id>/guests/", include(_guest_routes)),
-    path("persons/<int:person_id>/", include(_person_routes)),
+    path("reservations/<id:reservation_id>/guests/", include(_guest_routes)),
+    path("persons/<id:person_id>/", include(_person_routes)),
     path("arrivals/", ArrivalsView.as_view(), name="api-arrivals"),
 ]

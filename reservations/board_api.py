@@ -7,6 +7,7 @@ house, departing; by reservation, then stay), paged like every API list.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+
+from pms.strict_json import ISO_DATE
 
 from . import deadlines
 from .board import BoardGuest, BoardList, board_rows, board_stays
@@ -79,13 +82,14 @@ class ArrivalsView(generics.ListAPIView):
 
     def day(self) -> dt.date:
         text = self.request.query_params.get("date")
-        if not text:
+        if text is None:
             return deadlines.hotel_today()
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            message = _("Enter a date as YYYY-MM-DD.")
-            raise ValidationError({"date": [message]}) from None
+        # Only YYYY-MM-DD: fromisoformat also takes "20260303" and week dates.
+        if ISO_DATE.fullmatch(text):
+            with suppress(ValueError):
+                return dt.date.fromisoformat(text)
+        message = _("Enter a date as YYYY-MM-DD.")
+        raise ValidationError({"date": [message]})
 
     def list(self, request, *args, **kwargs):
         day = self.day()

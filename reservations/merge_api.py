@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pms.api import Conflict
+from pms.openapi import MERGED_PERSON, merged_person
 from pms.pagination import MAX_LIMIT
 from pms.roles import IsAdmin
 
@@ -47,7 +48,8 @@ class PersonDuplicatesView(APIView):
 
     @extend_schema(
         operation_id="person_duplicates",
-        responses={200: DuplicateSerializer(many=True)},
+        parameters=[MERGED_PERSON],
+        responses={200: DuplicateSerializer(many=True), **merged_person(301)},
         tags=["persons"],
     )
     def get(self, request: Request, person_id: int) -> Response:

@@ -1,3 +1,5 @@
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,20 @@ def validate_country_code(value: str) -> None:
             params={"value": value},
             code="country_code",
         )
+
+
+def _any_case(code: str) -> str:
+    return "".join(f"[{c}{c.lower()}]" if c.isalpha() else re.escape(c) for c in code)
+
+
+def _country_pattern() -> str:
+    from .countries import COUNTRY_CODES
+
+    return "|".join(_any_case(code) for code in sorted(COUNTRY_CODES))
+
+
+# For the OpenAPI document (pms/openapi.py): the codes, in any letter case.
+validate_country_code.openapi_pattern = _country_pattern()  # type: ignore[attr-defined]
 
 
 def normalize_phone(value: str) -> str:

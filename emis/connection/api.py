@@ -115,6 +115,11 @@ class EmisConnectionView(GenericAPIView):
     permission_classes = [IsAdmin]
     serializer_class = EmisConnectionSerializer
 
+    def get_object(self):
+        # The one connection. DRF's OPTIONS answer asks for the object behind
+        # PUT, and without this would look for a queryset there is none of.
+        return connection_settings()
+
     def get(self, request: Request) -> Response:
         return Response(_representation())
 

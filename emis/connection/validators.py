@@ -34,6 +34,13 @@ def validate_api_login(value: str) -> None:
         raise ValidationError(MESSAGES[problem], code=problem)
 
 
+# The rule as a pattern for the OpenAPI document (pms/openapi.py): no control
+# character (Unicode category Cc), no lone surrogate; an API login no ":".
+_SENDABLE = "\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff"
+validate_credential.openapi_pattern = f"[^{_SENDABLE}]*"  # type: ignore[attr-defined]
+validate_api_login.openapi_pattern = f"[^:{_SENDABLE}]*"  # type: ignore[attr-defined]
+
+
 @sensitive_variables()
 def credential_errors(values: dict[str, str | None]) -> dict[str, str]:
     """Per-field messages for the given credentials (None: not given)."""

@@ -30,6 +30,15 @@ class DeliveryFilterSerializer(serializers.Serializer):
         "false: only requests refused before (401, 413, 429, …).",
     )
 
+    def to_internal_value(self, data):
+        # DRF reads "?status=" in a query string as "not given"; the document
+        # says a given filter has a value, so a blank one is a 400.
+        blank = [name for name in self.fields if data.get(name) == ""]
+        if blank:
+            message = serializers.CharField.default_error_messages["blank"]
+            raise serializers.ValidationError({name: [message] for name in blank})
+        return super().to_internal_value(data)
+
 
 class BadFieldSerializer(serializers.Serializer):
     path = serializers.CharField()

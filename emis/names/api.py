@@ -250,7 +250,7 @@ _routes = [
     path("preview/", PreviewView.as_view(), name="emis-name-policy-preview"),
     path("reapply/", ReapplyView.as_view(), name="emis-name-policy-reapply"),
     path(
-        "reapply/<int:job_id>/",
+        "reapply/<id:job_id>/",
         ReapplyJobView.as_view(),
         name="emis-name-policy-reapply-job",
     ),

@@ -135,7 +135,9 @@ def test_test_endpoint_ok_and_refused(admin_client_):
     responses.get(
         "https://emis.test/api/v1/ping", json={"status": "ok", "api_version": "1"}
     )
-    assert admin_client_.post(TEST_URL).json() == {"ok": True}
+    # The API takes JSON only (issue 14): an empty body says so too.
+    answer = admin_client_.post(TEST_URL, content_type="application/json")
+    assert answer.json() == {"ok": True}
 
     responses.replace(responses.GET, "https://emis.test/api/v1/ping", status=401)
     body = admin_client_.post(
@@ -147,7 +149,7 @@ def test_test_endpoint_ok_and_refused(admin_client_):
 
 
 def test_test_endpoint_without_values(admin_client_):
-    body = admin_client_.post(TEST_URL).json()
+    body = admin_client_.post(TEST_URL, content_type="application/json").json()
     assert body["ok"] is False and body["error"]["code"] == "incomplete"
 
 
