@@ -5,17 +5,17 @@ from .erasure_api import PersonEraseView, PersonExportView
 
 urlpatterns = [
     path(
-        "persons/<int:person_id>/access-log/",
+        "persons/<id:person_id>/access-log/",
         PersonAccessLogView.as_view(),
         name="api-person-access-log",
     ),
     path(
-        "persons/<int:person_id>/erase/",
+        "persons/<id:person_id>/erase/",
         PersonEraseView.as_view(),
         name="api-person-erase",
     ),
     path(
-        "persons/<int:person_id>/export/",
+        "persons/<id:person_id>/export/",
         PersonExportView.as_view(),
         name="api-person-export",
     ),

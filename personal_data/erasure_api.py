@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pms.api import Conflict
+from pms.openapi import MERGED_PERSON, error_response, merged_person
 from pms.roles import IsAdmin
 from reservations.api_aliases import person_or_moved
 from reservations.models import Person
@@ -51,10 +52,10 @@ class PersonEraseView(APIView):
         request=EraseRequestSerializer,
         responses={
             200: ErasureSerializer,
-            409: OpenApiResponse(
-                description="`person_has_current_stay`: a current or future stay"
-            ),
+            409: error_response("`person_has_current_stay`: a current or future stay"),
+            **merged_person(308),
         },
+        parameters=[MERGED_PERSON],
         tags=["persons"],
     )
     def post(self, request: Request, person_id: int) -> Response:
@@ -84,7 +85,11 @@ class PersonExportView(APIView):
 
     @extend_schema(
         operation_id="person_export",
-        responses={200: OpenApiResponse(description="The export (JSON object)")},
+        responses={
+            200: OpenApiResponse(description="The export (JSON object)"),
+            **merged_person(301),
+        },
+        parameters=[MERGED_PERSON],
         tags=["persons"],
     )
     def get(self, request: Request, person_id: int) -> Response:

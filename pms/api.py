@@ -12,7 +12,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .pagination import MAX_BIGINT
+from .pagination import MAX_QUERY_INT
 from .roles import Role, has_role
 
 # Machine clients authenticate with a token; naming it in WWW-Authenticate is
@@ -53,7 +53,7 @@ class IdConverter:
 
     def to_python(self, value: str) -> int:
         number = int(value)
-        if not 1 <= number <= MAX_BIGINT:
+        if not 1 <= number <= MAX_QUERY_INT:
             raise ValueError(value)
         return number
 

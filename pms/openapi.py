@@ -26,7 +26,7 @@ from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import fields
 
-from .pagination import MAX_BIGINT
+from .pagination import MAX_QUERY_INT
 
 ERROR_SCHEMA = "Error"
 VALIDATION_ERROR_SCHEMA = "ValidationError"
@@ -172,7 +172,7 @@ def _bound_ids(operation: dict) -> None:
         schema = parameter.get("schema", {})
         if parameter.get("in") == "path" and schema.get("type") == "integer":
             schema.setdefault("minimum", 1)
-            schema.setdefault("maximum", MAX_BIGINT)
+            schema.setdefault("maximum", MAX_QUERY_INT)
 
 
 def _error_statuses(method: str, operation: dict) -> list[str]:

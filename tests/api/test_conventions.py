@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
-from pms.pagination import MAX_BIGINT
+from pms.pagination import MAX_QUERY_INT
 from tests.factories import VALID_INN, make_legal_entity, make_reservation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
     "path",
     [
         "/api/v1/persons/abc/",  # not a number: the URL resolver's 404
-        f"/api/v1/persons/{MAX_BIGINT + 1}/",  # no row can have it
+        f"/api/v1/persons/{MAX_QUERY_INT + 1}/",  # no row can have it
         "/api/v1/persons/0/emis/pull/",
-        f"/api/v1/reservations/{MAX_BIGINT + 1}/",
+        f"/api/v1/reservations/{MAX_QUERY_INT + 1}/",
         "/api/v1/no-such-thing/",
     ],
 )

@@ -72,6 +72,7 @@ SERVER_RULES = {
     "names the current version (412)",
     "emis_person_conflicts_resolve": "the field has an open conflict",
     "emis_upload_link_create": "the legal entity and the reservation exist",
+    "person_erase": "the person has no current or future stay (409)",
 }
 ACCEPTED_WITH_RULES = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "429"]
 # If-Match is checked before the body is (RFC 9110, 13.2.2: preconditions
