@@ -28,8 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
-DB = "bench_card"
-TEMPLATE = "bench_card_tpl"
+# BENCH_DB_SUFFIX lets two checkouts run this benchmark at once.
+_SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
+DB = f"bench_card{_SUFFIX}"
+PAGES = {
+    "guests_tab": "/reservations/{reservation}/?tab=guests",
+    "guest_page": "/reservations/{reservation}/guests/{stay}/",
+}
+TEMPLATE = f"bench_card_tpl{_SUFFIX}"
 
 
 def build(sizes: list[int]) -> dict[int, tuple[int, int]]:
@@ -121,7 +127,11 @@ def main() -> None:
     parser.add_argument("--guests", type=int, action="append")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--page", action="append", choices=PAGES, help="only these pages (default: all)"
+    )
     args = parser.parse_args()
+    pages = args.page or list(PAGES)
     sizes = args.guests or [1, 10, 50]
     info = common.print_machine()
     var = common.bench_var_dir("card")
@@ -132,15 +142,15 @@ def main() -> None:
     from pms.roles import Role
     from tests.factories import make_user
 
-    results: dict[str, dict[int, dict]] = {"guests_tab": {}, "guest_page": {}}
+    results: dict[str, dict[int, dict]] = {page: {} for page in pages}
     try:
         built = build(sizes)
         client = Client()
         client.force_login(make_user(Role.FRONT_DESK))
         for size, (reservation_id, stay_id) in built.items():
             urls = {
-                "guests_tab": f"/reservations/{reservation_id}/?tab=guests",
-                "guest_page": f"/reservations/{reservation_id}/guests/{stay_id}/",
+                page: PAGES[page].format(reservation=reservation_id, stay=stay_id)
+                for page in pages
             }
             measure_pages(client, urls, size, results, args.requests, args.repeat)
     finally:
