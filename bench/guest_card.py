@@ -103,7 +103,9 @@ def measure(client, url: str, requests: int) -> tuple[int, float]:
     return count, statistics.median(times)
 
 
-def measure_pages(client, urls: dict, size: int, results: dict, requests: int, repeat: int):
+def measure_pages(
+    client, urls: dict, size: int, results: dict, requests: int, repeat: int
+):
     """Measure each page ``repeat`` times; its figures go into
     ``results[page][size]`` and are printed as they come."""
     for page, url in urls.items():
@@ -119,6 +121,86 @@ def measure_pages(client, urls: dict, size: int, results: dict, requests: int, r
             f"median {common.fmt_range(results[page][size]['median_ms'], 1)} ms "
             f"(load avg before {load_before:.1f})",
             flush=True,
+        )
+
+
+def measure_interleaved(client, urls: dict, requests: int) -> dict:
+    """Per key of ``urls``: queries, median wall and CPU ms of ``requests``
+    requests. The pages' requests alternate (tab 1, tab 10, tab 50, page 1...,
+    then again), so a machine that other work slows down slows them alike:
+    the ratios between them are the figures this benchmark is for."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    out: dict = {}
+    for size, url in urls.items():
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        out[size] = {"queries": len(queries), "wall": [], "cpu": []}
+    for _ in range(requests):
+        for size, url in urls.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            client.get(url)
+            out[size]["cpu"].append((time.process_time() - cpu) * 1000)
+            out[size]["wall"].append((time.perf_counter() - wall) * 1000)
+    return {
+        size: {
+            "queries": r["queries"],
+            "wall": statistics.median(r["wall"]),
+            "cpu": statistics.median(r["cpu"]),
+        }
+        for size, r in out.items()
+    }
+
+
+def _record(results: dict, figures: dict, load: float) -> None:
+    for (page, size), f in figures.items():
+        r = results[page].setdefault(
+            size, {"queries": [], "median_ms": [], "cpu_ms": [], "loadavg_before": []}
+        )
+        r["queries"] = sorted({*r["queries"], f["queries"]})
+        r["median_ms"].append(f["wall"])
+        r["cpu_ms"].append(f["cpu"])
+        r["loadavg_before"].append(load)
+    print(
+        "  "
+        + ", ".join(
+            f"{page} {size}: {f['wall']:.1f} ms ({f['cpu']:.1f} CPU, {f['queries']} q)"
+            for (page, size), f in figures.items()
+        )
+        + f" (load avg before {load:.1f})",
+        flush=True,
+    )
+
+
+def _ratio(values: list[float], base: list[float]) -> str:
+    ratios = [v / b for v, b in zip(values, base, strict=True)]
+    return f"{common.fmt_range(ratios, 2)}×"
+
+
+def report(results: dict) -> None:
+    """Each ratio is taken within one repetition (same minute of the
+    machine), then summarised as median (min–max) over repetitions."""
+    print("\nguest card (median ms of a repetition: median, min–max over repetitions):")
+    for page, by_size in results.items():
+        first = min(by_size)
+        for size, r in by_size.items():
+            print(
+                f"  {page:<10} {size:>3} guests: {r['queries']} queries, wall "
+                f"{common.fmt_range(r['median_ms'], 1)} ms = "
+                f"{_ratio(r['median_ms'], by_size[first]['median_ms'])} of {first}; CPU "
+                f"{common.fmt_range(r['cpu_ms'], 1)} ms = "
+                f"{_ratio(r['cpu_ms'], by_size[first]['cpu_ms'])}"
+            )
+    if "guests_tab" in results and "guest_page" in results:
+        first = min(results["guests_tab"])
+        tab, page = results["guests_tab"][first], results["guest_page"][first]
+        print(
+            f"  guest page vs Гости tab, {first} guest(s): wall "
+            f"{_ratio(page['median_ms'], tab['median_ms'])}, CPU "
+            f"{_ratio(page['cpu_ms'], tab['cpu_ms'])}"
         )
 
 
@@ -147,28 +229,21 @@ def main() -> None:
         built = build(sizes)
         client = Client()
         client.force_login(make_user(Role.FRONT_DESK))
-        for size, (reservation_id, stay_id) in built.items():
-            urls = {
-                page: PAGES[page].format(reservation=reservation_id, stay=stay_id)
-                for page in pages
-            }
-            measure_pages(client, urls, size, results, args.requests, args.repeat)
+        urls = {
+            (page, size): PAGES[page].format(reservation=rid, stay=sid)
+            for page in pages
+            for size, (rid, sid) in built.items()
+        }
+        for _ in range(args.repeat):
+            load = os.getloadavg()[0]
+            _record(results, measure_interleaved(client, urls, args.requests), load)
     finally:
         from django.db import connections
 
         connections.close_all()
         common.drop_database(DB)
         common.drop_database(TEMPLATE)
-    print("\nguest card (median render ms: median, min–max over repetitions):")
-    for page, by_size in results.items():
-        base = statistics.median(by_size[min(by_size)]["median_ms"])
-        for size, r in by_size.items():
-            ratio = statistics.median(r["median_ms"]) / base
-            print(
-                f"  {page:<10} {size:>3} guests: {r['queries']} queries, "
-                f"{common.fmt_range(r['median_ms'], 1)} ms, {ratio:.2f}× of "
-                f"{min(by_size)} guest(s)"
-            )
+    report(results)
     path = common.save_result("guest_card", {"machine": info, "results": results})
     print(f"\nfigures saved to {path.relative_to(common.REPO)}")
 
