@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -17,10 +18,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from legal_entities.models import LegalEntity
+from pms.form_renderer import render_input
 
 from .countries import (
     ALPHA3,
@@ -57,22 +62,27 @@ class DateInput(forms.DateInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        shown = formats.get_format("DATE_INPUT_FORMATS")[0]
-        widget_attrs = context["widget"]["attrs"]
-        widget_attrs.setdefault("placeholder", _format_text(shown, _PLACEHOLDER_PARTS))
+        placeholder, pattern = _date_hints(get_language())
+        context["widget"]["attrs"].setdefault("placeholder", placeholder)
         # A hint for the browser's own check (the forms are novalidate): any
         # of the language's numeric formats, ISO included.
-        widget_attrs.setdefault("pattern", _date_pattern())
+        context["widget"]["attrs"].setdefault("pattern", pattern)
         return context
 
 
-def _date_pattern() -> str:
+@cache
+def _date_hints(language: str | None) -> tuple[str, str]:
+    """(placeholder, pattern) of a date input in ``language``: constants of
+    the language's formats, built once (~40 date inputs on a guest page)."""
+    input_formats = formats.get_format("DATE_INPUT_FORMATS", language)
+    placeholder = _format_text(input_formats[0], _PLACEHOLDER_PARTS)
     numeric = [
-        f
-        for f in formats.get_format("DATE_INPUT_FORMATS")
-        if not set(re.findall(r"%.", f)) - set(_PATTERN_PARTS)
+        f for f in input_formats if not set(re.findall(r"%.", f)) - set(_PATTERN_PARTS)
     ]
-    return "|".join(_format_text(f.replace(".", r"\."), _PATTERN_PARTS) for f in numeric)
+    pattern = "|".join(
+        _format_text(f.replace(".", r"\."), _PATTERN_PARTS) for f in numeric
+    )
+    return placeholder, pattern
 
 
 def _format_text(fmt: str, parts: dict) -> str:
@@ -97,8 +107,6 @@ class CountryInput(forms.TextInput):
     beside it, fetched again by htmx when the code changes
     (``countries_views.country_name_view``)."""
 
-    template_name = "reservations/widgets/country.html"
-
     def __init__(self, attrs=None):
         defaults = {
             "list": DATALIST_ID,
@@ -108,18 +116,32 @@ class CountryInput(forms.TextInput):
         }
         super().__init__({**defaults, **(attrs or {})})
 
+    def _render(self, template_name, context, renderer=None):
+        # As reservations/widgets/country.html says, without a template
+        # per field (16 on a guest page: pms/form_renderer.py says why).
+        name = escape(context["widget"]["country_name"])
+        return mark_safe(  # noqa: S308 (the input is rendered escaped; the name is escaped)
+            f'{render_input(context)}<small class="country-name muted" '
+            f'aria-live="polite">{name}</small>'
+        )
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["country_name"] = country_name(value) if value else ""
         context["widget"]["attrs"].update(
             {
-                "hx-get": reverse("reservations:country_name"),
+                "hx-get": _country_name_url(),
                 "hx-trigger": "change",
                 "hx-target": "next .country-name",
                 "hx-sync": "this:replace",
             }
         )
         return context
+
+
+@cache
+def _country_name_url() -> str:
+    return reverse("reservations:country_name")
 
 
 class CountryField(forms.CharField):
