@@ -17,7 +17,7 @@ from pms.roles import Role, role_required
 
 from . import deadlines
 from .board import arrivals_board
-from .forms import DatePickerInput
+from .forms import DateInput
 
 LIST_LABELS = {
     "arriving": _("Arriving"),
@@ -30,7 +30,7 @@ class BoardDateForm(forms.Form):
     date = forms.DateField(
         label=_("Date"),
         required=False,
-        widget=DatePickerInput(attrs={"data-autosubmit": ""}),
+        widget=DateInput(attrs={"data-autosubmit": ""}),
     )
 
     def day(self) -> dt.date:

@@ -91,16 +91,6 @@ def _format_text(fmt: str, parts: dict) -> str:
     return fmt
 
 
-class DatePickerInput(forms.DateInput):
-    """The browser's own date picker (ISO value): for picking a day to look
-    at (the board), not for typing data."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 class CountryInput(forms.TextInput):
     """A country typed ahead over the page's one ``<datalist>`` (the
     ``country_datalist`` tag), the code as the value, and the code's name

@@ -25,9 +25,21 @@ register = template.Library()
 
 
 class _Words:
-    """The rows' words, translated once per table."""
+    """The rows' words, translated once per table; the column names label
+    the cells when a phone stacks them (``data-label``, pms.css)."""
 
     def __init__(self) -> None:
+        self.columns = [
+            escape(_(name))
+            for name in (
+                "Guest",
+                "Contacts",
+                "Documents",
+                "Card issued",
+                "Checks",
+                "Note",
+            )
+        ]
         self.person_id = _("Person ID")
         self.differs = _("differs from EMIS")
         self.until = _("until")
@@ -73,15 +85,18 @@ def _row(row: GuestRow, link: str, words: _Words, conflicted) -> str:
     if not row.has_document:
         papers += f'<span class="muted">{_e(words.no_document)}</span>'
     ready = f'<span class="badge ok">{_e(words.ready)}</span>' if row.ready else ""
+    guest, contact, paper, issued, checks, note = (
+        f'<td data-label="{label}">' for label in words.columns
+    )
     return (
-        f'<tr data-stay="{stay.pk}"><td>'
+        f'<tr data-stay="{stay.pk}">{guest}'
         f'<a class="guest-name" href="{_e(link)}">{_e(person.full_name)}</a>{badge}'
         f'<div class="ids mono"><span>ID: {stay.pk}</span>'
         f"<span>{_e(words.person_id)}: <strong>{person.pk}</strong></span></div></td>"
-        f"<td>{contacts}</td><td>{papers}</td>"
-        f"<td>{_e(words.yes if stay.card_issued else words.no)}</td>"
-        f"<td>{ready}{_warnings(row)}</td>"
-        f"<td>{linebreaksbr(stay.note, autoescape=True)}</td></tr>\n"
+        f"{contact}{contacts}</td>{paper}{papers}</td>"
+        f"{issued}{_e(words.yes if stay.card_issued else words.no)}</td>"
+        f"{checks}{ready}{_warnings(row)}</td>"
+        f"{note}{linebreaksbr(stay.note, autoescape=True)}</td></tr>\n"
     )
 
 

@@ -35,8 +35,7 @@ class Sample(forms.Form):
 def _both(form_class, **kwargs):
     fast = form_class(renderer=FormRenderer(), **kwargs)
     slow = form_class(renderer=DjangoTemplates(), **kwargs)
-    for fast_field, slow_field in zip(fast, slow, strict=True):
-        yield fast_field, slow_field
+    return list(zip(fast, slow, strict=True))
 
 
 @pytest.mark.parametrize("data", [None, {"text": "", "number": "x", "when": "nope"}])

@@ -240,8 +240,15 @@ def test_day_navigation(front_desk_client):
     page = _page(front_desk_client, D(2026, 3, 1))
     assert 'href="/board/?date=2026-02-28" rel="prev" data-hotkey="ArrowLeft"' in page
     assert 'href="/board/?date=2026-03-02" rel="next" data-hotkey="ArrowRight"' in page
-    assert 'type="date" name="date" value="2026-03-01" data-autosubmit' in page
+    # Typed as дд.мм.гггг whatever the browser's locale (issue 12).
+    field = re.search(r'<input type="text" name="date" value="01\.03\.2026"[^>]*>', page)
+    assert field and "data-autosubmit" in field.group(0)
     assert "01.03.2026" in page
+
+
+def test_a_day_typed_as_the_russians_write_it(front_desk_client):
+    page = front_desk_client.get("/board/", {"date": "01.03.2026"}).content.decode()
+    assert 'value="01.03.2026"' in page and 'href="/board/?date=2026-03-02"' in page
 
 
 def test_a_bad_date_shows_today_and_says_so(front_desk_client):
