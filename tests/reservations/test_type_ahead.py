@@ -38,6 +38,13 @@ def foreigner():
     return stay
 
 
+def _post(client, stay, values: dict):
+    """The guest page as rendered, with ``values`` changed, saved."""
+    data = form_data(client.get(_guest_url(stay)).content.decode(), "guest-form")
+    data.update({**values, "_save": "1"})
+    return client.post(_guest_url(stay), data)
+
+
 # --- Countries -------------------------------------------------------------------
 
 
@@ -104,39 +111,32 @@ def test_a_filled_field_shows_the_code_and_its_name(front_desk_client, foreigner
 
 
 def test_a_name_typed_is_saved_as_its_code(front_desk_client, foreigner):
-    data = form_data(
-        front_desk_client.get(_guest_url(foreigner)).content.decode(), "guest-form"
-    )
-    data.update(
+    response = _post(
+        front_desk_client,
+        foreigner,
         {
             "person-citizenship": "Russia",
             "person-country": "Казахстан (KAZ)",
-            "_save": "1",
-        }
+        },
     )
-    response = front_desk_client.post(_guest_url(foreigner), data)
     assert response.status_code == 302
     person = Person.objects.get(pk=foreigner.person_id)
     assert (person.citizenship, person.country) == ("RUS", "KAZ")
 
 
 def test_an_unknown_country_is_refused_and_nothing_saved(front_desk_client, foreigner):
-    data = form_data(
-        front_desk_client.get(_guest_url(foreigner)).content.decode(), "guest-form"
-    )
-    data.update({"person-citizenship": "UTO", "_save": "1"})
-    response = front_desk_client.post(_guest_url(foreigner), data)
+    response = _post(front_desk_client, foreigner, {"person-citizenship": "UTO"})
     assert response.status_code == 200
     assert "Неизвестная страна «UTO»" in response.content.decode()
     assert Person.objects.get(pk=foreigner.person_id).citizenship == "DEU"
 
 
 def test_a_country_must_not_be_a_nationality_status(front_desk_client, foreigner):
-    data = form_data(
-        front_desk_client.get(_guest_url(foreigner)).content.decode(), "guest-form"
-    )
-    data.update({"person-country": "XXA", "person-citizenship": "XXA", "_save": "1"})
-    page = front_desk_client.post(_guest_url(foreigner), data).content.decode()
+    page = _post(
+        front_desk_client,
+        foreigner,
+        {"person-country": "XXA", "person-citizenship": "XXA"},
+    ).content.decode()
     assert "Неизвестная страна «XXA»" in page  # the country; the citizenship may be
     assert page.count("Неизвестная страна") == 1
 
@@ -145,11 +145,12 @@ def test_a_stored_code_outside_the_list_survives_an_untouched_save(
     front_desk_client, foreigner
 ):
     Person.objects.filter(pk=foreigner.person_id).update(citizenship="D<<")
-    data = form_data(
-        front_desk_client.get(_guest_url(foreigner)).content.decode(), "guest-form"
+    assert (
+        _post(
+            front_desk_client, foreigner, {"person-phone": "+79123456789"}
+        ).status_code
+        == 302
     )
-    data.update({"person-phone": "+79123456789", "_save": "1"})
-    assert front_desk_client.post(_guest_url(foreigner), data).status_code == 302
     assert Person.objects.get(pk=foreigner.person_id).citizenship == "D<<"
 
 
@@ -194,20 +195,15 @@ def test_english_shows_the_english_locales_format(front_desk_client, foreigner):
 def test_a_date_typed_in_any_accepted_form_is_saved(
     front_desk_client, foreigner, typed
 ):
-    data = form_data(
-        front_desk_client.get(_guest_url(foreigner)).content.decode(), "guest-form"
+    assert (
+        _post(front_desk_client, foreigner, {"person-birth_date": typed}).status_code
+        == 302
     )
-    data.update({"person-birth_date": typed, "_save": "1"})
-    assert front_desk_client.post(_guest_url(foreigner), data).status_code == 302
     assert Person.objects.get(pk=foreigner.person_id).birth_date == dt.date(1985, 8, 5)
 
 
 def test_the_date_rules_still_apply_to_typed_dates(front_desk_client, foreigner):
-    data = form_data(
-        front_desk_client.get(_guest_url(foreigner)).content.decode(), "guest-form"
-    )
-    data.update({"person-birth_date": "01.01.1899", "_save": "1"})
-    response = front_desk_client.post(_guest_url(foreigner), data)
+    response = _post(front_desk_client, foreigner, {"person-birth_date": "01.01.1899"})
     assert response.status_code == 200
     assert Person.objects.get(pk=foreigner.person_id).birth_date is None
 
