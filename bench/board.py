@@ -60,20 +60,14 @@ def build(sizes: list[int]) -> dict[int, dt.date]:
                 )
             foreign = i % 3 != 2
             stay = make_guest(
-                reservation,
-                surname=f"Гость{i}",
-                citizenship="DEU" if foreign else "RUS",
+                reservation, surname=f"Гость{i}", citizenship="DEU" if foreign else "RUS"
             )
             pid = stay.person_id
             kind = "national_passport" if foreign else "passport_rf"
-            IdentityDocument.objects.create(
-                person_id=pid, kind=kind, number=f"{pid:07d}"
-            )
+            IdentityDocument.objects.create(person_id=pid, kind=kind, number=f"{pid:07d}")
             if foreign:
                 Visa.objects.create(
-                    person_id=pid,
-                    number=f"9{pid:06d}",
-                    valid_to=day + dt.timedelta(days=30),
+                    person_id=pid, number=f"9{pid:06d}", valid_to=day + dt.timedelta(days=30)
                 )
                 MigrationCard.objects.create(person_id=pid, number=f"{pid:07d}")
     return days

@@ -66,9 +66,7 @@ def build(documents: int) -> list[int]:
     for i in range(GUESTS):
         person = make_guest(reservation, surname=f"Гость{i}").person
         for kind in ("national_passport", "id_card"):
-            person.documents.create(
-                kind=kind, number=f"N{i * 7}", issuing_country="DEU"
-            )
+            person.documents.create(kind=kind, number=f"N{i * 7}", issuing_country="DEU")
         ids.append(person.pk)
     return ids
 

@@ -44,13 +44,9 @@ def _session_ended(request) -> HttpResponse:
     page, losing what was typed. A notice at the top of the page instead,
     whose link logs in in a new tab and comes back to this page."""
     page = urlsplit(request.htmx.current_url or "")
-    here = (
-        page.path
-        if url_has_allowed_host_and_scheme(
-            request.htmx.current_url or "", allowed_hosts={request.get_host()}
-        )
-        else "/"
-    )
+    here = page.path if url_has_allowed_host_and_scheme(
+        request.htmx.current_url or "", allowed_hosts={request.get_host()}
+    ) else "/"
     login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': here})}"
     response = render(request, "_session_ended.html", {"login_url": login}, status=401)
     response["HX-Retarget"] = "#session-notice"

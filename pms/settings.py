@@ -97,7 +97,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pms.sqlite3'}")
+    "default": env.db(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pms.sqlite3'}"
+    )
 }
 # Persistent connections: a new PostgreSQL connection per request halved the
 # webhook throughput (docs/benchmarks.md). CONN_MAX_AGE=0 closes each one.
@@ -133,9 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -185,7 +185,9 @@ else:
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 
 # --- Security: safe by default, strict when DEBUG is off -------------------
@@ -212,9 +214,7 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _https 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https")
-    if env.bool("PMS_BEHIND_PROXY", default=False)
-    else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("PMS_BEHIND_PROXY", default=False) else None
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The EMIS webhook carries up to 1 MiB of JSON; the view enforces the limit

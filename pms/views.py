@@ -9,9 +9,7 @@ from .roles import Role, has_role
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands where its work is: the front desk (and admins) on the
     arrivals board, support in the Django admin."""
-    if not has_role(request.user, Role.FRONT_DESK) and has_role(
-        request.user, Role.SUPPORT
-    ):
+    if not has_role(request.user, Role.FRONT_DESK) and has_role(request.user, Role.SUPPORT):
         return redirect("admin:index")
     return redirect("reservations:board")
 

@@ -64,7 +64,5 @@ def person_id_resolve(person_id: int) -> int:
 
 def person_alias_ids(person_id: int) -> list[int]:
     """The IDs merged into ``person_id``, oldest merge first."""
-    aliases = PersonAlias.objects.filter(person_id=person_id).order_by(
-        "merged_at", "pk"
-    )
+    aliases = PersonAlias.objects.filter(person_id=person_id).order_by("merged_at", "pk")
     return list(aliases.values_list("pk", flat=True))

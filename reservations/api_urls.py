@@ -16,9 +16,7 @@ router.register("reservations", ReservationViewSet, basename="api-reservation")
 # What hangs under one reservation's guests, and under one person.
 _guest_routes = [
     path("", ReservationGuestsView.as_view(), name="api-reservation-guests"),
-    path(
-        "<int:stay_id>/", ReservationGuestView.as_view(), name="api-reservation-guest"
-    ),
+    path("<int:stay_id>/", ReservationGuestView.as_view(), name="api-reservation-guest"),
 ]
 _person_routes = [
     path("", PersonView.as_view(), name="api-person"),

@@ -195,13 +195,10 @@ def _migration_card_warnings(person: Person, end: dt.date) -> list[StayWarning]:
         return [StayWarning("migration_card_missing", message)]
     if card.valid_to is not None and card.valid_to < end:
         values = {"date": _date(card.valid_to), "until": _date(end)}
-        message = (
-            _(
-                "The migration card is valid until %(date)s, before departure "
-                "(%(until)s)"
-            )
-            % values
-        )
+        message = _(
+            "The migration card is valid until %(date)s, before departure "
+            "(%(until)s)"
+        ) % values
         return [StayWarning("migration_card_expires_during_stay", message)]
     return []
 

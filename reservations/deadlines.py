@@ -81,7 +81,8 @@ def workday_swaps() -> dict[dt.date, bool]:
             swaps[dt.date.fromisoformat(text.strip())] = _SWAP_KINDS[kind.strip()]
         except (KeyError, ValueError):
             raise ImproperlyConfigured(
-                f"PMS_WORKDAY_SWAPS: {entry!r} is not work:YYYY-MM-DD or off:YYYY-MM-DD"
+                f"PMS_WORKDAY_SWAPS: {entry!r} is not work:YYYY-MM-DD or "
+                "off:YYYY-MM-DD"
             ) from None
     return swaps
 

@@ -179,9 +179,7 @@ def _shown(form: forms.Form, name: str, value: Any) -> str:
     if isinstance(form.fields[name], CountryField):
         return f"{country_name(value)} ({value})"
     choices = getattr(form.fields[name], "choices", None) or []
-    labels = {
-        key: label for key, label in choices if not isinstance(label, list | tuple)
-    }
+    labels = {key: label for key, label in choices if not isinstance(label, list | tuple)}
     return str(labels.get(value, value))
 
 
@@ -240,9 +238,7 @@ class GuestProfileForms:
         errors = []
         for formset in self.records.values():
             for form in formset.forms:
-                if form.is_bound and any(
-                    form[f.name].errors for f in form.hidden_fields()
-                ):
+                if form.is_bound and any(form[f.name].errors for f in form.hidden_fields()):
                     errors.append(RECORD_GONE)
         return list(dict.fromkeys(errors))
 

@@ -153,9 +153,7 @@ def _guest_page(
         "not_saved": request.method == "POST"
         and request.resolver_match.url_name == "guest",
         # The documents are prefetched: one query for the other holders.
-        "duplicates": duplicates_of(stay.person.documents.all()).get(
-            stay.person_id, []
-        ),
+        "duplicates": duplicates_of(stay.person.documents.all()).get(stay.person_id, []),
         "can_merge": has_role(request.user, Role.ADMIN),
     }
     return render(request, "reservations/guest.html", context)

@@ -97,9 +97,6 @@ class PersonMergeView(APIView):
             raise Conflict(exc.message, exc.code) from None
         # The survivor as GET /persons/{id}/ answers it, ETag included.
         view = PersonView(
-            request=request,
-            args=(),
-            kwargs={"person_id": survivor.pk},
-            format_kwarg=None,
+            request=request, args=(), kwargs={"person_id": survivor.pk}, format_kwarg=None
         )
         return view.retrieve(request)

@@ -57,9 +57,7 @@ def person_merge_view(request: HttpRequest, person_id: int) -> HttpResponse:
         return _page(request, person_id, None, _("Choose the person to merge into."))
     if request.method == "POST":
         try:
-            survivor = person_merge(
-                person_id=person_id, into_id=into_id, user=request.user
-            )
+            survivor = person_merge(person_id=person_id, into_id=into_id, user=request.user)
         except (MergeRefused, ValidationError, Person.DoesNotExist) as exc:
             return _page(request, person_id, into_id, _reason(exc))
         messages.success(
@@ -111,3 +109,4 @@ def _page(request, person_id: int, into_id: int | None, refusal: str) -> HttpRes
         context,
         status=409 if refusal and request.method == "POST" else 200,
     )
+

@@ -45,9 +45,7 @@ class Reservation(StaffRules, models.Model):
     )
     arrival = models.DateField(_("arrival"))
     departure = models.DateField(_("departure"))
-    phone = models.CharField(
-        _("phone"), max_length=32, blank=True, validators=[validate_phone]
-    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     contact_method = models.CharField(
         _("contact method"), max_length=20, choices=ContactMethod.choices, blank=True
@@ -106,15 +104,9 @@ class Person(StaffRules, models.Model):
     given_names = models.CharField(_("given names"), max_length=200, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=200, blank=True)
     surname_latin = models.CharField(_("surname (Latin)"), max_length=200, blank=True)
-    given_names_latin = models.CharField(
-        _("given names (Latin)"), max_length=200, blank=True
-    )
-    patronymic_latin = models.CharField(
-        _("patronymic (Latin)"), max_length=200, blank=True
-    )
-    surname_cyrillic = models.CharField(
-        _("surname (Cyrillic)"), max_length=200, blank=True
-    )
+    given_names_latin = models.CharField(_("given names (Latin)"), max_length=200, blank=True)
+    patronymic_latin = models.CharField(_("patronymic (Latin)"), max_length=200, blank=True)
+    surname_cyrillic = models.CharField(_("surname (Cyrillic)"), max_length=200, blank=True)
     given_names_cyrillic = models.CharField(
         _("given names (Cyrillic)"), max_length=200, blank=True
     )
@@ -138,9 +130,7 @@ class Person(StaffRules, models.Model):
     country = models.CharField(
         _("country"), max_length=3, blank=True, validators=[validate_country_code]
     )
-    phone = models.CharField(
-        _("phone"), max_length=32, blank=True, validators=[validate_phone]
-    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=500, blank=True)
     discount = models.DecimalField(
@@ -180,9 +170,7 @@ class Person(StaffRules, models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(
-            p for p in (self.surname, self.given_names, self.patronymic) if p
-        )
+        return " ".join(p for p in (self.surname, self.given_names, self.patronymic) if p)
 
     @property
     def is_foreigner(self) -> bool:
@@ -191,10 +179,7 @@ class Person(StaffRules, models.Model):
 
 class IdentityDocument(StaffRules, models.Model):
     person = models.ForeignKey(
-        Person,
-        on_delete=models.CASCADE,
-        related_name="documents",
-        verbose_name=_("person"),
+        Person, on_delete=models.CASCADE, related_name="documents", verbose_name=_("person")
     )
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
     series = models.CharField(_("series"), max_length=200, blank=True)
@@ -204,16 +189,10 @@ class IdentityDocument(StaffRules, models.Model):
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
     issuer_code = models.CharField(_("issuer code"), max_length=200, blank=True)
     issuing_country = models.CharField(
-        _("issuing country"),
-        max_length=3,
-        blank=True,
-        validators=[validate_country_code],
+        _("issuing country"), max_length=3, blank=True, validators=[validate_country_code]
     )
     source = models.CharField(
-        _("source"),
-        max_length=10,
-        choices=DocumentSource.choices,
-        default=DocumentSource.MANUAL,
+        _("source"), max_length=10, choices=DocumentSource.choices, default=DocumentSource.MANUAL
     )
     number_key = number_key_field()  # finds duplicate persons
     created_at = models.DateTimeField(auto_now_add=True)
@@ -263,16 +242,11 @@ class Visa(StaffRules, models.Model):
     series = models.CharField(_("series"), max_length=200, blank=True)
     number = models.CharField(_("number"), max_length=200)
     category = models.CharField(_("category"), max_length=200, blank=True)
-    entries = models.CharField(
-        _("entries"), max_length=10, choices=Entries.choices, blank=True
-    )
+    entries = models.CharField(_("entries"), max_length=10, choices=Entries.choices, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     issuing_country = models.CharField(
-        _("issuing country"),
-        max_length=3,
-        blank=True,
-        validators=[validate_country_code],
+        _("issuing country"), max_length=3, blank=True, validators=[validate_country_code]
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # What EMIS last gave each field (see Person.emis_values).
@@ -301,10 +275,7 @@ class Visa(StaffRules, models.Model):
 
 class MigrationCard(StaffRules, models.Model):
     person = models.OneToOneField(
-        Person,
-        on_delete=models.CASCADE,
-        related_name="migration_card",
-        verbose_name=_("person"),
+        Person, on_delete=models.CASCADE, related_name="migration_card", verbose_name=_("person")
     )
     series = models.CharField(_("series"), max_length=200, blank=True)
     number = models.CharField(_("number"), max_length=200)
@@ -331,10 +302,7 @@ class Stay(StaffRules, models.Model):
     """A person in a reservation ("ID: 375942" on the Гости tab)."""
 
     reservation = models.ForeignKey(
-        Reservation,
-        on_delete=models.CASCADE,
-        related_name="stays",
-        verbose_name=_("reservation"),
+        Reservation, on_delete=models.CASCADE, related_name="stays", verbose_name=_("reservation")
     )
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="stays", verbose_name=_("person")
@@ -362,9 +330,7 @@ class Stay(StaffRules, models.Model):
         verbose_name = _("stay")
         verbose_name_plural = _("stays")
         constraints = [
-            models.UniqueConstraint(
-                fields=["reservation", "person"], name="stay_unique_person"
-            ),
+            models.UniqueConstraint(fields=["reservation", "person"], name="stay_unique_person"),
             models.CheckConstraint(
                 condition=models.Q(registration_to__gte=models.F("registration_from")),
                 name="stay_registration_to_after_from",

@@ -105,9 +105,9 @@ def _staff_edited(person: Person, changes: list[Change]) -> None:
     content hash), so a field staff changed meets EMIS's value as a conflict
     (emis/conflicts.py). Name parts staff typed are theirs: a name-policy
     re-apply leaves them alone."""
-    typed = {c.field for c in changes if c.entity == PersonChange.Entity.PERSON} & set(
-        _NAME_PARTS
-    )
+    typed = {
+        c.field for c in changes if c.entity == PersonChange.Entity.PERSON
+    } & set(_NAME_PARTS)
     sources = {**(person.name_sources or {}), **dict.fromkeys(typed, "staff")}
     # A part staff typed is checked: its "please check" flag goes.
     flagged = [p for p in (person.transliterated_parts or []) if p not in typed]

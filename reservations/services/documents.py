@@ -202,9 +202,6 @@ class _errors_at:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is ValidationError and hasattr(exc, "error_dict"):
             raise ValidationError(
-                {
-                    f"{self.path}.{name}": errors
-                    for name, errors in exc.error_dict.items()
-                }
+                {f"{self.path}.{name}": errors for name, errors in exc.error_dict.items()}
             ) from exc
         return False

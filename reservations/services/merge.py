@@ -66,14 +66,10 @@ def merge_refusal(
     (the confirmation page asks before the admin confirms). ``present``: the
     IDs found as persons, when the caller has them locked already."""
     if person_id == into_id:
-        return MergeRefused(
-            "merge_into_itself", _("A person cannot be merged into itself.")
-        )
+        return MergeRefused("merge_into_itself", _("A person cannot be merged into itself."))
     if present is None:
         present = set(
-            Person.objects.filter(pk__in=[person_id, into_id]).values_list(
-                "pk", flat=True
-            )
+            Person.objects.filter(pk__in=[person_id, into_id]).values_list("pk", flat=True)
         )
     survivors = person_ids_resolve([person_id, into_id])
     if survivors[person_id] == survivors[into_id]:
@@ -272,9 +268,7 @@ def _visas_once(merged: Person, survivor: Person, once: _KeptOnce) -> list[Chang
     return changes
 
 
-def _one_migration_card(
-    merged: Person, survivor: Person, once: _KeptOnce
-) -> list[Change]:
+def _one_migration_card(merged: Person, survivor: Person, once: _KeptOnce) -> list[Change]:
     """One card per person: a twin is kept once; of two different cards the
     one with the later entry date stays, the other's values in the history."""
     mine = MigrationCard.objects.filter(person=survivor).first()

@@ -18,17 +18,33 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..selectors import GuestRow
 
 register = template.Library()
 
 
+_NAME_NOTES = {
+    True: _lazy(
+        "The name stays in Cyrillic: no Latin spelling is known (typed by staff, "
+        "no document gave one). Get the documents from EMIS or type the Latin name."
+    ),
+    False: _lazy(
+        "The name stays in Latin: no Cyrillic spelling is known (typed by staff, "
+        "no document gave one). Get the documents from EMIS or type the Cyrillic "
+        "name."
+    ),
+}
+
+
 class _Words:
     """The rows' words, translated once per table; the column names label
     the cells when a phone stacks them (``data-label``, pms.css)."""
 
-    def __init__(self) -> None:
+    def __init__(self, name_notes=None) -> None:
+        self.name_note_ids = set(getattr(name_notes, "ids", None) or ())
+        self.name_note = _NAME_NOTES[bool(getattr(name_notes, "latin", False))]
         self.columns = [
             escape(_(name))
             for name in (
@@ -53,8 +69,13 @@ _ANY_STAY = 987654321
 
 
 @register.simple_tag
-def guest_rows(rows: Iterable[GuestRow], reservation, conflicted) -> SafeString:
-    words = _Words()
+def guest_rows(
+    rows: Iterable[GuestRow], reservation, conflicted, name_notes=None
+) -> SafeString:
+    """``name_notes``: the guests whose name stays in the other script than
+    the name policy's (``.ids``, ``.latin``: the policy's script), when the
+    page knows them."""
+    words = _Words(name_notes)
     # One reverse() for the table (~20 µs each): the links differ by the ID.
     head, tail = reverse("reservations:guest", args=[reservation.pk, _ANY_STAY]).rsplit(
         str(_ANY_STAY), 1
@@ -95,7 +116,7 @@ def _row(row: GuestRow, link: str, words: _Words, conflicted) -> str:
         f"<span>{_e(words.person_id)}: <strong>{person.pk}</strong></span></div></td>"
         f"{contact}{contacts}</td>{paper}{papers}</td>"
         f"{issued}{_e(words.yes if stay.card_issued else words.no)}</td>"
-        f"{checks}{ready}{_warnings(row)}</td>"
+        f"{checks}{ready}{_warnings(row, words)}</td>"
         f"{note}{linebreaksbr(stay.note, autoescape=True)}</td></tr>\n"
     )
 
@@ -105,10 +126,13 @@ def _paper(paper, words: _Words) -> str:
     return f"<div>{_e(paper.label)}{until if paper.until else ''}</div>"
 
 
-def _warnings(row: GuestRow) -> str:
-    if not (row.warnings or row.duplicates):
+def _warnings(row: GuestRow, words: _Words) -> str:
+    name_note = row.stay.person_id in words.name_note_ids
+    if not (row.warnings or row.duplicates or name_note):
         return ""
     items = [(w.code, w.message) for w in row.warnings]
+    if name_note:
+        items.append(("name_not_in_policy_script", str(words.name_note)))
     items += [
         (
             "possible_duplicate",

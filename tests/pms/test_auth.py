@@ -139,9 +139,7 @@ def test_swagger_ui_works_offline(front_desk_client):
     for asset in assets:
         # Static files, and the page's own start-up script (served by the
         # split view as a separate request: the CSP allows no inline script).
-        assert (
-            asset.startswith("/static/") or asset == "/api/schema/swagger/?script="
-        ), asset
+        assert asset.startswith("/static/") or asset == "/api/schema/swagger/?script=", asset
         asset_response = front_desk_client.get(asset)
         assert asset_response.status_code == 200, asset
         b"".join(getattr(asset_response, "streaming_content", [b""]))

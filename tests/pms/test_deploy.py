@@ -44,11 +44,7 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
 
 def test_check_deploy_flags_the_development_secret_key(tmp_path):
     result = _check(
-        {
-            "DEBUG": "false",
-            "PMS_PUBLIC_URL": "https://x.example",
-            "PMS_VAR_DIR": str(tmp_path),
-        }
+        {"DEBUG": "false", "PMS_PUBLIC_URL": "https://x.example", "PMS_VAR_DIR": str(tmp_path)}
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr

@@ -70,9 +70,7 @@ def test_person_id_survives_reservation_deletion():
 def test_pages_are_russian_until_the_switcher_says_english(front_desk_client):
     page = front_desk_client.get("/reservations/", HTTP_ACCEPT_LANGUAGE="en-US")
     assert "Заявки" in page.content.decode()
-    front_desk_client.post(
-        "/i18n/setlang/", {"language": "en", "next": "/reservations/"}
-    )
+    front_desk_client.post("/i18n/setlang/", {"language": "en", "next": "/reservations/"})
     page = front_desk_client.get("/reservations/")
     assert "Reservations" in page.content.decode()
     assert "Заявки" not in page.content.decode()

@@ -19,11 +19,7 @@ def _entries(po: Path, flag: str) -> list[str]:
         text=True,
         check=True,
     ).stdout
-    return [
-        line
-        for line in out.splitlines()
-        if line.startswith('msgid "') and line != 'msgid ""'
-    ]
+    return [line for line in out.splitlines() if line.startswith('msgid "') and line != 'msgid ""']
 
 
 def test_there_are_catalogs():
@@ -41,8 +37,6 @@ def test_product_labels_in_russian(front_desk_client):
     from django.utils import translation
 
     with translation.override("ru"):
-        assert (
-            translation.gettext("Upload new documents") == "Загрузить новые документы"
-        )
+        assert translation.gettext("Upload new documents") == "Загрузить новые документы"
         assert translation.gettext("Get document data") == "Получить данные документов"
         assert translation.pgettext("legal entity select", "choose") == "выбрать"

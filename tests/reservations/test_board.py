@@ -62,10 +62,7 @@ def test_three_lists_by_the_registration_dates():
     Reservation.objects.filter(pk=cancelled.reservation_id).update(status="cancelled")
 
     board = arrivals_board(DAY, now=NOW)
-    lists = {
-        s.key: [g.person.surname for r in s.reservations for g in r.guests]
-        for s in board.sections
-    }
+    lists = {s.key: [g.person.surname for r in s.reservations for g in r.guests] for s in board.sections}
     assert lists == {
         BoardList.ARRIVING: ["Arriving"],
         BoardList.IN_HOUSE: ["Staying"],
@@ -147,11 +144,7 @@ def test_summary_counts_notices_due_today_and_who_is_not_ready():
     ready_russian("D", yesterday, D(2026, 3, 6))  # no notice
     stay("E", DAY, D(2026, 3, 6))  # due tomorrow
     summary = arrivals_board(DAY, now=NOW).summary
-    assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (
-        3,
-        1,
-        0,
-    )
+    assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (3, 1, 0)
 
 
 # --- The page ------------------------------------------------------------------
@@ -184,10 +177,7 @@ def test_the_page_shows_today_by_default(front_desk_client):
     guest = stay("Мюллер", today, today + dt.timedelta(days=2))
     page = _page(front_desk_client)
     assert today.strftime("%d.%m.%Y") in page
-    assert (
-        f'data-stay="{guest.pk}"'
-        in page.split('id="list-arriving"')[1].split("</section>")[0]
-    )
+    assert f'data-stay="{guest.pk}"' in page.split('id="list-arriving"')[1].split("</section>")[0]
 
 
 def test_rows_show_name_citizenship_state_deadline_and_links(front_desk_client):
@@ -213,9 +203,7 @@ def test_overdue_is_red(front_desk_client):
     assert 'class="deadline deadline-overdue"' in row
     assert "об убытии" in row and "просрочено" in row
     assert _summary(page).endswith("просрочено уведомлений: 1")
-    assert (
-        _summary(_page(front_desk_client, today)) == "Сегодня сроков уведомлений нет."
-    )
+    assert _summary(_page(front_desk_client, today)) == "Сегодня сроков уведомлений нет."
 
 
 def test_due_today_is_amber(front_desk_client, settings):
@@ -253,9 +241,7 @@ def test_day_navigation(front_desk_client):
     assert 'href="/board/?date=2026-02-28" rel="prev" data-hotkey="ArrowLeft"' in page
     assert 'href="/board/?date=2026-03-02" rel="next" data-hotkey="ArrowRight"' in page
     # Typed as дд.мм.гггг whatever the browser's locale (issue 12).
-    field = re.search(
-        r'<input type="text" name="date" value="01\.03\.2026"[^>]*>', page
-    )
+    field = re.search(r'<input type="text" name="date" value="01\.03\.2026"[^>]*>', page)
     assert field and "data-autosubmit" in field.group(0)
     assert "01.03.2026" in page
 
@@ -297,13 +283,9 @@ def _board_queries(client, guests: int, per_reservation: int = 50) -> int:
     reservations = []
     for i in range(guests):
         if i % per_reservation == 0:
-            reservations.append(
-                make_reservation(entity, arrival=day, departure=D(2026, 3, 6))
-            )
+            reservations.append(make_reservation(entity, arrival=day, departure=D(2026, 3, 6)))
         guest = stay(f"Гость{i}", day, D(2026, 3, 6), reservation=reservations[-1])
-        IdentityDocument.objects.create(
-            person=guest.person, kind="national_passport", number=f"{i}"
-        )
+        IdentityDocument.objects.create(person=guest.person, kind="national_passport", number=f"{i}")
         Visa.objects.create(person=guest.person, number=f"{i}", valid_to=D(2026, 4, 1))
         MigrationCard.objects.create(person=guest.person, number=f"{i}")
     with CaptureQueriesContext(connection) as queries:
