@@ -168,6 +168,10 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "pms" / "locale"]
 USE_I18N = True
+# Forms: the plain inputs rendered in Python (pms/form_renderer.py: speed).
+FORM_RENDERER = "pms.form_renderer.FormRenderer"
+# How dates are typed per language (дд.мм.гггг in Russian): pms/formats/.
+FORMAT_MODULE_PATH = ["pms.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Moscow")
 USE_TZ = True
 

@@ -67,11 +67,15 @@ def duplicates_of(documents: Iterable[IdentityDocument]) -> dict[int, list[Dupli
         IdentityDocument.objects.filter(
             number_key__in={d.number_key for d in docs}, kind__in={d.kind for d in docs}
         )
+        # The page's own documents are in hand: only the others are read
+        # (with their persons), not every guest's documents a second time.
+        .exclude(pk__in=[d.pk for d in docs])
         .select_related("person")
         .order_by("person_id", "id")
     )
     by_key: dict[tuple[str, str], list[IdentityDocument]] = {}
-    for other in candidates:
+    others = sorted([*candidates, *docs], key=lambda d: (d.person_id, d.pk))
+    for other in others:
         by_key.setdefault((other.kind, other.number_key), []).append(other)
     found: dict[int, dict[int, Duplicate]] = {}
     for doc in docs:

@@ -8,28 +8,163 @@ colleague). Saves then write only those fields and never a stale copy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from legal_entities.models import LegalEntity
+from pms.form_renderer import render_input
 
-from .countries import NATIONALITY_STATUS_CHOICES, country_choices
+from .countries import (
+    ALPHA3,
+    DATALIST_ID,
+    NATIONALITY_STATUS_CHOICES,
+    code_for_text,
+    country_name,
+)
 from .models import Reservation
 from .validators import normalize_phone
 
-EMPTY_CHOICE = [("", "—")]
+# The parts of a date format as the placeholder spells them: "дд.мм.гггг".
+_PLACEHOLDER_PARTS = {"%d": _("dd"), "%m": _("mm"), "%Y": _("yyyy"), "%y": _("yy")}
+_PATTERN_PARTS = {
+    "%d": "[0-9]{1,2}",
+    "%m": "[0-9]{1,2}",
+    "%Y": "[0-9]{4}",
+    "%y": "[0-9]{2}",
+}
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date typed as the page's language writes it — дд.мм.гггг in
+    Russian, the English locale's mm/dd/yyyy in English — rather than
+    ``<input type=date>``, which follows the browser's locale whatever the
+    page's. Shown in the language's first ``DATE_INPUT_FORMATS``
+    (``pms/formats/``); parsed by any of them, ISO included."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        defaults = {"inputmode": "numeric", "autocomplete": "off", "class": "date"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        placeholder, pattern = _date_hints(get_language())
+        context["widget"]["attrs"].setdefault("placeholder", placeholder)
+        # A hint for the browser's own check (the forms are novalidate): any
+        # of the language's numeric formats, ISO included.
+        context["widget"]["attrs"].setdefault("pattern", pattern)
+        return context
+
+
+@cache
+def _date_hints(language: str | None) -> tuple[str, str]:
+    """(placeholder, pattern) of a date input in ``language``: constants of
+    the language's formats, built once (~40 date inputs on a guest page)."""
+    input_formats = formats.get_format("DATE_INPUT_FORMATS", language)
+    placeholder = _format_text(input_formats[0], _PLACEHOLDER_PARTS)
+    numeric = [
+        f for f in input_formats if not set(re.findall(r"%.", f)) - set(_PATTERN_PARTS)
+    ]
+    pattern = "|".join(
+        _format_text(f.replace(".", r"\."), _PATTERN_PARTS) for f in numeric
+    )
+    return placeholder, pattern
+
+
+def _format_text(fmt: str, parts: dict) -> str:
+    for directive, text in parts.items():
+        fmt = fmt.replace(directive, str(text))
+    return fmt
+
+
+class CountryInput(forms.TextInput):
+    """A country typed ahead over the page's one ``<datalist>`` (the
+    ``country_datalist`` tag), the code as the value, and the code's name
+    beside it, fetched again by htmx when the code changes
+    (``countries_views.country_name_view``)."""
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "list": DATALIST_ID,
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "class": "country",
+        }
+        super().__init__({**defaults, **(attrs or {})})
+
+    def _render(self, template_name, context, renderer=None):
+        # As reservations/widgets/country.html says, without a template
+        # per field (16 on a guest page: pms/form_renderer.py says why).
+        name = escape(context["widget"]["country_name"])
+        return mark_safe(  # noqa: S308 (the input is rendered escaped; the name is escaped)
+            f'{render_input(context)}<small class="country-name muted" '
+            f'aria-live="polite">{name}</small>'
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["country_name"] = country_name(value) if value else ""
+        context["widget"]["attrs"].update(
+            {
+                "hx-get": _country_name_url(),
+                "hx-trigger": "change",
+                "hx-target": "next .country-name",
+                "hx-sync": "this:replace",
+            }
+        )
+        return context
+
+
+@cache
+def _country_name_url() -> str:
+    return reverse("reservations:country_name")
+
+
+class CountryField(forms.CharField):
+    """An ISO 3166 alpha-3 code, typed or picked by name (``code_for_text``);
+    ``special`` adds the nationality statuses (stateless, refugee...). A code
+    the row already holds stays valid (an MRZ "D<<"), or an untouched field
+    could not be saved."""
+
+    widget = CountryInput
+
+    def __init__(self, *, special: bool = False, **kwargs):
+        extra = (
+            {code for code, _label in NATIONALITY_STATUS_CHOICES} if special else set()
+        )
+        self.codes = ALPHA3 | extra
+        self.kept: set[str] = set()
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        code = code_for_text(text, self.codes | self.kept)
+        if code is None:
+            raise ValidationError(
+                _(
+                    "Unknown country “%(text)s”: pick one from the list or type "
+                    "its three-letter code."
+                ),
+                code="unknown_country",
+                params={"text": text},
+            )
+        return code
 
 
 class TrackedChangesMixin:
@@ -76,24 +211,16 @@ class TrackedChangesMixin:
         return "" if shown is None else str(shown)
 
 
-def country_field(label, *, special: bool = False) -> forms.ChoiceField:
-    label = capfirst(label)
-
-    def choices():
-        extra = list(NATIONALITY_STATUS_CHOICES) if special else []
-        return EMPTY_CHOICE + extra + country_choices()
-
-    return forms.ChoiceField(label=label, choices=choices, required=False)
+def country_field(label, *, special: bool = False) -> CountryField:
+    return CountryField(label=capfirst(label), special=special)
 
 
-def keep_current_choice(form: forms.ModelForm, names: Iterable[str]) -> None:
-    """A stored code outside the list (e.g. an MRZ "D<<") must stay
-    selectable, or an untouched select would silently change it."""
+def keep_current_code(form: forms.ModelForm, names: Iterable[str]) -> None:
+    """A stored code outside the list (e.g. an MRZ "D<<") stays valid."""
     for name in names:
         value = getattr(form.instance, name, "") or ""
-        field = form.fields[name]
-        if value and value not in {key for key, _label in field.choices}:
-            field.choices = [*field.choices, (value, value)]
+        if value:
+            form.fields[name].kept = {value.upper()}
 
 
 def clean_phone_value(value: str) -> str:

@@ -3,21 +3,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from .countries import country_name
 from .etags import person_etag
 from .forms import (
+    CountryField,
     DateInput,
     TrackedChangesMixin,
     clean_phone_value,
     country_field,
-    keep_current_choice,
+    keep_current_code,
 )
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
 from .services import RecordEdit
@@ -48,7 +52,7 @@ class PersonForm(TrackedChangesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        keep_current_choice(self, ["country", "citizenship"])
+        keep_current_code(self, ["country", "citizenship"])
         # Only the surname is needed to create a guest (and get an ID).
         self.fields["discount"].required = False
 
@@ -86,7 +90,7 @@ class _IssuedRecordForm(TrackedChangesMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        keep_current_choice(self, ["issuing_country"])
+        keep_current_code(self, ["issuing_country"])
 
 
 class IdentityDocumentForm(_IssuedRecordForm):
@@ -172,6 +176,8 @@ class Conflict:
 def _shown(form: forms.Form, name: str, value: Any) -> str:
     if value in (None, ""):
         return "—"
+    if isinstance(form.fields[name], CountryField):
+        return f"{country_name(value)} ({value})"
     choices = getattr(form.fields[name], "choices", None) or []
     labels = {key: label for key, label in choices if not isinstance(label, list | tuple)}
     return str(labels.get(value, value))
@@ -308,5 +314,10 @@ class GuestProfileForms:
 
 
 def _plain(value: Any) -> Any:
-    # Dates and numbers as the page shows them; choices by their code.
+    # Dates as the page's date inputs show them (дд.мм.гггг); choices by
+    # their code.
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return formats.localize_input(
+            value, formats.get_format("DATE_INPUT_FORMATS")[0]
+        )
     return value.isoformat() if hasattr(value, "isoformat") else value

@@ -8,10 +8,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .checks import StayWarning, stay_is_ready, stay_warnings
 from .duplicates import Duplicate, duplicates_of
-from .models import Person, PersonChange, Reservation, Stay
+from .models import (
+    NAME_PARTS,
+    DocumentKind,
+    IdentityDocument,
+    Person,
+    PersonChange,
+    Reservation,
+    Stay,
+    Visa,
+)
 from .validators import normalize_phone
 
 GUEST_RELATED = (
@@ -64,19 +74,62 @@ def reservation_list(*, status: str = "", surname: str = "") -> QuerySet[Reserva
 
 
 @dataclass(frozen=True)
+class Paper:
+    """One line of a guest's Documents cell: "Виза до 30.06.2025"."""
+
+    label: str
+    until: str = ""  # dd.mm.yyyy, or empty when the paper has no end date
+
+
+def _until(day) -> str:
+    return f"{day.day:02}.{day.month:02}.{day.year}" if day else ""
+
+
+class PaperLabels:
+    """The kinds' names in the active language, translated once per page
+    rather than once per document."""
+
+    def __init__(self) -> None:
+        self.kinds = {kind: str(label) for kind, label in DocumentKind.choices}
+        self.visa = _("Visa")
+        self.migration_card = _("Migration card")
+
+    def papers(self, person: Person) -> list[Paper]:
+        """A person's papers as the Гости tab lists them."""
+        kinds = self.kinds
+        papers = [
+            Paper(kinds.get(doc.kind, doc.kind), _until(doc.expiry_date))
+            for doc in person.documents.all()
+        ]
+        papers += [Paper(self.visa, _until(v.valid_to)) for v in person.visas.all()]
+        if hasattr(person, "migration_card"):  # joined: no query, none when absent
+            papers.append(Paper(self.migration_card))
+        return papers
+
+
+@dataclass(frozen=True)
 class GuestRow:
+    """A guest of the Гости tab, with its papers' lines built here, not by
+    template tags per document (~0.5 ms per guest, docs/benchmarks.md)."""
+
     stay: Stay
     warnings: list[StayWarning]
     ready: bool  # for registration (see ``checks.stay_is_ready``)
     duplicates: list[Duplicate] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
+    has_document: bool = False  # an identity document, not only a visa
 
     @classmethod
-    def of(cls, stay: Stay, duplicates: list[Duplicate]) -> GuestRow:
+    def of(
+        cls, stay: Stay, duplicates: list[Duplicate], labels: PaperLabels | None = None
+    ) -> GuestRow:
         """The row of one guest, judged once (the page asks twice: the badge
         and the reservation's count)."""
         warnings = list(stay_warnings(stay))
         ready = stay_is_ready(stay, warnings)
-        return cls(stay=stay, warnings=warnings, ready=ready, duplicates=duplicates)
+        papers = (labels or PaperLabels()).papers(stay.person)
+        has_document = bool(stay.person.documents.all())
+        return cls(stay, warnings, ready, duplicates, papers, has_document)
 
     @property
     def person(self) -> Person:
@@ -93,17 +146,64 @@ class ReservationCard:
         return sum(1 for row in self.guests if row.ready)
 
 
+# Columns the Гости tab never shows nor checks (the guest page does): not
+# fetched, decoded and set on the ~7 objects of each guest. Reading one here
+# would cost a query per guest, which the tab's query-count test catches.
+_RECORD_COLUMNS_NOT_ON_THE_TAB = ("emis_values", "created_at", "updated_at")
+_PERSON_COLUMNS_NOT_ON_THE_TAB = (
+    *(f"{part}_{script}" for part in NAME_PARTS for script in ("latin", "cyrillic")),
+    "name_sources",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "country",
+    "address",
+    "discount",
+    "emis_version",
+    "emis_content_hash",
+    "emis_updated_at",
+    *_RECORD_COLUMNS_NOT_ON_THE_TAB,
+)
+
+
+def _guests_tab_stays() -> QuerySet[Stay]:
+    skip = _RECORD_COLUMNS_NOT_ON_THE_TAB
+    return (
+        Stay.objects.select_related("person", "person__migration_card")
+        .defer(
+            "organization",
+            "payer",
+            "agency",
+            "contact_method",
+            "created_at",
+            "updated_at",
+            *(f"person__{name}" for name in _PERSON_COLUMNS_NOT_ON_THE_TAB),
+            *(f"person__migration_card__{name}" for name in skip),
+        )
+        .prefetch_related(
+            Prefetch(
+                "person__documents", queryset=IdentityDocument.objects.defer(*skip)
+            ),
+            Prefetch("person__visas", queryset=Visa.objects.defer(*skip)),
+        )
+        .order_by("id")
+    )
+
+
 def reservation_card(reservation_id: int) -> ReservationCard:
     """The reservation with its guests, their documents and warnings."""
     reservation = (
         Reservation.objects.select_related("legal_entity")
-        .prefetch_related(Prefetch("stays", queryset=_stays_with_documents()))
+        .prefetch_related(Prefetch("stays", queryset=_guests_tab_stays()))
         .get(pk=reservation_id)
     )
     stays = reservation.stays.all()
     # One query for the whole reservation, from the prefetched documents.
     duplicates = duplicates_of(d for s in stays for d in s.person.documents.all())
-    guests = [GuestRow.of(stay, duplicates.get(stay.person_id, [])) for stay in stays]
+    labels = PaperLabels()
+    guests = [
+        GuestRow.of(stay, duplicates.get(stay.person_id, []), labels) for stay in stays
+    ]
     return ReservationCard(reservation=reservation, guests=guests)
 
 

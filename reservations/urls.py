@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import board_views, guest_views, merge_views, views
+from . import board_views, countries_views, guest_views, merge_views, views
 
 app_name = "reservations"
 # A reservation's guests, under its card.
@@ -19,6 +19,7 @@ _person_routes = [
 ]
 urlpatterns = [
     path("board/", board_views.board, name="board"),
+    path("countries/name/", countries_views.country_name_view, name="country_name"),
     path("reservations/", views.reservations_list, name="list"),
     path("reservations/new/", views.reservation_new, name="create"),
     path("reservations/<int:pk>/", views.reservation_detail, name="card"),

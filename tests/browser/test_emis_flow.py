@@ -194,7 +194,8 @@ def test_guest_documents_through_emis(world, page, new_page):
 
     # The webhook filled the card.
     page.reload()
-    expect(page.locator("input[name=person-birth_date]")).to_have_value("1985-04-12")
+    # Dates as the Russian page writes them (issue 12), not ISO.
+    expect(page.locator("input[name=person-birth_date]")).to_have_value("12.04.1985")
     expect(page.locator("input[name=person-birth_place]")).to_have_value("ГОР. МОСКВА")
     expect(page.locator("select[name=person-sex]")).to_have_value("M")
     expect(page.locator(".name-forms")).to_contain_text("KRUPKIN")
@@ -213,7 +214,7 @@ def test_guest_documents_through_emis(world, page, new_page):
         "ГОР. САНКТ-ПЕТЕРБУРГ"
     )
     expect(page.locator("input[name='documents-0-expiry_date']")).to_have_value(
-        "2033-05-05"
+        "05.05.2033"
     )
 
     # Nothing new in EMIS now: the dialog says so and the card stays.

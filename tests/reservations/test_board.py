@@ -240,8 +240,15 @@ def test_day_navigation(front_desk_client):
     page = _page(front_desk_client, D(2026, 3, 1))
     assert 'href="/board/?date=2026-02-28" rel="prev" data-hotkey="ArrowLeft"' in page
     assert 'href="/board/?date=2026-03-02" rel="next" data-hotkey="ArrowRight"' in page
-    assert 'type="date" name="date" value="2026-03-01" data-autosubmit' in page
+    # Typed as дд.мм.гггг whatever the browser's locale (issue 12).
+    field = re.search(r'<input type="text" name="date" value="01\.03\.2026"[^>]*>', page)
+    assert field and "data-autosubmit" in field.group(0)
     assert "01.03.2026" in page
+
+
+def test_a_day_typed_as_the_russians_write_it(front_desk_client):
+    page = front_desk_client.get("/board/", {"date": "01.03.2026"}).content.decode()
+    assert 'value="01.03.2026"' in page and 'href="/board/?date=2026-03-02"' in page
 
 
 def test_a_bad_date_shows_today_and_says_so(front_desk_client):
@@ -270,21 +277,30 @@ def test_support_is_refused(support_client):
 # --- Queries -------------------------------------------------------------------
 
 
-def _board_queries(client, guests: int) -> int:
+def _board_queries(client, guests: int, per_reservation: int = 50) -> int:
     day = D(2026, 3, 3)
-    reservation = make_reservation(make_legal_entity(), arrival=day, departure=D(2026, 3, 6))
+    entity = make_legal_entity()
+    reservations = []
     for i in range(guests):
-        guest = stay(f"Гость{i}", day, D(2026, 3, 6), reservation=reservation)
+        if i % per_reservation == 0:
+            reservations.append(make_reservation(entity, arrival=day, departure=D(2026, 3, 6)))
+        guest = stay(f"Гость{i}", day, D(2026, 3, 6), reservation=reservations[-1])
         IdentityDocument.objects.create(person=guest.person, kind="national_passport", number=f"{i}")
         Visa.objects.create(person=guest.person, number=f"{i}", valid_to=D(2026, 4, 1))
         MigrationCard.objects.create(person=guest.person, number=f"{i}")
     with CaptureQueriesContext(connection) as queries:
         page = _page(client, day)
     assert page.count('class="guest-name"') == guests
-    Reservation.objects.filter(pk=reservation.pk).delete()
+    Reservation.objects.filter(pk__in=[r.pk for r in reservations]).delete()
     return len(queries.captured_queries)
 
 
 def test_query_count_does_not_grow_with_guests(front_desk_client):
     _board_queries(front_desk_client, 1)  # warm up session and user caches
     assert _board_queries(front_desk_client, 1) == _board_queries(front_desk_client, 50)
+
+
+def test_query_count_is_the_same_for_200_arrivals_in_50_reservations(front_desk_client):
+    _board_queries(front_desk_client, 1)  # warm up session and user caches
+    one = _board_queries(front_desk_client, 1)
+    assert _board_queries(front_desk_client, 200, per_reservation=4) == one

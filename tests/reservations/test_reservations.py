@@ -183,7 +183,7 @@ def test_guests_tab_shows_ids_card_issued_warnings_and_readiness(
     assert f"ID персоны: <strong>{bare.person_id}</strong>" in page
     assert 'data-code="visa_expired">Виза истекла' in page
     row = page.split(f'data-stay="{bare.pk}"')[1].split("</tr>")[0]
-    assert "<td>Да</td>" in row
+    assert '<td data-label="Карта выдана">Да</td>' in row
     assert "Добавить гостя" in page
 
 

@@ -30,6 +30,7 @@ ACCESS: dict[str, str] = {
     "logout": PUBLIC,  # logging out is harmless for anyone
     "set_language": PUBLIC,
     "reservations:board": FRONT_DESK,
+    "reservations:country_name": FRONT_DESK,  # the name beside a country input
     "reservations:list": FRONT_DESK,
     "reservations:create": FRONT_DESK,
     "reservations:card": FRONT_DESK,

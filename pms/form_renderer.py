@@ -1,0 +1,112 @@
+"""Django's form renderer, with its commonest templates done in Python.
+
+A guest page renders ~200 widgets (every field twice: the input and its
+shown value, ``reservations.forms.TrackedChangesMixin``) and ~100 empty
+error lists; through templates each cost 30–60 µs, a third of the page
+(``docs/benchmarks.md``). The plain ``<input>`` widgets and the empty error
+list, and selects, are produced here with exactly the templates' output (escaping
+included; ``tests/pms/test_form_renderer.py`` compares them); every other
+template — and every template a project overrides — renders as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
+
+_W = "django/forms/widgets/"
+# The widgets whose template is only {% include "…/input.html" %}.
+_INPUTS = frozenset(
+    f"{_W}{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "tel",
+        "search",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "checkbox",
+    )
+)
+_ERROR_LISTS = frozenset(
+    {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+)
+
+
+def _s(value: Any) -> str:
+    """``{{ value|stringformat:'s' }}`` under autoescape: Django's
+    conditional_escape() without its lazy-string wrapper (half its time)."""
+    if type(value) is str:
+        return escape(value)
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
+def render_attrs(attrs: Mapping[str, Any]) -> str:
+    """What ``django/forms/widgets/attrs.html`` renders."""
+    return "".join(
+        f" {_s(name)}" if value is True else f' {_s(name)}="{_s(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def render_input(context: Mapping[str, Any]) -> str:
+    """What ``django/forms/widgets/input.html`` renders."""
+    widget = context["widget"]
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_s(value)}"'
+    return (
+        f'<input type="{_s(widget["type"])}" name="{_s(widget["name"])}"{shown}'
+        f"{render_attrs(widget['attrs'])}>"
+    )
+
+
+_OPTION = f"{_W}select_option.html"
+
+
+def render_select(context: Mapping[str, Any]) -> str | None:
+    """What ``django/forms/widgets/select.html`` renders, or None when an
+    option has a template of its own."""
+    widget = context["widget"]
+    parts = [f'<select name="{_s(widget["name"])}"{render_attrs(widget["attrs"])}>']
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{_s(group_name)}">')
+        for option in group_choices:
+            if option["template_name"] != _OPTION:
+                return None
+            parts.append(
+                f'\n  <option value="{_s(option["value"])}"'
+                f"{render_attrs(option['attrs'])}>{_s(option['label'])}</option>\n"
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class FormRenderer(DjangoTemplates):
+    def render(self, template_name: str, context: dict, request=None) -> str:
+        if template_name in _INPUTS:
+            return render_input(context)
+        if template_name == f"{_W}select.html":
+            html = render_select(context)
+            if html is not None:
+                return html
+        if template_name in _ERROR_LISTS and not context.get("errors"):
+            return ""  # the template renders nothing for no errors
+        return super().render(template_name, context, request)
