@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from .checks import StayWarning, stay_is_ready, stay_warnings
 from .duplicates import Duplicate, duplicates_of
 from .models import (
-    NAME_PARTS,
     DocumentKind,
     IdentityDocument,
     Person,
@@ -150,8 +149,9 @@ class ReservationCard:
 # fetched, decoded and set on the ~7 objects of each guest. Reading one here
 # would cost a query per guest, which the tab's query-count test catches.
 _RECORD_COLUMNS_NOT_ON_THE_TAB = ("emis_values", "created_at", "updated_at")
+# The name parts' Latin and Cyrillic forms stay: the tab says which guests'
+# names have no spelling in the policy's script (``emis_name_script_notes``).
 _PERSON_COLUMNS_NOT_ON_THE_TAB = (
-    *(f"{part}_{script}" for part in NAME_PARTS for script in ("latin", "cyrillic")),
     "name_sources",
     "sex",
     "birth_date",

@@ -42,9 +42,11 @@ class _Words:
     """The rows' words, translated once per table; the column names label
     the cells when a phone stacks them (``data-label``, pms.css)."""
 
-    def __init__(self, name_notes=None) -> None:
-        self.name_note_ids = set(getattr(name_notes, "ids", None) or ())
-        self.name_note = _NAME_NOTES[bool(getattr(name_notes, "latin", False))]
+    def __init__(self, name_notes: dict | None = None) -> None:
+        # ``emis_name_script_notes``: {"latin": bool, "ids": person IDs}.
+        name_notes = name_notes or {}
+        self.name_note_ids = set(name_notes.get("ids") or ())
+        self.name_note = _NAME_NOTES[bool(name_notes.get("latin"))]
         self.columns = [
             escape(_(name))
             for name in (

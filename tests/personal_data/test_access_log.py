@@ -115,7 +115,7 @@ def test_a_refused_page_records_nothing(guest):
 def test_the_person_api_records_reads_and_patches(guest, api_front_desk):
     url = reverse("api-person", args=[guest.person_id])
     assert api_front_desk.get(url).status_code == 200
-    assert api_front_desk.patch(url, {"phone": "+79123456789"}).status_code == 200
+    assert api_front_desk.patch(url, {"phone": "+79123456789"}, format="json").status_code == 200
     kinds = list(PersonalDataAccess.objects.values_list("kind", "person_id"))
     assert kinds == [("person_api", guest.person_id)] * 2
 

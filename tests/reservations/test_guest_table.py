@@ -2,7 +2,6 @@
 guest_table.py): every value escaped, each cell labelled for the phone
 layout, the name-script note when the page passes one."""
 
-from types import SimpleNamespace
 
 import pytest
 
@@ -39,7 +38,7 @@ def test_the_name_script_note_shows_for_the_guests_named():
     noted = make_guest(reservation, surname="Сидоров")
     other = make_guest(reservation, surname="Петров")
     card = reservation_card(reservation.pk)
-    notes = SimpleNamespace(ids={noted.person_id}, latin=True)
+    notes = {"ids": {noted.person_id}, "latin": True}  # as emis_name_script_notes
     html = guest_rows(card.guests, card.reservation, set(), notes)
     rows = {r.split('"')[0]: r for r in html.split('data-stay="')[1:]}
     assert 'data-code="name_not_in_policy_script"' in rows[str(noted.pk)]

@@ -47,7 +47,12 @@ def _forbidden() -> list[str]:
 
 
 def _assert_clean(response, where: str, forbidden: list[str]) -> None:
-    text = response.content.decode(errors="replace")
+    body = (
+        b"".join(response.streaming_content)  # a CSV download
+        if response.streaming
+        else response.content
+    )
+    text = body.decode(errors="replace")
     text += "".join(f"{k}: {v}\n" for k, v in response.items())
     for secret in forbidden:
         assert secret not in text, f"{where} ({response.status_code}) shows a secret"

@@ -56,7 +56,9 @@ def test_admin_connects_tests_breaks_and_nothing_secret_leaks(
     seen.append(admin_client_.get(EDIT).content.decode())
     kept = {**form, "web_password": "", "api_password": "", "action": "test"}
     assert "Connection OK" in post(kept).content.decode()
-    assert admin_client_.post(API + "test/").json() == {"ok": True}
+    assert admin_client_.post(API + "test/", content_type="application/json").json() == {
+        "ok": True
+    }
 
     # A wrong API password is not activated: EMIS is asked on save.
     broken = {**kept, "api_password": "not-the-password", "action": "save"}
@@ -69,7 +71,7 @@ def test_admin_connects_tests_breaks_and_nothing_secret_leaks(
     result = post({**kept}, HTTP_HX_REQUEST="true")
     assert 'data-code="api_auth_failed"' in result.content.decode()
     assert "EMIS refused the API credentials" in result.content.decode()
-    api_answer = admin_client_.post(API + "test/")
+    api_answer = admin_client_.post(API + "test/", content_type="application/json")
     assert api_answer.json()["error"]["code"] == "api_auth_failed"
     seen.append(api_answer.content.decode())
     seen.append(admin_client_.get(API).content.decode())
