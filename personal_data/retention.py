@@ -15,6 +15,7 @@ and EMIS.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -34,6 +35,8 @@ from .erasure import Rule, persons_erase
 from .selectors import erased_and_not_back, open_stays
 
 BATCH = 500
+
+log = logging.getLogger("personal_data.retention")
 
 
 @dataclass
@@ -67,7 +70,9 @@ def persons_due(
     legal_entity: LegalEntity, *, today: dt.date, after: int = 0, limit: int = BATCH
 ) -> list[Due]:
     """Up to ``limit`` due persons with IDs above ``after``, in ID order."""
-    cutoff = today - dt.timedelta(days=legal_entity.personal_data_retention_days)
+    cutoff = retention_cutoff(legal_entity, today=today)
+    if cutoff is None:
+        return []
     rows = (
         Stay.objects.filter(
             reservation__legal_entity_id=legal_entity.pk, person_id__gt=after
@@ -81,6 +86,24 @@ def persons_due(
         .values_list("person_id", "last")
     )
     return [Due(pk, last) for pk, last in rows[:limit]]
+
+
+def retention_cutoff(legal_entity: LegalEntity, *, today: dt.date) -> dt.date | None:
+    """The day a stay must have ended before for its guest to be due, or
+    None when the period reaches back before the first date Python counts
+    (a value saved before the field was bounded, or written around the
+    validators): nobody can be due under it, and it must not crash the
+    purge of every other legal entity."""
+    try:
+        return today - dt.timedelta(days=legal_entity.personal_data_retention_days)
+    except OverflowError:
+        log.warning(
+            "retention period out of range, legal entity skipped: "
+            "legal_entity=%s days=%s",
+            legal_entity.pk,
+            legal_entity.personal_data_retention_days,
+        )
+        return None
 
 
 def batches_due(legal_entity: LegalEntity, *, today: dt.date) -> Iterator[list[Due]]:
