@@ -173,3 +173,31 @@ def test_the_period_is_at_most_a_hundred_years(days):
     assert "personal_data_retention_days" in raised.value.message_dict
     entity.personal_data_retention_days = 36_500
     entity.full_clean()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"phone": "+79001112233"},
+        {"birth_place": "г. Тотьма"},
+        # Typed and cleared again: the history row still holds the value.
+        {"email": "back@example.org"},
+    ],
+)
+def test_data_typed_into_an_erased_guest_without_a_stay_is_purged_again(typed):
+    entity = make_legal_entity(personal_data_retention_days=30)
+    guest = _departed_guest(entity, days_ago=40)
+    assert retention_purge().total == 1
+    # Staff may fill the erased profile (the guest may be back at the desk
+    # before a stay is booked): allowed, and the purge catches it.
+    person_update(person_id=guest.pk, values=typed)
+    if "email" in typed:
+        person_update(person_id=guest.pk, values={"email": ""})
+
+    assert retention_purge().total == 1
+
+    person = Person.objects.get(pk=guest.pk)
+    assert (person.phone, person.birth_place, person.email) == ("", "", "")
+    assert not guest.changes.exclude(old_value="", new_value="").exists()
+    assert PersonErasure.objects.filter(person=guest).count() == 2
+    assert retention_purge().total == 0  # nothing left: not erased a third time
