@@ -13,7 +13,7 @@ from personal_data.selectors import (
     person_erasures,
     person_holds_personal_data,
 )
-from pms.masking import mask_number
+from pms.masking import mask_document, mask_number
 from pms.roles import Role, has_role
 
 from ..access_log import person_last_reads as _last_reads
@@ -27,6 +27,13 @@ def masked(value: str | None) -> str:
     """A document number as lists show it, to every role: the last two
     characters (``pms.masking.mask_number``, the one masking rule)."""
     return mask_number(value)
+
+
+@register.filter
+def masked_document(record) -> str:
+    """A document's, visa's or migration card's series and number as lists
+    show them, to every role: masked as one (``pms.masking.mask_document``)."""
+    return mask_document(record.series, record.number)
 
 
 @register.simple_tag
