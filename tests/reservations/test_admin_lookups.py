@@ -73,9 +73,7 @@ def test_support_cannot_filter_persons_on_personal_values(
     assert "Верещагин" not in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "name", ["reservations_stay", "reservations_reservation"]
-)
+@pytest.mark.parametrize("name", ["reservations_stay", "reservations_reservation"])
 def test_other_lists_of_guests_refuse_undeclared_filters(
     person, superuser_client, name
 ):
