@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_inn, validate_kpp, validate_ogrn
 
-
 RETENTION_DAYS_MAX = 36500
 
 

@@ -91,9 +91,7 @@ def persons_due(
     return [Due(pk, last) for pk, last in rows[:limit]]
 
 
-_holding = Person.objects.filter(pk=OuterRef("person_id")).filter(
-    holds_personal_data()
-)
+_holding = Person.objects.filter(pk=OuterRef("person_id")).filter(holds_personal_data())
 
 
 def retention_cutoff(legal_entity: LegalEntity, *, today: dt.date) -> dt.date | None:

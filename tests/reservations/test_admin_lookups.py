@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from reservations.models import Person
 from reservations.services import person_update
-from django.test import Client
-
 from tests.factories import make_guest, make_reservation, make_user
 
 pytestmark = pytest.mark.django_db
