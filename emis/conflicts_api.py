@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from personal_data.access_log import Kind, record_access
 from pms.roles import IsFrontDesk
 from reservations.models import Person
 
@@ -38,8 +39,13 @@ class ResolveSerializer(serializers.Serializer):
     emis = serializers.CharField(required=False, allow_blank=True)
 
 
-def _open(person_id: int) -> list[dict]:
-    return [conflict_as_dict(c) for c in open_conflicts(person_id=person_id)]
+def _open(request: Request, person_id: int) -> list[dict]:
+    """The open conflicts, recorded as a read: they hold the profile's and
+    EMIS's values (an empty list shows none)."""
+    rows = [conflict_as_dict(c) for c in open_conflicts(person_id=person_id)]
+    if rows:
+        record_access(request, person_id, Kind.CONFLICTS)
+    return rows
 
 
 class ConflictListView(APIView):
@@ -52,7 +58,7 @@ class ConflictListView(APIView):
     )
     def get(self, request: Request, person_id: int) -> Response:
         get_object_or_404(Person, pk=person_id)
-        return Response(_open(person_id))
+        return Response(_open(request, person_id))
 
 
 class ConflictResolveView(APIView):
@@ -79,7 +85,7 @@ class ConflictResolveView(APIView):
             seen=body.validated_data.get("emis"),
             user=request.user,
         )
-        return Response(_open(person_id))
+        return Response(_open(request, person_id))
 
 
 urlpatterns = [

@@ -1,8 +1,11 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_inn, validate_kpp, validate_ogrn
+
+RETENTION_DAYS_MAX = 36500
 
 
 class LegalEntityQuerySet(models.QuerySet):
@@ -26,11 +29,15 @@ class LegalEntity(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # 152-FZ: data kept no longer than its purpose needs. Blank keeps it;
     # personal_data/retention.py erases a guest's data this long after
-    # their last stay with this entity ended.
+    # their last stay with this entity ended. At most RETENTION_DAYS_MAX
+    # (100 years, longer than any guest lives after a stay): a longer one
+    # means "kept", which is blank, and a cut-off date that far back is
+    # before the first day Python's dates count (the purge would crash).
     personal_data_retention_days = models.PositiveIntegerField(
         _("personal data retention, days"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(RETENTION_DAYS_MAX)],
         help_text=_(
             "Days after a guest's last stay with this legal entity ended "
             "(and none is current or booked) after which their personal data "

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from pms.admin_lookups import DeclaredLookupsOnly
 from pms.roles import Role, has_role
 
 from .models import PersonalDataAccess
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = ["at", "username", "person_id", "kind", "address", "detail"]
     list_filter = ["kind"]
     search_fields = ["=person_id", "=username"]

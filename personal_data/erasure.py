@@ -48,34 +48,26 @@ from reservations.models import (
 )
 
 from .models import PersonErasure
-from .selectors import persons_with_open_stay
+from .selectors import (
+    ERASED_TEXT_FIELDS,
+    PLACEHOLDER,
+    holds_personal_data,
+    persons_with_open_stay,
+)
 
 log = logging.getLogger("personal_data.erasure")
 
-# The surname a profile requires, once the real one is erased: no name.
-PLACEHOLDER = "—"
 HAS_OPEN_STAY = "person_has_current_stay"
+ALREADY_ERASED = "already_erased"
 REASON_MAX = 2000
 
 # Every field of a person that describes the guest, and its erased value.
 PERSON_ERASED = {
     "surname": PLACEHOLDER,
-    **{
-        f"{part}{script}": ""
-        for part in ("surname", "given_names", "patronymic")
-        for script in ("_latin", "_cyrillic", "")
-        if f"{part}{script}" != "surname"
-    },
+    **dict.fromkeys(ERASED_TEXT_FIELDS, ""),
     "transliterated_parts": [],
     "name_sources": {},
-    "sex": "",
     "birth_date": None,
-    "birth_place": "",
-    "citizenship": "",
-    "country": "",
-    "phone": "",
-    "email": "",
-    "address": "",
     "emis_values": {},
     # A hash of the guest's data confirms a guess of it: it goes too. The
     # version stays: it still orders whatever EMIS sends if the guest comes
@@ -96,6 +88,20 @@ class ErasureRefused(ValueError):
             "needed for it and cannot be erased until it has ended."
         )
         super().__init__(self.message)
+
+
+class AlreadyErased(ErasureRefused):
+    """The person holds no personal data: erased before, nothing typed in
+    since. A second record would only add a reason for erasing nothing."""
+
+    code = ALREADY_ERASED
+
+    def __init__(self) -> None:
+        self.message = _(
+            "The guest's personal data was already erased and nothing was "
+            "entered since: there is nothing to erase."
+        )
+        ValueError.__init__(self, self.message)
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,15 @@ class Rule:
 
 def person_erase(*, person_id: int, user, reason: str) -> PersonErasure:
     """Erase one person's data now, on a request. ``ErasureRefused`` while
-    they have a current or future stay; ``Person.DoesNotExist``; ValueError
-    without a reason."""
+    they have a current or future stay; ``AlreadyErased`` when they hold no
+    personal data; ``Person.DoesNotExist``; ValueError without a reason."""
     rule = Rule.request(user=user, reason=reason)
     with transaction.atomic():
-        if not Person.objects.select_for_update().filter(pk=person_id).exists():
+        locked = Person.objects.select_for_update().filter(pk=person_id)
+        if not locked.exists():
             raise Person.DoesNotExist
+        if not locked.filter(holds_personal_data()).exists():
+            raise AlreadyErased
         erased = persons_erase(person_ids=[person_id], rule=rule)
     if not erased:
         raise ErasureRefused

@@ -52,7 +52,10 @@ class PersonEraseView(APIView):
         request=EraseRequestSerializer,
         responses={
             200: ErasureSerializer,
-            409: error_response("`person_has_current_stay`: a current or future stay"),
+            409: error_response(
+                "`person_has_current_stay`: a current or future stay; "
+                "`already_erased`: erased before and nothing entered since"
+            ),
             **merged_person(308),
         },
         parameters=[MERGED_PERSON],

@@ -16,9 +16,9 @@ from pms.roles import Role, role_required
 from reservations.models import Person
 
 from .access_log import record_access
-from .erasure import ErasureRefused, person_erase
+from .erasure import AlreadyErased, ErasureRefused, person_erase
 from .export import person_export
-from .selectors import persons_with_open_stay
+from .selectors import person_holds_personal_data, persons_with_open_stay
 
 
 @role_required(Role.ADMIN)
@@ -44,6 +44,8 @@ def person_erase_view(request: HttpRequest, person_id: int) -> HttpResponse:
                 % {"id": person_id},
             )
             return redirect("reservations:person", person_id)
+    elif not person_holds_personal_data(person_id):
+        refusal = AlreadyErased().message
     elif persons_with_open_stay([person_id]):
         refusal = ErasureRefused().message
     context = {

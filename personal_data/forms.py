@@ -27,10 +27,13 @@ class AccessFilterForm(forms.Form):
             self.add_error("date_to", _("The period ends before it starts."))
         return data
 
-    def wanted(self) -> AccessFilter:
-        """The filters as given; an invalid form selects nothing extra
-        (its errors are shown next to the fields)."""
-        data = self.cleaned_data if self.is_valid() else {}
+    def wanted(self) -> AccessFilter | None:
+        """The filters as given; None for an invalid form, which selects no
+        row (its errors are shown next to the fields): the whole log under a
+        filter the reader believes narrows it would mislead an audit."""
+        if self.is_bound and not self.is_valid():
+            return None
+        data = self.cleaned_data if self.is_bound else {}
         return AccessFilter(
             person_id=data.get("person"),
             username=(data.get("user") or "").strip() or None,

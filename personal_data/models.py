@@ -45,6 +45,9 @@ class PersonalDataAccess(models.Model):
             _("full document number revealed"),
         )
         ACCESS_LOG_EXPORT = "access_log_export", _("access log exported (CSV)")
+        CONFLICTS = "conflicts", _("EMIS conflicts read (API)")
+        DUPLICATES = "duplicates", _("possible duplicates read (API)")
+        GUEST_LIST = "guest_list", _("reservation's guest list")
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     user = models.ForeignKey(

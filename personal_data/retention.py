@@ -4,7 +4,8 @@ them (the daily Celery task and ``manage.py purge_personal_data``).
 A legal entity with ``personal_data_retention_days`` set keeps a guest's
 data that many days after the guest's last stay with it ended. A person is
 due when that time has passed, they have no current or future stay with any
-legal entity, and their data was not erased since their last stay already.
+legal entity, and their data was not erased since their last stay already
+(unless staff typed some in again after that erasure: ``holds_personal_data``).
 
 Persons are read and erased in batches of ``BATCH`` by person ID (keyset),
 each batch its own transaction: the memory a purge needs does not grow with
@@ -15,25 +16,29 @@ and EMIS.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 
 from legal_entities.models import LegalEntity
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
+    Person,
     PersonChange,
     Stay,
     Visa,
 )
 
 from .erasure import Rule, persons_erase
-from .selectors import erased_and_not_back, open_stays
+from .selectors import erased_and_not_back, holds_personal_data, open_stays
 
 BATCH = 500
+
+log = logging.getLogger("personal_data.retention")
 
 
 @dataclass
@@ -67,13 +72,16 @@ def persons_due(
     legal_entity: LegalEntity, *, today: dt.date, after: int = 0, limit: int = BATCH
 ) -> list[Due]:
     """Up to ``limit`` due persons with IDs above ``after``, in ID order."""
-    cutoff = today - dt.timedelta(days=legal_entity.personal_data_retention_days)
+    cutoff = retention_cutoff(legal_entity, today=today)
+    if cutoff is None:
+        return []
     rows = (
         Stay.objects.filter(
             reservation__legal_entity_id=legal_entity.pk, person_id__gt=after
         )
         .exclude(person_id__in=open_stays().values("person_id"))
-        .exclude(erased_and_not_back("person_id"))
+        # Erased since their last stay, and nothing typed in again since.
+        .exclude(erased_and_not_back("person_id"), ~Exists(_holding))
         .values("person_id")
         .annotate(last=Max("registration_to"))
         .filter(last__lt=cutoff)
@@ -81,6 +89,27 @@ def persons_due(
         .values_list("person_id", "last")
     )
     return [Due(pk, last) for pk, last in rows[:limit]]
+
+
+_holding = Person.objects.filter(pk=OuterRef("person_id")).filter(holds_personal_data())
+
+
+def retention_cutoff(legal_entity: LegalEntity, *, today: dt.date) -> dt.date | None:
+    """The day a stay must have ended before for its guest to be due, or
+    None when the period reaches back before the first date Python counts
+    (a value saved before the field was bounded, or written around the
+    validators): nobody can be due under it, and it must not crash the
+    purge of every other legal entity."""
+    try:
+        return today - dt.timedelta(days=legal_entity.personal_data_retention_days)
+    except OverflowError:
+        log.warning(
+            "retention period out of range, legal entity skipped: "
+            "legal_entity=%s days=%s",
+            legal_entity.pk,
+            legal_entity.personal_data_retention_days,
+        )
+        return None
 
 
 def batches_due(legal_entity: LegalEntity, *, today: dt.date) -> Iterator[list[Due]]:

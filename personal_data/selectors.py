@@ -1,18 +1,50 @@
-"""Reads the erasure rules share: which stays are current or future, and
-which persons were erased and have not come again since."""
+"""Reads the erasure rules share: which stays are current or future, which
+persons were erased and have not come again since, and which hold personal
+data (again)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
-from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from reservations.models import Person, Reservation, Stay
+from emis.models import EmisConflict
+from reservations.models import (
+    IdentityDocument,
+    MigrationCard,
+    Person,
+    PersonChange,
+    Reservation,
+    Stay,
+    Visa,
+)
 
 from .models import PersonErasure
+
+# The surname a profile requires, once the real one is erased: no name.
+PLACEHOLDER = "—"
+
+# The person's own text fields an erasure blanks and staff can type again.
+ERASED_TEXT_FIELDS = (
+    *(
+        f"{part}{script}"
+        for part in ("surname", "given_names", "patronymic")
+        for script in ("_latin", "_cyrillic", "")
+        if f"{part}{script}" != "surname"
+    ),
+    "sex",
+    "birth_place",
+    "citizenship",
+    "country",
+    "phone",
+    "email",
+    "address",
+)
 
 
 def open_stays() -> QuerySet[Stay]:
@@ -54,5 +86,38 @@ def persons_erased(person_ids: Iterable[int]) -> set[int]:
     return set(rows.values_list("pk", flat=True))
 
 
-def person_erasure_latest(person_id: int) -> PersonErasure | None:
-    return PersonErasure.objects.filter(person_id=person_id).first()
+def holds_personal_data() -> Q:
+    """A filter of persons holding a value an erasure removes: never
+    erased, or typed in again since (staff may fill an erased profile: the
+    guest may be back at the desk before a stay is booked). What the purge
+    catches and what a second erasure needs (one query, subqueries on the
+    person-ID indexes)."""
+    own = Q(~Q(surname=PLACEHOLDER) | Q(birth_date__isnull=False))
+    own = reduce(or_, (~Q(**{name: ""}) for name in ERASED_TEXT_FIELDS), own)
+    rows = [
+        Exists(model.objects.filter(person_id=OuterRef("pk")))
+        for model in (IdentityDocument, Visa, MigrationCard, EmisConflict)
+    ]
+    # An erasure blanks the history's values: a value there came later (a
+    # phone typed in and cleared again is still in its row).
+    rows.append(
+        Exists(
+            PersonChange.objects.filter(person_id=OuterRef("pk")).exclude(
+                old_value="", new_value=""
+            )
+        )
+    )
+    rows.append(Exists(Stay.objects.filter(person_id=OuterRef("pk")).exclude(note="")))
+    return reduce(or_, map(Q, rows), own)
+
+
+def person_holds_personal_data(person_id: int) -> bool:
+    return Person.objects.filter(pk=person_id).filter(holds_personal_data()).exists()
+
+
+def person_erasures(person_id: int) -> list[PersonErasure]:
+    """Every erasure of the person, oldest first: a later one must not hide
+    why the data first went."""
+    return list(
+        PersonErasure.objects.filter(person_id=person_id).order_by("erased_at", "id")
+    )

@@ -8,7 +8,13 @@ import csv
 from itertools import chain
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,6 +24,7 @@ from reservations.guest_views import history_rows
 
 from .access_log import Kind, access_csv_rows, access_list, record_access
 from .forms import AccessFilterForm
+from .models import PersonalDataAccess
 
 PAGE_SIZE = 50
 
@@ -25,7 +32,8 @@ PAGE_SIZE = 50
 @role_required(Role.ADMIN)
 def access_log_page(request: HttpRequest) -> HttpResponse:
     filters = AccessFilterForm(request.GET or None)
-    rows = access_list(filters.wanted())
+    wanted = filters.wanted()
+    rows = access_list(wanted) if wanted else PersonalDataAccess.objects.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -41,10 +49,17 @@ class _Echo:
 
 
 @role_required(Role.ADMIN)
-def access_log_csv(request: HttpRequest) -> StreamingHttpResponse:
+def access_log_csv(request: HttpRequest) -> HttpResponse:
     """The filtered log as CSV, streamed. The export is itself a row of the
-    log (who took a copy of it, with which filters)."""
-    wanted = AccessFilterForm(request.GET or None).wanted()
+    log (who took a copy of it, with which filters). Invalid filters: 400,
+    no file (and no export recorded)."""
+    filters = AccessFilterForm(request.GET or None)
+    wanted = filters.wanted()
+    if wanted is None:
+        errors = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in filters.errors.items()
+        )
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     record_access(request, None, Kind.ACCESS_LOG_EXPORT, detail=wanted.describe())
     writer = csv.writer(_Echo())
     # The byte order mark lets Excel, which a data-protection officer will

@@ -19,6 +19,14 @@ def mask_number(value: str | None) -> str:
     return "*" * min(len(value) - 2, MAX_STARS) + value[-2:]
 
 
+def mask_document(series: str | None, number: str | None) -> str:
+    """A document's series and number masked as one number: a Russian
+    passport's series (the region and year of issue) narrows the guest down
+    as much as the number, so only the last two characters of the whole
+    show ("4510 123456" → "********56"). Spaces do not count."""
+    return mask_number(f"{series or ''}{number or ''}".replace(" ", ""))
+
+
 # A run of 6+ digits (optionally spaced, like "45 10 123456") is treated as a
 # document number in free log text. Person and reservation IDs are shorter
 # than that in practice and are logged as key=value, which this leaves alone.

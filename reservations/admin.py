@@ -7,12 +7,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from pms.admin_lookups import DeclaredLookupsOnly
 from pms.roles import Role, has_role
 
 from .models import Person, Reservation, Stay
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
+    """No writes, and no filter but the declared ones: a person's birth
+    date, contacts or address must not be read by filtering on them."""
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -41,6 +45,8 @@ class PersonAdmin(ReadOnlyAdmin):
         "citizenship",
         "history",
     )
+    # The list shows the surname: searching its spellings confirms nothing
+    # the list does not show. No other personal value is searched.
     search_fields = ("=id", "surname", "surname_latin", "surname_cyrillic")
     fields = (
         "id",

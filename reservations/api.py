@@ -14,7 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.response import Response
 
-from personal_data.access_log import Kind, record_access
+from personal_data.access_log import Kind, record_access, record_accesses
 from pms.api import PreconditionFailed
 from pms.openapi import MERGED_PERSON, error_response, merged_person
 from pms.pagination import MAX_LIMIT
@@ -81,7 +81,9 @@ class ReservationGuestsView(_ReservationGuestsMixin, generics.GenericAPIView):
         self.get_reservation()  # 404 for an unknown reservation, not []
         rows = self.get_queryset()[:MAX_LIMIT]
         serializer = self.get_serializer(rows, many=True)
-        return Response(serializer.data)
+        data = serializer.data  # the guests' profiles, contacts included
+        record_accesses(request, [row.person_id for row in rows], Kind.GUEST_LIST)
+        return Response(data)
 
     @extend_schema(request=GuestCreateSerializer, responses={201: StaySerializer})
     def post(self, request, reservation_id: int):

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from django.db import models
 from django.utils.text import capfirst
 
-from pms.masking import mask_number
+from pms.masking import mask_document, mask_number
 
 from .models import (
     DocumentKind,
@@ -116,15 +116,17 @@ def as_text(value: Any) -> str:
 
 
 def title(entity: str, label: str) -> str:
-    """The heading of a record's rows: "Паспорт гражданина РФ 4510 ****56"."""
+    """The heading of a record's rows: "Паспорт гражданина РФ ********56".
+    The label keeps the series (it tells records apart); a heading, shown
+    to every role, masks it with the number (``mask_document``)."""
     if entity == Entity.PERSON:
         return ""
     kind, _sep, rest = label.partition(" ")
     if entity == Entity.DOCUMENT and kind in DocumentKind.values:
-        return f"{DocumentKind(kind).label} {rest}".strip()
+        return f"{DocumentKind(kind).label} {mask_document(rest, '')}".strip()
     model = ENTITY_MODELS.get(entity)
     name = capfirst(model._meta.verbose_name) if model else entity
-    return f"{name} {label}".strip()
+    return f"{name} {mask_document(label, '')}".strip()
 
 
 def record_titles(changes) -> dict[int, str]:

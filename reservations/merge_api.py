@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from personal_data.access_log import Kind, record_accesses
 from pms.api import Conflict
 from pms.openapi import MERGED_PERSON, merged_person
 from pms.pagination import MAX_LIMIT
@@ -55,6 +56,9 @@ class PersonDuplicatesView(APIView):
     def get(self, request: Request, person_id: int) -> Response:
         person_or_moved(request, person_id, "api-person-duplicates")
         rows = person_duplicates(person_id)[:MAX_LIMIT]
+        if rows:  # their names, birth dates and the documents they share
+            ids = [person_id, *(row.person.pk for row in rows)]
+            record_accesses(request, ids, Kind.DUPLICATES)
         return Response(DuplicateSerializer(rows, many=True).data)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from personal_data.access_log import Kind, record_accesses
 from pms.roles import Role, role_required
 
 from .forms import (
@@ -98,7 +99,7 @@ def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             card = reservation_card(pk)
         except Reservation.DoesNotExist as exc:
             raise Http404 from exc
-        context = _guests_context(card)
+        context = _guests_context(request, card)
         guest_count = len(card.guests)
     else:
         reservation = get_object_or_404(
@@ -118,7 +119,11 @@ def reservation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reservations/card.html", context)
 
 
-def _guests_context(card: ReservationCard) -> dict:
+def _guests_context(request: HttpRequest, card: ReservationCard) -> dict:
+    """The tab shows each guest's phone and e-mail: recorded as a read of
+    every listed person (one INSERT, the IDs already loaded)."""
+    listed = [row.stay.person_id for row in card.guests]
+    record_accesses(request, listed, Kind.GUEST_LIST)
     version = reservation_guests_version(card.reservation.pk)
     return {"card": card, "reservation": card.reservation, "guests_version": version}
 
@@ -137,4 +142,6 @@ def guests_state(request: HttpRequest, pk: int) -> HttpResponse:
         card = reservation_card(pk)
     except Reservation.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "reservations/_tab_guests.html", _guests_context(card))
+    return render(
+        request, "reservations/_tab_guests.html", _guests_context(request, card)
+    )

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from emis.models import EmisDelivery
 from emis.payload.fields import fields_text, from_dicts
+from pms.admin_lookups import DeclaredLookupsOnly
 from pms.roles import Role, has_role
 
 
 @admin.register(EmisDelivery)
-class EmisDeliveryAdmin(admin.ModelAdmin):
+class EmisDeliveryAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = [
         "received_at",
         "delivery_id",

@@ -77,3 +77,19 @@ def test_no_delete(api_admin):
     entity = make_legal_entity()
     assert api_admin.delete(f"{URL}{entity.pk}/").status_code == 405
     assert LegalEntity.objects.filter(pk=entity.pk).exists()
+
+
+def test_the_retention_period_is_bounded_in_the_api_and_its_schema(api_admin):
+    entity = make_legal_entity()
+    url = f"{URL}{entity.pk}/"
+    for days in (36_501, 3_000_000):
+        response = api_admin.patch(
+            url, {"personal_data_retention_days": days}, format="json"
+        )
+        assert response.status_code == 400
+        assert set(response.json()) == {"personal_data_retention_days"}
+    ok = api_admin.patch(url, {"personal_data_retention_days": 36_500}, format="json")
+    assert ok.status_code == 200
+    schema = api_admin.get("/api/schema/?format=json")
+    fields = schema.json()["components"]["schemas"]["LegalEntity"]["properties"]
+    assert fields["personal_data_retention_days"]["maximum"] == 36_500

@@ -120,15 +120,22 @@ def test_the_person_api_records_reads_and_patches(guest, api_front_desk):
     assert kinds == [("person_api", guest.person_id)] * 2
 
 
-def test_the_guests_list_api_shows_no_passport_data_and_records_nothing(
+def test_the_guests_list_api_shows_no_document_and_records_each_guest(
     guest, api_front_desk
 ):
-    """Decided: the list shows names, stay dates and warnings, no document,
-    birth or contact value, so it is not a read of passport data."""
+    """The list shows no document, but each guest's birth data and contacts:
+    a read of every listed guest (tests/personal_data/test_access_log_lists.py)."""
     url = reverse("api-reservation-guests", args=[guest.reservation_id])
     data = api_front_desk.get(url).json()
     assert data[0]["person_id"] == guest.person_id and "documents" not in data[0]
-    assert not PersonalDataAccess.objects.exists()
+    assert _rows() == [
+        (
+            PersonalDataAccess.objects.get().username,
+            guest.person_id,
+            "guest_list",
+            "127.0.0.1",
+        )
+    ]
 
 
 def test_search_results_record_each_person_listed_in_one_insert(guest):

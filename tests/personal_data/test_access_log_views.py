@@ -180,6 +180,26 @@ def test_a_reversed_period_is_an_error_on_the_form(log):
     assert response.context["filters"].errors["date_to"]
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"person": "abc"},
+        {"date_from": "2026-11-20", "date_to": "2026-11-01"},
+        {"date_from": "yesterday"},
+    ],
+)
+def test_an_invalid_filter_lists_and_exports_no_row(log, filters):
+    admin = logged_in(Role.ADMIN)
+    response = admin.get(PAGE, filters)
+    assert response.context["filters"].errors
+    assert list(response.context["page"].object_list) == []
+    exports = PersonalDataAccess.objects.count()
+    csv_response = admin.get(CSV, filters)
+    assert csv_response.status_code == 400
+    assert csv_response["Content-Type"].startswith("text/plain")
+    assert PersonalDataAccess.objects.count() == exports  # no file: no export
+
+
 def _csv(client: Client, **filters) -> list[list[str]]:
     response = client.get(CSV, filters)
     assert response.status_code == 200

@@ -85,3 +85,24 @@ def test_the_export_after_an_erasure_says_so(api_admin, guest):
     data = api_admin.get(f"/api/v1/persons/{guest.person.pk}/export/").json()
     assert data["documents"] == [] and data["person"]["phone"] == ""
     assert data["erasures"][0]["reason"] == "Заявление"
+
+
+def test_a_second_erasure_of_nothing_is_409_until_data_is_typed_in_again(
+    api_admin, api_front_desk, guest
+):
+    pid = guest.person.pk
+    assert _erase(api_admin, pid, {"reason": "Заявление 1"}).status_code == 200
+    again = _erase(api_admin, pid, {"reason": "Заявление 2"})
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_erased"
+    assert list(PersonErasure.objects.values_list("reason", flat=True)) == [
+        "Заявление 1"
+    ]
+    # Staff may type into the erased profile (no stay needed): then there is
+    # something to erase again.
+    patch = api_front_desk.patch(
+        f"/api/v1/persons/{pid}/", {"phone": "+79001112233"}, format="json"
+    )
+    assert patch.status_code == 200, patch.content
+    assert _erase(api_admin, pid, {"reason": "Заявление 2"}).status_code == 200
+    assert PersonErasure.objects.filter(person_id=pid).count() == 2

@@ -107,3 +107,27 @@ def test_the_retention_period_in_the_api(api_admin):
     assert response.json()["personal_data_retention_days"] == 365
     blank = api_admin.patch(url, {"personal_data_retention_days": None}, format="json")
     assert blank.json()["personal_data_retention_days"] is None
+
+
+def test_the_card_keeps_every_erasure_and_offers_erase_only_with_data_left(
+    admin_client_, guest
+):
+    from reservations.services import person_update
+
+    pid = guest.person.pk
+    url = reverse("personal_data:erase", args=[pid])
+    assert admin_client_.post(url, {"reason": "Первое заявление"}).status_code == 302
+
+    page = _card(admin_client_, guest).content.decode()
+    assert url not in page  # nothing left to erase: no button
+    confirm = admin_client_.get(url).content.decode()
+    assert "уже удалены" in confirm and 'name="reason"' not in confirm
+    assert admin_client_.post(url, {"reason": "Второе"}).status_code == 409
+
+    person_update(person_id=pid, values={"phone": "+79001112233"})
+    assert url in _card(admin_client_, guest).content.decode()
+    assert admin_client_.post(url, {"reason": "Второе заявление"}).status_code == 302
+
+    page = _card(admin_client_, guest).content.decode()
+    assert "Первое заявление" in page and "Второе заявление" in page
+    assert page.index("Первое заявление") < page.index("Второе заявление")

@@ -142,3 +142,62 @@ def test_cancelled_reservations_do_not_count_as_a_current_stay():
     cancelled = coming(make_legal_entity(), status=Reservation.Status.CANCELLED)
     stay_create(reservation=cancelled, person=guest)
     assert retention_purge().total == 1
+
+
+@pytest.mark.parametrize("days", [3_000_000, 10**9])
+def test_a_period_out_of_range_skips_its_entity_and_purges_the_others(days, caplog):
+    from legal_entities.models import LegalEntity
+
+    broken = make_legal_entity(personal_data_retention_days=30)
+    # Written around the validators (saved before they bounded the field).
+    LegalEntity.objects.filter(pk=broken.pk).update(personal_data_retention_days=days)
+    kept = _departed_guest(broken, days_ago=40)
+    entity = make_legal_entity(personal_data_retention_days=30)
+    due = _departed_guest(entity, days_ago=40)
+
+    run = retention_purge()
+
+    assert run.persons == {broken.pk: 0, entity.pk: 1}
+    assert _erased(due) and not _erased(kept)
+    assert f"legal_entity={broken.pk} days={days}" in caplog.text
+
+
+@pytest.mark.parametrize("days", [36_501, 3_000_000])
+def test_the_period_is_at_most_a_hundred_years(days):
+    from django.core.exceptions import ValidationError
+
+    entity = make_legal_entity()
+    entity.personal_data_retention_days = days
+    with pytest.raises(ValidationError) as raised:
+        entity.full_clean()
+    assert "personal_data_retention_days" in raised.value.message_dict
+    entity.personal_data_retention_days = 36_500
+    entity.full_clean()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"phone": "+79001112233"},
+        {"birth_place": "г. Тотьма"},
+        # Typed and cleared again: the history row still holds the value.
+        {"email": "back@example.org"},
+    ],
+)
+def test_data_typed_into_an_erased_guest_without_a_stay_is_purged_again(typed):
+    entity = make_legal_entity(personal_data_retention_days=30)
+    guest = _departed_guest(entity, days_ago=40)
+    assert retention_purge().total == 1
+    # Staff may fill the erased profile (the guest may be back at the desk
+    # before a stay is booked): allowed, and the purge catches it.
+    person_update(person_id=guest.pk, values=typed)
+    if "email" in typed:
+        person_update(person_id=guest.pk, values={"email": ""})
+
+    assert retention_purge().total == 1
+
+    person = Person.objects.get(pk=guest.pk)
+    assert (person.phone, person.birth_place, person.email) == ("", "", "")
+    assert not guest.changes.exclude(old_value="", new_value="").exists()
+    assert PersonErasure.objects.filter(person=guest).count() == 2
+    assert retention_purge().total == 0  # nothing left: not erased a third time
