@@ -68,6 +68,7 @@ def _pages(world):
     return {
         "login": "/accounts/login/",
         "landing (board)": "/",
+        "Заявки list": "/reservations/",
         "reservation card": f"/reservations/{r.pk}/",
         "Гости tab": f"/reservations/{r.pk}/?tab=guests",
         "guest card": f"/reservations/{r.pk}/guests/{stay.pk}/",
