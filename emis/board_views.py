@@ -32,10 +32,10 @@ from reservations.models import Reservation, Stay
 
 from .errors import EmisError
 from .field_labels import changed_field_labels, changed_fields_summary
-from .job_fragments import job_context, job_is_final, pull_tone
+from .job_fragments import POLL_DELAY, job_context, job_is_final, pull_tone
 from .models import EmisJob
 from .pull import job_as_dict, job_enqueue_pull
-from .pull_schedule import job_advance
+from .pull_schedule import job_advance, pull_progress
 from .tasks import pull_person_send
 from .upload import integration_active
 
@@ -155,6 +155,10 @@ def _pull_context(request: HttpRequest, pull: _GuestPull, day: dt.date) -> dict:
         return context
     data = job_as_dict(job)
     poll = reverse("emis:board_guest_job", args=[pull.stay.pk, job.pk]) + query
+    # The attempt "n of total" the fragment names, as in the guest card's
+    # dialog (emis/views.py): without it the row read "Попытка из :".
+    final = job_is_final(job)
+    progress = None if final else pull_progress(job, poll_ms=POLL_DELAY[job.kind])
     context.update(
         job_context(
             job,
@@ -166,9 +170,13 @@ def _pull_context(request: HttpRequest, pull: _GuestPull, day: dt.date) -> dict:
             pull_url=context["retry_url"],
             retry_target="closest .board-pull",
             tone=pull_tone(job),
+            progress=progress,
+            cancel_url=reverse("emis:job_cancel", args=[job.person_id, job.pk]),
         )
     )
-    if job_is_final(job):
+    if progress:
+        context["poll_delay"] = progress.poll_ms
+    if final:
         # The row's citizenship, documents and deadline as they are now.
         context["guest"] = board_guest_of(pull.stay.pk, day=day)
     return context

@@ -199,7 +199,9 @@ class EmisDelivery(models.Model):
         verbose_name_plural = _("EMIS delivery log")
 
     def __str__(self) -> str:
-        return f"{self.delivery_id or '—'}: {self.status}"
+        # The admin's title of a row: hotel time and words, not UTC and codes.
+        when = timezone.localtime(self.received_at).strftime("%d.%m.%Y %H:%M")
+        return f"{self.delivery_id or '—'} · {when} · {self.get_status_display()}"
 
 
 class WebhookRefusals(models.Model):

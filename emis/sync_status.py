@@ -23,12 +23,16 @@ def sync_status() -> list[StatusLine]:
             state = _("running now")
         else:
             state = _("last run %(when)s") % {"when": _when(row["last_run_at"])}
+        # The three counts are the last run's; the list of unknown IDs is
+        # kept across runs (SyncUnknownPerson): said apart, not as a "total"
+        # that reads like the sum of the three.
         text = _(
-            "Sync · %(entity)s: %(state)s; applied %(applied)s, unchanged "
-            "%(unchanged)s, unknown person IDs %(unknown)s (total %(unknown_total)s)"
+            "Sync · %(entity)s: %(state)s; last run: applied %(applied)s, "
+            "unchanged %(unchanged)s, unknown person IDs %(unknown)s; unknown "
+            "person IDs on record: %(unknown_total)s"
         ) % {**row, "entity": row["legal_entity"], "state": state}
         if row["conflicts"]:
-            text += " " + _(
+            text += _(
                 "; profiles that kept staff's values against EMIS: %(n)s"
             ) % {"n": row["conflicts"]}
         level = "ok" if row["last_success_at"] and not row["last_error"] else ""

@@ -81,7 +81,12 @@ class PersonalDataAccess(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.kind} {self.person_id}"
+        # The admin's title of a row: hotel time and words, not UTC and codes.
+        when = timezone.localtime(self.at).strftime("%d.%m.%Y %H:%M")
+        text = f"{when} · {self.username} · {self.get_kind_display()}"
+        if self.person_id is None:
+            return text
+        return f"{text} · " + gettext("person ID %(id)s") % {"id": self.person_id}
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

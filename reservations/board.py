@@ -3,18 +3,26 @@ papers and the migration notices' deadlines (reads only).
 
 A guest (a stay) is on the board of a day when their registration covers it:
 *arriving* on the first day, *departing* on the last, *in house* between (a
-one-day stay is arriving). Cancelled reservations are left out. Each guest is
+one-day stay is arriving); and the day after its last, as *departed
+yesterday*: their departure notice is due that day by 12:00. Cancelled
+reservations are left out. Each guest is
 judged by ``checks.stay_warnings`` and given the deadlines of
 ``deadlines.py``; the board shows the one its list is about:
 
 - arriving: the arrival notice;
 - in house: the arrival notice while it can still be due (on or after the
-  board's day: a guest who came last night is due today), else the
-  departure notice;
-- departing: the departure notice.
+  board's day: a guest who came last night is due today) or, once passed,
+  while the guest's documents are not ready; else the departure notice;
+- departing: the departure notice, or the arrival notice when it has passed
+  and the documents are still not ready;
+- departed yesterday: the departure notice (due on the board's day).
 
-The PMS does not see whether EMIS has filed a notice, so a deadline is only
-a deadline: red once passed, amber on its day.
+The PMS does not see whether EMIS has filed a notice: *ready* documents are
+what EMIS needs to file it, so a passed arrival notice of a guest whose
+documents are ready is taken as dealt with, and one whose documents are not
+ready stays red ("overdue") on every board until they are. A guest with no
+citizenship has an open question, not "no notice": the warning
+``citizenship_unknown`` (never ready) and no deadline.
 
 The stays of a day are one query, their documents and visas two more:
 a board of 200 guests costs what a board of one does.
@@ -28,6 +36,7 @@ from enum import StrEnum
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
 from .checks import StayWarning, stay_is_ready, stay_warnings
@@ -40,9 +49,16 @@ class BoardList(StrEnum):
     ARRIVING = "arriving"
     IN_HOUSE = "in_house"
     DEPARTING = "departing"
+    DEPARTED = "departed"  # yesterday: the departure notice is due today
 
 
-LIST_ORDER = (BoardList.ARRIVING, BoardList.IN_HOUSE, BoardList.DEPARTING)
+LIST_ORDER = (
+    BoardList.ARRIVING,
+    BoardList.IN_HOUSE,
+    BoardList.DEPARTING,
+    BoardList.DEPARTED,
+)
+CITIZENSHIP_UNKNOWN = "citizenship_unknown"
 
 
 class DocState(StrEnum):
@@ -59,6 +75,9 @@ class BoardGuest:
     ready: bool
     arrival_notice_due: dt.datetime | None
     departure_notice_due: dt.datetime | None
+    # Whether the guest needs a migration notice; None while the
+    # citizenship is unknown.
+    notice_needed: bool | None
     # The notice this guest's list is about, and how it stands now.
     deadline: dt.datetime | None
     urgency: deadlines.Urgency | None
@@ -110,7 +129,7 @@ class BoardSection:
 
 @dataclass(frozen=True)
 class BoardSummary:
-    due_today: int  # guests whose notice is due today (all foreign)
+    due_today: int  # guests whose notice is due on the board's day, not passed
     due_today_not_ready: int
     overdue: int
 
@@ -129,8 +148,9 @@ class Board:
 def board_stays(day: dt.date) -> QuerySet[Stay]:
     """The stays on the board of ``day``, in the board's order, with all that
     the checks read (select_related and two prefetches)."""
+    yesterday = day - dt.timedelta(days=1)
     return (
-        Stay.objects.filter(registration_from__lte=day, registration_to__gte=day)
+        Stay.objects.filter(registration_from__lte=day, registration_to__gte=yesterday)
         .exclude(reservation__status=Reservation.Status.CANCELLED)
         .select_related(
             "person",
@@ -141,6 +161,7 @@ def board_stays(day: dt.date) -> QuerySet[Stay]:
         .prefetch_related(*GUEST_RELATED)
         .annotate(
             board_order=Case(
+                When(registration_to=yesterday, then=Value(3)),
                 When(registration_from=day, then=Value(0)),
                 When(registration_to=day, then=Value(2)),
                 default=Value(1),
@@ -152,6 +173,8 @@ def board_stays(day: dt.date) -> QuerySet[Stay]:
 
 
 def stay_list(stay: Stay, day: dt.date) -> BoardList:
+    if stay.registration_to < day:
+        return BoardList.DEPARTED
     if stay.registration_from == day:
         return BoardList.ARRIVING
     if stay.registration_to == day:
@@ -168,19 +191,26 @@ def board_guest(
 ) -> BoardGuest:
     """One guest of the board of ``day``; deadlines judged at ``now``."""
     warnings = list(stay_warnings(stay))
+    notice_needed = deadlines.notice_needed(stay.person.citizenship)
+    if notice_needed is None:
+        # Whether a notice is due is open until the citizenship is known.
+        message = _("Citizenship not set")
+        warnings.insert(0, StayWarning(CITIZENSHIP_UNKNOWN, str(message)))
     arrival_due = departure_due = None
-    if deadlines.needs_notice(stay.person.citizenship):
+    if notice_needed:
         arrival_due = deadlines.arrival_notice_due(stay.registration_from, swaps=swaps)
         departure_due = deadlines.departure_notice_due(stay.registration_to)
     which = stay_list(stay, day)
-    shown = _shown_deadline(which, day, arrival_due, departure_due)
+    ready = stay_is_ready(stay, warnings)
+    shown = _shown_deadline(which, day, arrival_due, departure_due, ready=ready)
     return BoardGuest(
         stay=stay,
         list=which,
         warnings=warnings,
-        ready=stay_is_ready(stay, warnings),
+        ready=ready,
         arrival_notice_due=arrival_due,
         departure_notice_due=departure_due,
+        notice_needed=notice_needed,
         deadline=shown,
         urgency=deadlines.urgency(shown, now=now) if shown else None,
     )
@@ -191,14 +221,20 @@ def _shown_deadline(
     day: dt.date,
     arrival_due: dt.datetime | None,
     departure_due: dt.datetime | None,
+    *,
+    ready: bool,
 ) -> dt.datetime | None:
-    if which is BoardList.DEPARTING or arrival_due is None:
+    if which is BoardList.DEPARTED or arrival_due is None:
         return departure_due
     if which is BoardList.ARRIVING:
         return arrival_due
     local = timezone.get_default_timezone()
-    still_due = arrival_due.astimezone(local).date() >= day
-    return arrival_due if still_due else departure_due
+    due_day = arrival_due.astimezone(local).date()
+    # Passed with the documents not ready: EMIS cannot have filed it.
+    unfiled = due_day < day and not ready
+    if which is BoardList.DEPARTING:
+        return arrival_due if unfiled else departure_due
+    return arrival_due if due_day >= day or unfiled else departure_due
 
 
 def board_rows(
@@ -211,7 +247,7 @@ def board_rows(
 
 
 def arrivals_board(day: dt.date, *, now: dt.datetime | None = None) -> Board:
-    """The board of ``day``: three lists of reservations with their guests."""
+    """The board of ``day``: four lists of reservations with their guests."""
     sections = {key: BoardSection(key) for key in LIST_ORDER}
     guests = board_rows(board_stays(day), day=day, now=now)
     for guest in guests:
@@ -220,11 +256,20 @@ def arrivals_board(day: dt.date, *, now: dt.datetime | None = None) -> Board:
         if not groups or groups[-1].reservation.pk != guest.stay.reservation_id:
             groups.append(BoardReservation(guest.stay.reservation))
         groups[-1].guests.append(guest)
-    return Board(day=day, sections=list(sections.values()), summary=_summary(guests))
+    summary = _summary(guests, day)
+    return Board(day=day, sections=list(sections.values()), summary=summary)
 
 
-def _summary(guests: list[BoardGuest]) -> BoardSummary:
-    today = [g for g in guests if g.urgency is deadlines.Urgency.TODAY]
+def _summary(guests: list[BoardGuest], day: dt.date) -> BoardSummary:
+    """Due on the board's day (not passed yet) and overdue (now)."""
+    local = timezone.get_default_timezone()
+    today = [
+        g
+        for g in guests
+        if g.deadline
+        and g.urgency is not deadlines.Urgency.OVERDUE
+        and g.deadline.astimezone(local).date() == day
+    ]
     return BoardSummary(
         due_today=len(today),
         due_today_not_ready=sum(1 for g in today if not g.ready),

@@ -1,7 +1,7 @@
 """``GET /api/v1/arrivals/?date=YYYY-MM-DD``: the arrivals board's rows.
 
 Front desk role, as the board. Rows come in the board's order (arriving, in
-house, departing; by reservation, then stay), paged like every API list.
+house, departing, departed yesterday; by reservation, then stay), paged like every API list.
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ class BoardWarningSerializer(serializers.Serializer):
 
 class ArrivalSerializer(serializers.Serializer):
     """One guest of the board: deadlines are ISO date-times in the hotel's
-    time zone, null where the guest needs no migration notice."""
+    time zone, null where the guest needs no migration notice or while the
+    citizenship is unknown. ``notice_needed`` tells these apart: true,
+    false, or null when no citizenship is set (the warning
+    ``citizenship_unknown`` says so too). ``list`` is the board's list of
+    the row, ``departed`` for yesterday's departures (their departure notice
+    is due on the board's day)."""
 
     stay_id = serializers.IntegerField(source="stay.pk")
     person_id = serializers.IntegerField(source="stay.person_id")
@@ -47,6 +52,7 @@ class ArrivalSerializer(serializers.Serializer):
     warnings = BoardWarningSerializer(many=True)
     arrival_notice_due = serializers.DateTimeField(allow_null=True)
     departure_notice_due = serializers.DateTimeField(allow_null=True)
+    notice_needed = serializers.BooleanField(allow_null=True)
 
     def to_representation(self, instance: BoardGuest):
         data = super().to_representation(instance)

@@ -23,6 +23,7 @@ LIST_LABELS = {
     "arriving": _("Arriving"),
     "in_house": _("In house"),
     "departing": _("Departing"),
+    "departed": _("Departed yesterday"),
 }
 
 

@@ -102,7 +102,28 @@ def _search_label(country, lang: str) -> str:
     return " · ".join([f"{name} ({country.alpha_3})", *others])
 
 
+# The iso-codes Russian names that misspell a proper name (lowercase words
+# of a state's name, a wrong ending or letter), as the Russian classifier of
+# countries (ОКСМ) writes them. Russian capitalises every word of a state's
+# short name but common nouns after the first ("Соединённые Штаты",
+# "Доминиканская Республика", "Французские Южные территории").
+RUSSIAN_NAMES: dict[str, str] = {
+    "USA": "Соединённые Штаты",
+    "UMI": "Малые Тихоокеанские отдалённые острова Соединённых Штатов",
+    "CAF": "Центральноафриканская Республика",
+    "DOM": "Доминиканская Республика",
+    "ATF": "Французские Южные территории",
+    "MNP": "Северные Марианские острова",
+    "ASM": "Американское Самоа",
+    "WLF": "Уоллис и Футуна",
+}
+_FIXED_NAMES = {"ru": RUSSIAN_NAMES}
+
+
 def country_name_in(code: str, lang: str) -> str:
+    fixed = _FIXED_NAMES.get(lang, {}).get(code)
+    if fixed:
+        return fixed
     country = pycountry.countries.get(alpha_3=code)
     return _translator(lang).gettext(country.name) if country else code
 

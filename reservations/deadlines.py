@@ -28,8 +28,14 @@ of the next day"):
   citizens *and stateless persons* (its very title), so stateless persons
   (XXA), refugees (XXB, XXC) and every other ICAO code need a notice. No
   state is exempt by default: a wrong exemption hides a deadline, a missing
-  one costs a notice. A guest with no citizenship yet gets no deadline: the
-  board shows their documents as "nothing yet" instead.
+  one costs a notice. A guest with no citizenship yet gets no deadline
+  but no "not needed" either: whether a notice is due is open
+  (``notice_needed`` is None), and the board says "citizenship not set".
+- **Filed or not**: the PMS does not know whether EMIS has filed a notice.
+  A guest's documents being *ready* (``checks.stay_is_ready``) means EMIS
+  has all it needs to file it; so the board keeps a passed arrival notice
+  red ("overdue") while the documents are not ready, and takes it as dealt
+  with once they are.
 - **Times** are in the hotel's time zone (the ``TIME_ZONE`` setting,
   Europe/Moscow by default), whatever the reader's.
 """
@@ -113,10 +119,19 @@ def next_working_day(
 
 
 def needs_notice(citizenship: str) -> bool:
-    """Whether the hotel notifies the migration authority of this guest."""
+    """Whether the hotel notifies the migration authority of this guest
+    (False while the citizenship is unknown: see ``notice_needed``)."""
+    return bool(notice_needed(citizenship))
+
+
+def notice_needed(citizenship: str) -> bool | None:
+    """True / False as ``needs_notice``; None when no citizenship is set:
+    the question is open, not answered "no"."""
     code = (citizenship or "").strip().upper()
+    if not code:
+        return None
     exempt = {c.strip().upper() for c in settings.PMS_NOTICE_EXEMPT_CITIZENSHIPS}
-    return bool(code) and code not in exempt
+    return code not in exempt
 
 
 def _local(day: dt.date, time: dt.time) -> dt.datetime:

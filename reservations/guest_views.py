@@ -4,7 +4,7 @@ guest, and a person's change history."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.core.exceptions import (
@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -249,11 +250,31 @@ class _FieldRef:
         return f"{self.title}: {label}" if self.title else str(capfirst(label))
 
     def display(self, value: str) -> str:
-        """A stored code ("M", "passport_rf") as its label ("Мужской")."""
+        """A stored value as staff read it: a code ("M", "passport_rf") as
+        its label ("Мужской"), a date (stored ISO) as the language writes
+        it (дд.мм.гггг), the parts of a name by their names."""
         field = self.model_field
-        if value and field is not None and field.choices:
+        if not value:
+            return value
+        if self.name == "transliterated_parts":
+            return ", ".join(_part_label(p.strip()) for p in value.split(","))
+        if field is not None and field.choices:
             return str(dict(field.flatchoices).get(value, value))
+        if isinstance(field, models.DateField) and not isinstance(
+            field, models.DateTimeField
+        ):
+            try:
+                return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+            except ValueError:
+                return value
         return value
+
+
+def _part_label(part: str) -> str:
+    try:
+        return str(Person._meta.get_field(part).verbose_name)
+    except FieldDoesNotExist:
+        return part
 
 
 def history_rows(person_id: int, user, *, reveal: int | None = None) -> list[HistoryRow]:

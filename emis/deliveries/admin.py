@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from emis.deliveries.texts import refusal_reason
 from emis.models import EmisDelivery
-from emis.payload.fields import fields_text, from_dicts
 from pms.admin_lookups import DeclaredLookupsOnly
 from pms.roles import Role, has_role
 
@@ -33,7 +33,8 @@ class EmisDeliveryAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
 
     @admin.display(description=_("bad fields"))
     def bad_fields_text(self, obj: EmisDelivery) -> str:
-        return fields_text(from_dicts(obj.bad_fields)) or "—"
+        # In the reader's language, as Стыковки says them (texts.py).
+        return refusal_reason(obj) if obj.bad_fields else "—"
 
     def has_module_permission(self, request) -> bool:
         return has_role(request.user, Role.SUPPORT)

@@ -142,6 +142,10 @@ def test_a_running_job_asks_for_itself_on_the_board(
     poll = f"/emis/board/stays/{found.pk}/jobs/{job.pk}/?date={hotel_today().isoformat()}"
     assert f'hx-get="{poll}"' in oob_block(page, found)
     assert "board-state-" not in page  # nothing ended yet
+    # The attempt is named with its numbers (issue 12: "Попытка из :").
+    assert re.search(r"Попытка 1 из \d+: ", oob_block(page, found))
+    # ...and its "Отменить" posts to the job's cancel URL, not to the board.
+    assert f'hx-post="/emis/persons/{found.person_id}/jobs/{job.pk}/cancel/"' in page
     answer = front_desk_client.get(poll)
     assert answer.status_code == 200
     assert f'id="job-{job.pk}"' in answer.content.decode()

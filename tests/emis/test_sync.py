@@ -223,6 +223,16 @@ def test_status_lines_for_the_integrations_page(
     fresh = next(x for x in lines if x["legal_entity"] == "Ещё одно")
     assert fresh["last_run_at"] is None and fresh["cursor"] == ""
     assert fresh["last_error_code"] == "" and fresh["last_error_message"] == ""
+    # Said apart on the page: the last run's counts, then the IDs on record
+    # (issue 12: "(всего 0)" read as the sum of the run's counts).
+    from django.utils import translation
+
+    from emis.sync_status import sync_status
+
+    with translation.override("ru"):
+        text = next(x.text for x in sync_status() if le.name in x.text)
+    assert "за последний запуск: применено" in text and "всего" not in text
+    assert text.endswith("неизвестных ID персон в списке за все запуски: 1")
 
 
 def test_a_broken_page_names_each_field_with_its_reason(http, le):

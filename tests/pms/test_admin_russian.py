@@ -43,7 +43,9 @@ def _titles(html: str) -> str:
     h1 = re.search(r"<h1>(.*?)</h1>", html, re.S)
     paginator = re.search(r'<p class="paginator">(.*?)</p>', html, re.S)
     crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', html, re.S)
-    found = (h1, paginator, crumbs)
+    # The add button too ("Добавить особая политика имён", issue 12).
+    tools = re.search(r'<ul class="object-tools">(.*?)</ul>', html, re.S)
+    found = (h1, paginator, crumbs, tools)
     return " ".join([title, *(m.group(1) if m else "" for m in found)])
 
 
@@ -78,3 +80,58 @@ def test_the_titles_name_the_model_and_what_the_page_does(superuser_client):
     person = reservation.stays.first().person
     view = superuser_client.get(f"/admin/reservations/person/{person.pk}/change/")
     assert "<h1>Персона: просмотр</h1>" in view.content.decode()
+
+
+def test_the_add_button_reads_right(superuser_client):
+    page = superuser_client.get("/admin/emis/namepolicyoverride/").content.decode()
+    assert "Добавить: особая политика имён" in page
+
+
+def test_object_titles_are_in_hotel_time_and_words(settings):
+    """Issue 12: "d81d…: rejected" and "2026-11-29 12:59 frontdesk
+    guest_card 7" (UTC, codes) in the admin's titles."""
+    import datetime as dt
+
+    from django.utils import translation
+
+    from emis.models import EmisDelivery
+    from personal_data.models import PersonalDataAccess
+
+    settings.TIME_ZONE = "Europe/Moscow"
+    at = dt.datetime(2026, 11, 29, 12, 59, tzinfo=dt.UTC)
+    delivery = EmisDelivery(
+        delivery_id="d81d", received_at=at, status="rejected", http_status=400
+    )
+    access = PersonalDataAccess(
+        at=at, username="frontdesk", kind="guest_card", person_id=7
+    )
+    with translation.override("ru"):
+        assert str(delivery) == "d81d · 29.11.2026 15:59 · Отклонена"
+        assert (
+            str(access)
+            == "29.11.2026 15:59 · frontdesk · карточка гостя · ID персоны 7"
+        )
+
+
+def test_a_deliverys_bad_fields_are_in_russian_in_the_admin(superuser_client):
+    from emis.models import EmisDelivery
+
+    row = EmisDelivery.objects.create(
+        delivery_id="d1",
+        status="rejected",
+        http_status=400,
+        error_code="validation_error",
+        bad_fields=[
+            {"path": "person.birth_date", "reason": "must be a date YYYY-MM-DD"}
+        ],
+    )
+    page = superuser_client.get(f"/admin/emis/emisdelivery/{row.pk}/change/")
+    assert page.status_code == 200
+    from django.utils import translation
+
+    from emis.deliveries.texts import refusal_reason
+
+    with translation.override("ru"):
+        expected = refusal_reason(row)
+    html = page.content.decode()
+    assert expected in html and "must be a date" not in html

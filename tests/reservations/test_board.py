@@ -56,7 +56,8 @@ def test_three_lists_by_the_registration_dates():
     stay("Arriving", DAY, D(2026, 3, 6))
     stay("Staying", D(2026, 3, 1), D(2026, 3, 6))
     stay("Leaving", D(2026, 2, 27), DAY)
-    stay("Gone", D(2026, 2, 20), D(2026, 3, 2))
+    stay("Gone", D(2026, 2, 20), D(2026, 3, 2))  # left yesterday
+    stay("LongGone", D(2026, 2, 20), D(2026, 3, 1))
     stay("Future", D(2026, 3, 4), D(2026, 3, 6))
     cancelled = stay("Cancelled", DAY, D(2026, 3, 6))
     Reservation.objects.filter(pk=cancelled.reservation_id).update(status="cancelled")
@@ -67,6 +68,7 @@ def test_three_lists_by_the_registration_dates():
         BoardList.ARRIVING: ["Arriving"],
         BoardList.IN_HOUSE: ["Staying"],
         BoardList.DEPARTING: ["Leaving"],
+        BoardList.DEPARTED: ["Gone"],
     }
 
 
@@ -82,9 +84,9 @@ def test_a_reservation_groups_its_guests_within_a_list():
 def test_each_list_shows_its_notice_and_its_urgency():
     stay("Arriving", DAY, D(2026, 3, 6))  # due Wednesday 4th: later
     stay("CameYesterday", D(2026, 3, 2), D(2026, 3, 6))  # due today
-    stay("CameLastWeek", D(2026, 2, 24), D(2026, 3, 6))  # arrival long past
-    stay("Leaving", D(2026, 2, 27), DAY)  # departure due 4th 12:00
-    stay("LeftYesterday", D(2026, 2, 27), D(2026, 3, 2))  # not on the board
+    ready_foreigner("CameLastWeek", D(2026, 2, 24), D(2026, 3, 6))  # arrival long past
+    ready_foreigner("Leaving", D(2026, 2, 27), DAY)  # departure due 4th 12:00
+    stay("LeftYesterday", D(2026, 2, 27), D(2026, 3, 2))  # departure due today
     guests = by_surname(arrivals_board(DAY, now=NOW))
 
     arriving = guests["Arriving"]
@@ -92,12 +94,36 @@ def test_each_list_shows_its_notice_and_its_urgency():
     assert (arriving.deadline_kind, arriving.urgency) == ("arrival", Urgency.LATER)
     came = guests["CameYesterday"]
     assert (came.deadline_kind, came.urgency) == ("arrival", Urgency.TODAY)
-    # In house with the arrival notice long due: the next one is shown.
+    # In house with the arrival notice long due and the documents ready
+    # (EMIS had what it needed): the next one is shown.
     assert guests["CameLastWeek"].deadline_kind == "departure"
     assert guests["CameLastWeek"].urgency == Urgency.LATER
     leaving = guests["Leaving"]
     assert leaving.deadline == dt.datetime(2026, 3, 4, 12, 0, tzinfo=MSK)
     assert (leaving.deadline_kind, leaving.urgency) == ("departure", Urgency.LATER)
+    left = guests["LeftYesterday"]
+    assert left.deadline == dt.datetime(2026, 3, 3, 12, 0, tzinfo=MSK)
+    assert (left.deadline_kind, left.urgency) == ("departure", Urgency.TODAY)
+
+
+def test_a_passed_arrival_notice_stays_red_while_the_documents_are_not_ready():
+    """Issue 12: arrived 25.11, arrival notice due 26.11 — on the board of
+    29.11 it is overdue, not hidden behind the departure deadline."""
+    day, now = D(2026, 11, 29), dt.datetime(2026, 11, 29, 9, 0, tzinfo=MSK)
+    stay("NotReady", D(2026, 11, 25), D(2026, 12, 3))
+    stay("LeavingNotReady", D(2026, 11, 25), day)
+    ready_foreigner("Ready", D(2026, 11, 25), D(2026, 12, 3))
+    stay("Departed", D(2026, 11, 20), D(2026, 11, 28))  # departure due 29.11 12:00
+    board = arrivals_board(day, now=now)
+    guests = by_surname(board)
+    for name in ("NotReady", "LeavingNotReady"):
+        assert guests[name].deadline == dt.datetime(2026, 11, 26, 23, 59, 59, tzinfo=MSK)
+        assert (guests[name].deadline_kind, guests[name].urgency) == ("arrival", Urgency.OVERDUE)
+    assert guests["Ready"].deadline_kind == "departure"
+    assert guests["Departed"].list == BoardList.DEPARTED
+    assert guests["Departed"].urgency == Urgency.TODAY
+    summary = board.summary
+    assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (1, 1, 2)
 
 
 def test_a_passed_deadline_is_overdue():
@@ -120,6 +146,22 @@ def test_russians_and_unknown_citizenship_have_no_deadline():
         assert guests[name].arrival_notice_due is None
         assert guests[name].deadline is None and guests[name].urgency is None
     assert guests["Stateless"].urgency == Urgency.LATER
+    # Russian: no notice; unknown: the question is open, and not ready.
+    assert guests["Russian"].notice_needed is False
+    assert guests["Unknown"].notice_needed is None
+    assert guests["Unknown"].warnings[0].code == "citizenship_unknown"
+    assert not guests["Unknown"].ready
+
+
+def test_unknown_citizenship_is_not_shown_as_not_needed(front_desk_client):
+    today = hotel_today()
+    guest = stay("Безгражданства", today, today + dt.timedelta(days=2), citizenship="")
+    ready_russian("Россиянин", today, today + dt.timedelta(days=2))
+    page = _page(front_desk_client, today)
+    row = _row(page, guest)
+    assert "гражданство не указано" in row and "не нужно" not in row
+    assert 'data-code="citizenship_unknown"' in row
+    assert "не нужно" in page  # the Russian's
 
 
 def test_document_states():
@@ -197,13 +239,43 @@ def test_rows_show_name_citizenship_state_deadline_and_links(front_desk_client):
 def test_overdue_is_red(front_desk_client):
     today = hotel_today()
     # Left the day before yesterday: the departure notice was due yesterday.
-    gone = stay("Уехавший", today - dt.timedelta(days=5), today - dt.timedelta(days=2))
+    gone = ready_foreigner("Уехавший", today - dt.timedelta(days=5), today - dt.timedelta(days=2))
     page = _page(front_desk_client, today - dt.timedelta(days=2))
     row = _row(page, gone)
     assert 'class="deadline deadline-overdue"' in row
     assert "об убытии" in row and "просрочено" in row
-    assert _summary(page).endswith("просрочено уведомлений: 1")
+    assert _summary(page) == (
+        f"На {(today - dt.timedelta(days=2)):%d.%m.%Y}: сроков уведомлений нет."
+        " · просрочено уведомлений: 1"
+    )
     assert _summary(_page(front_desk_client, today)) == "Сегодня сроков уведомлений нет."
+
+
+def test_yesterdays_departure_is_on_todays_board(front_desk_client):
+    """Issue 12: left 28.11, the departure notice due 29.11 12:00 — the
+    guest is on the board of 29.11, in "Выехали вчера"."""
+    today = hotel_today()
+    left = stay("Выехавший", today - dt.timedelta(days=9), today - dt.timedelta(days=1))
+    page = _page(front_desk_client, today)
+    section = page.split('id="list-departed"')[1].split("</section>")[0]
+    assert "Выехали вчера" in section
+    row = _row(section, left)
+    assert 'data-kind="departure"' in row
+    assert "deadline-today" in row or "deadline-overdue" in row  # before/after 12:00
+    summary = _summary(page)
+    assert summary != "Сегодня сроков уведомлений нет."
+
+
+def test_another_days_summary_names_the_day(front_desk_client, settings):
+    day = hotel_today() + dt.timedelta(days=10)
+    settings.PMS_WORKDAY_SWAPS = [
+        f"work:{(day + dt.timedelta(days=n)).isoformat()}" for n in range(-3, 4)
+    ]
+    stay("Завтрашний", day - dt.timedelta(days=1), day + dt.timedelta(days=3))
+    assert _summary(_page(front_desk_client, day)) == (
+        f"На {day:%d.%m.%Y}: 1 иностранный гость — уведомление в этот день,"
+        " документы не готовы у 1"
+    )
 
 
 def test_due_today_is_amber(front_desk_client, settings):

@@ -58,6 +58,7 @@ def test_rows_have_the_board_shape(api_front_desk):
         "warnings": row["warnings"],
         "arrival_notice_due": "2026-03-03T23:59:59+03:00",
         "departure_notice_due": "2026-03-07T12:00:00+03:00",
+        "notice_needed": True,
     }
     assert [w["code"] for w in row["warnings"]] == [
         "no_identity_document",
@@ -69,6 +70,7 @@ def test_rows_have_the_board_shape(api_front_desk):
     assert rows[russian.pk]["warnings"] == []
     assert rows[russian.pk]["arrival_notice_due"] is None
     assert rows[russian.pk]["departure_notice_due"] is None
+    assert rows[russian.pk]["notice_needed"] is False
     assert rows[leaving.pk]["list"] == "departing"
     assert rows[leaving.pk]["departure_notice_due"] == "2026-03-04T12:00:00+03:00"
 
@@ -114,3 +116,28 @@ def test_documented_in_the_schema(api_front_desk):
     for key in ("stay_id", "person_id", "ready", "warnings", "arrival_notice_due"):
         assert key in row
     assert row["arrival_notice_due"]["nullable"] is True
+
+
+def test_yesterdays_departures_and_unknown_citizenship(api_front_desk):
+    """The API has the board's rows: yesterday's departures (their notice is
+    due today by 12:00) as ``departed``; an unknown citizenship is an open
+    question (``notice_needed`` null, a warning), not "no notice"."""
+    left = make_guest(
+        make_reservation(arrival=D(2026, 2, 20), departure=D(2026, 3, 2)),
+        surname="Left",
+        citizenship="DEU",
+    )
+    unknown = make_guest(
+        make_reservation(arrival=D(2026, 3, 3), departure=D(2026, 3, 5)),
+        surname="Unknown",
+        citizenship="",
+    )
+    rows = api_front_desk.get(URL, {"date": "2026-03-03"}).json()["results"]
+    assert [row["stay_id"] for row in rows] == [unknown.pk, left.pk]
+    departed = rows[1]
+    assert departed["list"] == "departed"
+    assert departed["departure_notice_due"] == "2026-03-03T12:00:00+03:00"
+    assert rows[0]["notice_needed"] is None
+    assert rows[0]["arrival_notice_due"] is None
+    assert rows[0]["ready"] is False
+    assert rows[0]["warnings"][0]["code"] == "citizenship_unknown"

@@ -20,3 +20,23 @@ def test_other_codes_refused(code):
 
 def test_status_choices_come_from_the_list():
     assert {code for code, _label in NATIONALITY_STATUS_CHOICES} <= ICAO_SPECIAL_CODES
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("USA", "Соединённые Штаты"),  # iso-codes: "Соединённые штаты"
+        ("DOM", "Доминиканская Республика"),
+        ("CAF", "Центральноафриканская Республика"),
+        ("GBR", "Соединённое Королевство"),
+        ("ARE", "Объединённые Арабские Эмираты"),
+        ("KOR", "Республика Корея"),
+    ],
+)
+def test_russian_names_capitalise_the_states_name(code, name):
+    from django.utils import translation
+
+    from reservations.countries import country_name
+
+    with translation.override("ru"):
+        assert country_name(code) == name

@@ -236,7 +236,7 @@ def test_history_shows_support_no_values(support_client):
     page = support_client.get(url).content.decode()
     history = page.split("history-table")[1]
     assert "4510123456" not in page  # the row's title masks the number
-    assert '<td class="new">скрыто</td>' in history
+    assert '<td class="new" data-label="Стало">скрыто</td>' in history
     assert "Илья" not in history  # which field changed, not to what
     assert "Имя" in history and "скрыто" in history and "Ручная правка" in history
 

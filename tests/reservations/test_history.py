@@ -117,3 +117,22 @@ def test_a_long_number_masks_alike_in_the_title_the_values_and_the_api():
     person = Person.objects.prefetch_related("documents", "visas").get(pk=person.pk)
     shown = PersonSerializer(person, context={"request": request}).data
     assert shown["documents"][0]["number"] == number.new == "********01"
+
+
+def test_dates_and_name_parts_read_as_staff_write_them():
+    """Issue 12: "2026-12-01" in the history reads 01.12.2026 in Russian, and
+    the names to check are named, not "surname, given_names"."""
+    import datetime as dt
+
+    person = make_guest(make_reservation()).person
+    services.person_apply(
+        person_id=person.pk,
+        values={
+            "birth_date": dt.date(1990, 12, 1),
+            "transliterated_parts": ["surname", "given_names"],
+        },
+    )
+    rows = {r.field: r for r in history_rows(person.pk, make_user(Role.FRONT_DESK))}
+    assert rows["Дата рождения"].new == "01.12.1990"
+    parts = next(r for name, r in rows.items() if "транслитерац" in name)
+    assert parts.new == "фамилия, имя"

@@ -68,6 +68,7 @@ def _pages(world):
     return {
         "login": "/accounts/login/",
         "landing (board)": "/",
+        "Заявки list": "/reservations/",
         "reservation card": f"/reservations/{r.pk}/",
         "Гости tab": f"/reservations/{r.pk}/?tab=guests",
         "guest card": f"/reservations/{r.pk}/guests/{stay.pk}/",
@@ -108,6 +109,12 @@ def test_documents_stack_as_cards_on_a_phone(world, new_page):
     assert page.locator("#documents-formset thead").is_hidden()
     label = cells.nth(0).evaluate("c => getComputedStyle(c, '::before').content")
     assert "Вид" in label or "вид" in label.lower()
+    # The change history stacks too (issue 12: words broke mid-word in
+    # its narrowed columns): each cell on its own line, labelled.
+    history = page.locator("table.history-table tbody tr").first
+    when, field = history.locator("td").nth(0).bounding_box(), history.locator("td").nth(1).bounding_box()
+    assert field["y"] >= when["y"] + when["height"] - 1
+    assert field["width"] > 300  # the whole card's width, not a narrow column
     _screenshot(page, "guest-card-phone.png")
     page.goto(world["url"] + "/")
     _screenshot(page, "arrivals-board-phone.png")

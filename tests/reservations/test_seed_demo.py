@@ -43,7 +43,8 @@ def test_seed_demo_is_idempotent_and_makes_one_user_per_role(capsys, settings):
         assert user.is_staff == (role is not Role.FRONT_DESK)
         assert not user.is_superuser
     out = capsys.readouterr().out
-    assert "https://pms.example.ru/reservations/" in out and "frontdesk" in out
+    # The front desk lands on the board (issue 12).
+    assert "frontdesk  front desk  https://pms.example.ru/board/" in out
 
 
 @pytest.mark.parametrize("username", ["admin", "support"])
@@ -63,3 +64,26 @@ def test_the_demo_front_desk_stays_out_of_the_django_admin(client):
     call_command("seed_demo")
     client.login(username="frontdesk", password="demo12345")
     assert client.get("/admin/emis/emisdelivery/").status_code == 302  # to login
+
+
+def test_the_demo_guest_wang_li_keeps_the_typed_spelling_through_a_policy_round_trip(
+    django_capture_on_commit_callbacks,
+):
+    """Issue 12: EMIS gave only "WANG LI", staff typed "Ван Ли"; switching the
+    policy to Latin and back must not turn it into "Ванг Ли"."""
+    from emis.models import NamePolicy
+    from emis.names import reapply
+    from emis.tasks import reapply_name_policy
+
+    call_command("seed_demo")
+    wang = Person.objects.get(surname_latin="WANG")
+    assert wang.name_sources["surname"] == wang.name_sources["given_names"] == "staff"
+    for script in ("latin", "cyrillic"):
+        policy = NamePolicy.load()
+        policy.script = script
+        policy.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            job, _created = reapply.reapply_job_get_or_create()
+            reapply_name_policy.delay_on_commit(job.pk)
+        wang.refresh_from_db()
+        assert (wang.surname, wang.given_names) == ("Ван", "Ли")

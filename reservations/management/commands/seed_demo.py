@@ -147,6 +147,10 @@ def _reservations() -> list[dict[str, Any]]:
                         "citizenship": "CHN",
                         "country": "CHN",
                     },
+                    # EMIS gave only the Latin "WANG LI"; staff typed the
+                    # Cyrillic spelling the guest uses: theirs through any
+                    # name-policy switch (not "Ванг Ли").
+                    "typed_by_staff": ["surname", "given_names"],
                     "stay": {"agency": "China Travel Service"},
                     "documents": [
                         {
@@ -257,7 +261,7 @@ class Command(BaseCommand):
             f"  Legal entity: {entity.name}, ID {entity.pk}\n"
             f"  Reservations: {ids}\n"
             f"  Logins (password {password}):\n"
-            f"    frontdesk  front desk  {url}/reservations/\n"
+            f"    frontdesk  front desk  {url}/board/\n"
             f"    admin      admin       {url}/legal-entities/ and {url}/admin/\n"
             f"    support    support     {url}/admin/\n"
             f"  Reservation card: {url}/reservations/{reservations[0].pk}/?tab=guests\n"
@@ -291,6 +295,7 @@ def _reservation(entity: LegalEntity, spec: dict[str, Any]) -> Reservation:
 
 def _guest(reservation: Reservation, guest: dict[str, Any]) -> Stay:
     values = guest["person"]
+    typed = guest.get("typed_by_staff", [])
     person = Person.objects.filter(
         surname=values["surname"],
         given_names=values.get("given_names", ""),
@@ -311,17 +316,18 @@ def _guest(reservation: Reservation, guest: dict[str, Any]) -> Stay:
             for kind in ("documents", "visas", "migration_card")
         }
         person_records_save(person_id=stay.person_id, edits=records)
-        _names_as_from_emis(stay.person)
+        _names_as_from_emis(stay.person, typed=typed)
     return stay
 
 
-def _names_as_from_emis(person: Person) -> None:
+def _names_as_from_emis(person: Person, *, typed: list[str]) -> None:
     """The demo's guests look as if EMIS had given their names (their
     document forms are filled in), so a name-policy switch shows on them;
-    a guest created by staff would keep the typed names instead."""
+    the ``typed`` parts are staff's, as the guest card records a typed part
+    (``reservations/services/base.py``), and a re-apply keeps them."""
     derived = set(person.transliterated_parts or [])
     sources = {
-        part: "policy" if part in derived else "emis"
+        part: "staff" if part in typed else "policy" if part in derived else "emis"
         for part in NAME_PARTS
         if getattr(person, f"{part}_latin") or getattr(person, f"{part}_cyrillic")
     }

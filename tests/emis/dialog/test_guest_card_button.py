@@ -83,7 +83,7 @@ def test_saved_guest_button_opens_dialog_for_that_person(emis_connection, stay):
     assert f'hx-post="/emis/persons/{pk}/pull/"' in html
     assert f'name="reservation" value="{stay.reservation.pk}"' in html
     for label in (
-        "Emis Service",
+        '<h2 id="emis-dialog-title">EMIS Service</h2>',  # issue 12: not "Emis"
         "выбрать",
         "Загрузить новые документы",
         "Получить данные документов",
