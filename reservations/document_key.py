@@ -6,6 +6,17 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Concat, Replace, Upper
 
+from .rules import is_hidden
+
+
+def number_key(series: str | None, number: str | None) -> str:
+    """``number_key_field`` computed in Python, for a record not yet stored
+    (an API item without ``id``, EMIS's item): upper case, without spaces,
+    and without invisible characters (``rules.is_hidden``) that older data
+    may hold, so "C01X\u00adT47" is the document "C01XT47"."""
+    text = f"{series or ''}{number or ''}"
+    return "".join(c for c in text if not c.isspace() and not is_hidden(c)).upper()
+
 
 def number_key_field() -> models.GeneratedField:
     """Series and number as one key, upper case, without spaces: "4510
