@@ -77,3 +77,16 @@ def test_no_delete(api_admin):
     entity = make_legal_entity()
     assert api_admin.delete(f"{URL}{entity.pk}/").status_code == 405
     assert LegalEntity.objects.filter(pk=entity.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "ООО \u202eНева"), ("address", "Москва\u200b"), ("name", "\u3164")],
+)
+def test_hidden_characters_in_free_text_are_refused_by_field(api_admin, field, value):
+    entity = make_legal_entity(name="ООО Нева")
+    response = api_admin.patch(f"{URL}{entity.pk}/", {field: value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    entity.refresh_from_db()
+    assert entity.name == "ООО Нева"
