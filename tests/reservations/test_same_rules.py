@@ -29,7 +29,11 @@ RECORDS = {
 }
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 PASSPORT = {"kind": "passport_rf", "series": "4510", "number": "123456"}
-NATIONAL = {"kind": "national_passport", "number": "C01X00T47", "issuing_country": "DEU"}
+NATIONAL = {
+    "kind": "national_passport",
+    "number": "C01X00T47",
+    "issuing_country": "DEU",
+}
 VISA = {"number": "987654321"}
 CARD = {"number": "7654321"}
 
