@@ -15,6 +15,7 @@ from django.db import models
 
 from emis import conflicts
 from emis.payload import EmisPerson
+from reservations.document_key import number_key
 from reservations.history import Change, record_changes
 from reservations.models import IdentityDocument, MigrationCard, Person, Visa
 
@@ -24,8 +25,9 @@ _CARD_FIELDS = ("entry_date", "valid_to", "visit_purpose")
 
 
 def _norm(value: str | None) -> str:
-    # Staff type "45 10" where EMIS sends "4510": match on the bare characters.
-    return "".join((value or "").split()).upper()
+    # Staff type "45 10" where EMIS sends "4510": match on the bare characters
+    # (the duplicate check's key, which also skips invisible ones).
+    return number_key(value, "")
 
 
 class RecordPlanning:

@@ -4,7 +4,6 @@ value staff changed against a newer EMIS value, and staff's decision on them
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -13,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from personal_data.access_log import Kind, record_access
+from pms.openapi import MERGED_PERSON, merged_person
 from pms.roles import IsFrontDesk
-from reservations.models import Person
+from reservations.api_aliases import person_or_moved
 
 from .conflicts import conflict_as_dict, conflicts_resolve, open_conflicts
 from .models import EmisConflict
@@ -53,11 +53,12 @@ class ConflictListView(APIView):
 
     @extend_schema(
         operation_id="emis_person_conflicts",
-        responses={200: OpenConflicts},
+        responses={200: OpenConflicts, **merged_person(301)},
+        parameters=[MERGED_PERSON],
         tags=["emis"],
     )
     def get(self, request: Request, person_id: int) -> Response:
-        get_object_or_404(Person, pk=person_id)
+        person_or_moved(request, person_id, "emis-conflicts")
         return Response(_open(request, person_id))
 
 
@@ -71,11 +72,12 @@ class ConflictResolveView(APIView):
     @extend_schema(
         operation_id="emis_person_conflicts_resolve",
         request=ResolveSerializer,
-        responses={200: OpenConflicts},
+        responses={200: OpenConflicts, **merged_person(308)},
+        parameters=[MERGED_PERSON],
         tags=["emis"],
     )
     def post(self, request: Request, person_id: int) -> Response:
-        get_object_or_404(Person, pk=person_id)
+        person_or_moved(request, person_id, "emis-conflicts-resolve")
         body = ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         conflicts_resolve(

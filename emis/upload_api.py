@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_entities.models import LegalEntity
+from pms.openapi import MERGED_PERSON, merged_person
 from pms.roles import IsFrontDesk
+from reservations.api_aliases import person_or_moved
 from reservations.models import Person, Reservation
 
 from .errors import EmisError
@@ -104,10 +106,13 @@ class UploadLinkView(APIView):
             404: OpenApiResponse(description="No person with this ID."),
             502: _Error,
             503: _Error,
+            **merged_person(308),
         },
+        parameters=[MERGED_PERSON],
         tags=["emis"],
     )
     def post(self, request: Request, person_id: int) -> Response:
+        person_or_moved(request, person_id, "emis-upload-link")
         person = get_object_or_404(Person, pk=person_id)
         data = UploadLinkRequestSerializer(
             data=request.data, context={"person": person}

@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from reservations.rules import check_text
+
 from .validators import validate_inn, validate_kpp, validate_ogrn
 
 RETENTION_DAYS_MAX = 36500
@@ -17,7 +19,10 @@ class LegalEntity(models.Model):
     """A hotel's legal entity. Its ID is what EMIS support is told at
     onboarding and what travels as ``legal_entity_id`` in the EMIS API."""
 
-    name = models.CharField(_("name"), max_length=255)
+    # Free text as a guest's is (reservations/rules.py): a bidi control or
+    # another hidden character makes the name on invoices and registrations
+    # read otherwise than stored.
+    name = models.CharField(_("name"), max_length=255, validators=[check_text])
     inn = models.CharField(_("INN"), max_length=12, validators=[validate_inn])
     kpp = models.CharField(
         _("KPP"), max_length=9, blank=True, validators=[validate_kpp]
@@ -25,7 +30,9 @@ class LegalEntity(models.Model):
     ogrn = models.CharField(
         _("OGRN"), max_length=15, blank=True, validators=[validate_ogrn]
     )
-    address = models.CharField(_("address"), max_length=500, blank=True)
+    address = models.CharField(
+        _("address"), max_length=500, blank=True, validators=[check_text]
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # 152-FZ: data kept no longer than its purpose needs. Blank keeps it;
     # personal_data/retention.py erases a guest's data this long after

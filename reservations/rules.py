@@ -50,6 +50,28 @@ BIDI_CONTROLS = frozenset(
 # (zero-width space, word joiner, byte order mark): pasted from elsewhere,
 # they make equal-looking values differ (search, duplicates, EMIS compares).
 ZERO_WIDTH = frozenset("\u200b\u2060\ufeff")
+# The joiners that Persian and Indic names need between letters; nothing a
+# document's number or series has.
+JOINERS = frozenset("\u200c\u200d")
+# Hangul fillers are letters (Lo) that draw nothing: a surname of only U+3164
+# looks blank on the card and the registration.
+HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+# Unicode's default-ignorable code points outside the format characters (Cf),
+# which are judged by category: soft hyphen is Cf, these are not (combining
+# grapheme joiner, Khmer inherent vowels, Mongolian selectors, the
+# noncharacters U+FFF0–U+FFF8, tag-space reserves). Variation selectors
+# (U+FE00–U+FE0F, U+E0100–U+E01EF) are not here: they choose how the
+# character before them looks (an emoji in a note, a CJK form) and hide none.
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE00FF),
+    (0xE01F0, 0xE0FFF),
+)
 # The internal Russian passport: a 4-digit series (region, year of the form)
 # and a 6-digit number, stored apart as EMIS sends them ("4510", "123456").
 RF_PASSPORT_SERIES = re.compile(r"[0-9]{4}")
@@ -62,6 +84,7 @@ NO_LETTER_ERROR = _("Enter at least one letter.")
 INVISIBLE_ERROR = _("Holds only invisible characters.")
 BIDI_ERROR = _("Holds an invisible text-direction character (%(code)s): remove it.")
 ZERO_WIDTH_ERROR = _("Holds an invisible zero-width character (%(code)s): remove it.")
+HIDDEN_ERROR = _("Holds an invisible character (%(code)s): remove it.")
 NOTE_LENGTH_ERROR = _(
     "A note is at most %(limit)s characters (this one has %(length)s)."
 )
@@ -78,6 +101,8 @@ VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
 CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
 
 Rule = Callable[[Any], None]
+# A document's, visa's or migration card's identifying text.
+CODE_FIELDS = frozenset({"number", "series"})
 
 
 # --- rules on one value ------------------------------------------------------
@@ -102,23 +127,57 @@ def _refuse_any(value: str, chars: frozenset[str], message, code: str) -> None:
         raise ValidationError(message, code=code, params=params)
 
 
+def is_hidden(char: str) -> bool:
+    """An invisible character that hides in text: a format character (Cf:
+    soft hyphen, bidi controls, zero-width ones, invisible operators, tags),
+    a default-ignorable code point or a Hangul filler. ZWNJ/ZWJ are hidden
+    too: free text lets them through itself (``check_text``)."""
+    if unicodedata.category(char) == "Cf" or char in HANGUL_FILLERS:
+        return True
+    code = ord(char)
+    return any(low <= code <= high for low, high in _IGNORABLE_RANGES)
+
+
+def _refuse_hidden(value: str, allowed: frozenset[str] = frozenset()) -> None:
+    found = next((c for c in value if c not in allowed and is_hidden(c)), None)
+    if found is not None:
+        params = {"code": f"U+{ord(found):04X}"}
+        raise ValidationError(HIDDEN_ERROR, code="hidden", params=params)
+
+
 def check_text(value: str) -> None:
     """Every free text of a staff write (names, birth place, address, a
-    document's issuer, …): no bidi control, not only invisible characters,
-    no stray zero-width character. Blank is the field's business."""
+    document's issuer, a company's name, …): no bidi control, not only
+    invisible characters, no other invisible character but the joiners of
+    Persian and Indic words. Blank is the field's business."""
     if not value:
         return
     _refuse_any(value, BIDI_CONTROLS, BIDI_ERROR, "bidi")
-    if all(unicodedata.category(char)[0] in "ZC" for char in value):
+    if all(unicodedata.category(c)[0] in "ZC" or is_hidden(c) for c in value):
         # Spaces, zero-width and other format characters: looks empty.
         raise ValidationError(INVISIBLE_ERROR, code="invisible")
     _refuse_any(value, ZERO_WIDTH, ZERO_WIDTH_ERROR, "zero_width")
+    _refuse_hidden(value, allowed=JOINERS)
+
+
+def check_code(value: str) -> None:
+    """A document's, visa's or migration card's number or series: free text
+    (``check_text``) without even the joiners — "C01X\u200dT47" would be
+    another document to the duplicate check than "C01XT47". What characters
+    a number may hold beyond that is left open: EMIS sends what the
+    document prints."""
+    check_text(value)
+    if value:
+        _refuse_hidden(value)
 
 
 def check_name(value: str) -> None:
-    """Free text (``check_text``) with at least one letter."""
+    """Free text (``check_text``) with at least one visible letter."""
     check_text(value)
-    if value and not any(unicodedata.category(char).startswith("L") for char in value):
+    if value and not any(
+        unicodedata.category(char).startswith("L") and not is_hidden(char)
+        for char in value
+    ):
         raise ValidationError(NO_LETTER_ERROR, code="no_letter")
 
 
@@ -157,9 +216,12 @@ def _is_plain_date(field: models.Field) -> bool:
 
 def _default_rules(field: models.Field) -> tuple[Rule, ...]:
     """The rules of a field that declares none: every editable date
-    ``check_date``, every free text (not a choice) ``check_text``."""
+    ``check_date``, a record's number and series ``check_code``, every other
+    free text (not a choice) ``check_text``."""
     if not field.editable:
         return ()
+    if field.name in CODE_FIELDS:
+        return (check_code,)
     if _is_plain_date(field):
         return (check_date,)
     if isinstance(field, models.CharField | models.TextField) and not field.choices:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from pms.masking import mask_number
 
+from ..document_key import number_key
+from ..duplicates import countries_match
 from ..history import Change, record_changes
 from ..models import IdentityDocument, MigrationCard, Person, PersonChange, Visa
 from .base import UNSET, history_record, model_update, person_lock
@@ -155,21 +157,49 @@ def _replace(
 ) -> list[Change]:
     model = RECORD_MODELS[relation]
     existing = {obj.pk: obj for obj in model.objects.filter(person=person)}
+    kept = {item["id"] for item in items if item.get("id") is not None}
     changes: list[Change] = []
     for index, item in enumerate(items):
         item = dict(item)
         pk = item.pop("id", None)
+        if pk is None:
+            pk = _same_record(existing, kept, item, keep_masked)
+            kept.add(pk)  # None when new: no row has it
         if pk is not None and pk not in existing:
             # Deleted by someone else since the request was validated.
             message = _("No such item of this person: %(id)s.") % {"id": pk}
             raise ValidationError({f"{relation}.{index}.id": message})
         with _errors_at(f"{relation}.{index}"):
             changes += _item_save(person, model, existing.get(pk), item, keep_masked)
-    kept = {item.get("id") for item in items}
     for pk, obj in existing.items():
         if pk not in kept:
             changes += record_delete(obj=obj)
     return changes
+
+
+def _same_record(existing: Mapping[int, Any], taken: set, item, keep_masked):
+    """The id of the row an item without ``id`` is, if it is one of the
+    person's (``duplicates.same_document``'s rule: kind, number key and a
+    country not different) and no other item names that row. A client that
+    drops the ids when it sends a list back edits the same documents: were
+    they replaced by new rows, what EMIS last gave for each field would go
+    with the old row, and EMIS's next delivery would silently revert staff's
+    edit instead of raising a conflict."""
+    key = number_key(item.get("series"), item.get("number"))
+    for pk, obj in existing.items():
+        kind = getattr(obj, "kind", None)  # visas have none
+        if pk in taken or item.get("kind", kind) != kind:
+            continue
+        if not countries_match(item.get("issuing_country", ""), obj.issuing_country):
+            continue
+        if number_key(obj.series, obj.number) == key or (
+            # A reader shown masked numbers sends the mask back.
+            keep_masked
+            and item.get("number") == mask_number(obj.number)
+            and number_key(item.get("series"), "") == number_key(obj.series, "")
+        ):
+            return pk
+    return None
 
 
 def _item_save(person, model, obj, values, keep_masked) -> list[Change]:

@@ -184,7 +184,10 @@ def test_api_stateful(schema, world):
         settings=settings(
             _settings,
             max_examples=STATEFUL_EXAMPLES,
-            stateful_step_count=6,
+            # Six steps reached a linked call only by a lucky ID: the
+            # merged-person answers of three more operations reshuffled the
+            # fixed scenarios and none did any more.
+            stateful_step_count=8,
             # The same scenarios every run (the seed above is for the other
             # phases; Hypothesis seeds a state machine on its own).
             derandomize=True,

@@ -411,3 +411,52 @@ def test_keep_profile_reads_as_a_decision_in_the_history(guest, api_front_desk):
     assert decided.decision == "Оставлено значение профиля: Тверь; EMIS: Казань"
     staff = next(r for r in rows if r.source == "Ручная правка" and "рождения" in r.field)
     assert staff.decision == ""
+
+
+def _without_ids(items: list[dict], **values) -> list[dict]:
+    return [{**{k: v for k, v in item.items() if k != "id"}, **values} for item in items]
+
+
+def test_a_document_sent_back_without_its_id_keeps_its_emis_base(
+    guest, api_front_desk
+):
+    """The tester's case: a client that drops the ids edits the same
+    document; EMIS's re-delivery is a conflict, not a silent revert."""
+    le, person = guest
+    data = foreigner(person.pk, version=3)
+    data["documents"][0].update(
+        number="C01X00T47", issuing_country="DEU", expiry_date="2030-01-01"
+    )
+    deliver(le, person, data)
+    url = f"/api/v1/persons/{person.pk}/"
+    read = api_front_desk.get(url).json()
+    [old_id] = [d["id"] for d in read["documents"]]
+    body = {"documents": _without_ids(read["documents"], expiry_date="2032-02-02")}
+    assert api_front_desk.patch(url, body, format="json").status_code == 200
+    [doc] = IdentityDocument.objects.filter(person=person)
+    assert (doc.pk, doc.expiry_date.isoformat()) == (old_id, "2032-02-02")
+
+    again = deliver(le, person, data)  # the same payload, a new delivery ID
+
+    [path] = again["conflicts"]
+    assert path.endswith(".expiry_date")
+    doc.refresh_from_db()
+    assert doc.expiry_date.isoformat() == "2032-02-02"
+
+
+def test_visas_sent_back_without_ids_keep_their_emis_base(guest, api_front_desk):
+    le, person = guest
+    data = foreigner(person.pk, version=3)
+    deliver(le, person, data)
+    url = f"/api/v1/persons/{person.pk}/"
+    visas = api_front_desk.get(url).json()["visas"]
+    ids = sorted(v["id"] for v in visas)
+    body = {"visas": _without_ids(visas, category="work")}
+    assert api_front_desk.patch(url, body, format="json").status_code == 200
+    assert sorted(person.visas.values_list("pk", flat=True)) == ids
+
+    again = deliver(le, person, data)
+
+    assert sorted(again["conflicts"])[0].endswith(".category")
+    assert len(again["conflicts"]) == 2
+    assert set(person.visas.values_list("category", flat=True)) == {"work"}

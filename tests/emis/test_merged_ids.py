@@ -250,3 +250,23 @@ def test_a_refusal_under_a_merged_id_shows_on_the_survivor(anon, merged, api_adm
     from emis.deliveries.selectors import person_deliveries
 
     assert person_deliveries(person=survivor).rejected is not None
+
+
+@pytest.mark.parametrize(
+    ("method", "tail", "status"),
+    [
+        ("get", "emis/conflicts/", 301),
+        ("post", "emis/conflicts/resolve/", 308),
+        ("post", "emis/upload-link/", 308),
+    ],
+)
+def test_the_emis_person_urls_redirect_a_merged_id_like_the_others(
+    api_front_desk, merged, method, tail, status
+):
+    le, survivor, alias_id = merged
+    call = getattr(api_front_desk, method)
+    response = call(f"/api/v1/persons/{alias_id}/{tail}", {}, format="json")
+    assert response.status_code == status
+    assert response["Location"] == f"/api/v1/persons/{survivor.pk}/{tail}"
+    assert response.json()["person_id"] == survivor.pk
+    assert call(f"/api/v1/persons/987654/{tail}", {}, format="json").status_code == 404

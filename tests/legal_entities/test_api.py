@@ -93,3 +93,14 @@ def test_the_retention_period_is_bounded_in_the_api_and_its_schema(api_admin):
     schema = api_admin.get("/api/schema/?format=json")
     fields = schema.json()["components"]["schemas"]["LegalEntity"]["properties"]
     assert fields["personal_data_retention_days"]["maximum"] == 36_500
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("name", "ООО \u202eНева"), ("address", "Москва\u200b"), ("name", "\u3164")],
+)
+def test_hidden_characters_in_free_text_are_refused_by_field(api_admin, field, value):
+    entity = make_legal_entity(name="ООО Нева")
+    response = api_admin.patch(f"{URL}{entity.pk}/", {field: value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    entity.refresh_from_db()
+    assert entity.name == "ООО Нева"

@@ -131,3 +131,14 @@ def test_one_box_holds_both_addresses_and_the_email(admin_client_, settings, pag
     assert "https://apart.example.ru\n" in email and hook in email
     assert f"ООО Апарт (ИНН {entity.inn}), ID юридического лица {entity.pk}" in email
     assert "Закрыто" not in email
+
+
+def test_the_form_refuses_a_bidi_control_in_the_name_like_the_api(admin_client_):
+    entity = make_legal_entity(name="ООО Нева")
+    url = reverse("legal_entities:edit", args=[entity.pk])
+    response = _post(admin_client_, url, name="ООО \u202eНева")
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["name"]
+    assert "U+202E" in error and error.startswith("Содержит невидимый символ")
+    entity.refresh_from_db()
+    assert entity.name == "ООО Нева"

@@ -188,3 +188,21 @@ def test_duplicates_api_is_for_front_desk(api_support, api_anonymous):
     person = make_person()
     assert api_support.get(f"/api/v1/persons/{person.pk}/duplicates/").status_code == 403
     assert api_anonymous.get(f"/api/v1/persons/{person.pk}/duplicates/").status_code == 401
+
+
+def test_hidden_characters_of_older_rows_do_not_hide_a_duplicate():
+    """Rows stored before the staff rules refused them (soft hyphen, a
+    joiner, a bidi mark) are still the same document."""
+    from reservations.document_key import number_key
+
+    a, b, c = make_person("Ремарк"), make_person("Remarque"), make_person("Другой")
+    _doc(a, kind="national_passport", series="", number="C01X00T47", country="DEU")
+    old = _doc(
+        b, kind="national_passport", series="", number="C01X\u00ad00\u200dT47\u200e",
+        country="DEU",
+    )
+    _doc(c, kind="national_passport", series="", number="C01X\u3164", country="DEU")
+    assert _other_ids(a) == [b.pk]
+    assert _other_ids(c) == []
+    old.refresh_from_db()
+    assert old.number_key == number_key(old.series, old.number) == "C01X00T47"

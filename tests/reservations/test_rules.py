@@ -73,10 +73,51 @@ def test_names_without_a_letter_or_with_a_bidi_control_are_refused(name, code):
         ("\ufeffМОСКВА", ["zero_width"]),
         ("\u200b\u2060", ["invisible"]),
         ("  ", ["invisible"]),
+        ("ГОР.\u00adМОСКВА", ["hidden"]),  # soft hyphen
+        ("ГОР.\u2062МОСКВА", ["hidden"]),  # invisible times
+        ("МОСКВА\U000e0001", ["hidden"]),  # a tag character
+        ("МО\u034fСКВА", ["hidden"]),  # combining grapheme joiner
+        ("\u3164", ["invisible"]),  # a Hangul filler alone looks blank
+        ("Кафе ☕\ufe0f", []),  # a variation selector draws the emoji
     ],
 )
 def test_free_text_refuses_bidi_controls_and_stray_zero_width_characters(text, codes):
     assert _codes(rules.check_text, text) == codes
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [
+        ("\u3164", ["invisible"]),
+        ("\u115f\u1160", ["invisible"]),
+        ("Ан\u00adна", ["hidden"]),
+        ("Ra\u200dm", []),  # a joiner stays allowed in a name
+    ],
+)
+def test_a_name_needs_a_visible_letter_and_no_hidden_character(name, codes):
+    assert _codes(rules.check_name, name) == codes
+
+
+@pytest.mark.parametrize(
+    ("value", "codes"),
+    [
+        ("C01X00T47", []),
+        ("L898902C3<", []),
+        ("25 1111111", []),
+        ("C01X\u200dT47", ["hidden"]),
+        ("C01X\u200cT47", ["hidden"]),
+        ("C01X\u00adT47", ["hidden"]),
+    ],
+)
+def test_a_number_holds_no_invisible_character_not_even_a_joiner(value, codes):
+    assert _codes(rules.check_code, value) == codes
+
+
+def test_the_duplicate_key_skips_invisible_characters_of_old_data():
+    from reservations.document_key import number_key
+
+    assert number_key("", "C01X\u00ad00\u200dT47\U000e0041") == "C01X00T47"
+    assert number_key("45 10", "123456") == "4510123456"
 
 
 def test_the_date_limits_are_inclusive():

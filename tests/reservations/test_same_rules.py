@@ -29,6 +29,11 @@ RECORDS = {
 }
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 PASSPORT = {"kind": "passport_rf", "series": "4510", "number": "123456"}
+NATIONAL = {
+    "kind": "national_passport",
+    "number": "C01X00T47",
+    "issuing_country": "DEU",
+}
 VISA = {"number": "987654321"}
 CARD = {"number": "7654321"}
 
@@ -116,6 +121,27 @@ CASES = {
     "card-purpose-bidi": Case(
         "migration_card", {**CARD, "visit_purpose": "\u202bТуризм"}, "visit_purpose"
     ),
+    # Other invisible characters (format, default-ignorable, Hangul fillers):
+    # refused in names and free text; in numbers even the joiners.
+    "surname-hangul-filler-only": _person("surname", "\u3164"),
+    "given-names-soft-hyphen": _person("given_names", "Ан\u00adна"),
+    "patronymic-grapheme-joiner": _person("patronymic", "Ив\u034fанович"),
+    "surname-mongolian-separator": _person("surname", "Репин\u180e"),
+    "birth-place-invisible-times": _person("birth_place", "ГОР.\u2062МОСКВА"),
+    "address-tag-character": _person("address", "ул. Ленина\U000e0041, 1"),
+    "national-number-zwj": Case(
+        "documents", {**NATIONAL, "number": "C01X\u200dT47"}, "number"
+    ),
+    "national-number-soft-hyphen": Case(
+        "documents", {**NATIONAL, "number": "C01X00\u00adT47"}, "number"
+    ),
+    "national-series-filler": Case(
+        "documents", {**NATIONAL, "series": "\u115fA"}, "series"
+    ),
+    "visa-series-invisible-operator": Case(
+        "visas", {**VISA, "series": "2\u20625"}, "series"
+    ),
+    "card-number-zwnj": Case("migration_card", {"number": "765\u200c4321"}, "number"),
     # A Russian passport: 4 digits + 6 digits.
     "passport-series-3-digits": Case(
         "documents", {**PASSPORT, "series": "451"}, "series"
