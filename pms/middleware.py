@@ -12,12 +12,15 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.signals import user_logged_in
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render, resolve_url
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 
 
 class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
@@ -176,6 +179,47 @@ class AllowedMethodsMiddleware:
         else:
             response = HttpResponseNotAllowed(ALLOWED_METHODS)
         response["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
+
+
+# --- Errors under /api/ with DEBUG on --------------------------------------------
+
+
+class ApiDebugErrorsMiddleware:
+    """With DEBUG on (scripts/run.sh) Django answers an exception a view
+    raises with its HTML debug page, even under /api/, where a client reads
+    JSON. There the answer is the API's JSON error, as with DEBUG off
+    (``pms.api.handler*``); the exception is still logged and signalled as
+    Django does. With DEBUG off this does nothing: Django calls the handlers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (settings.DEBUG and request.path_info.startswith("/api/")):
+            return None
+        from . import api  # pms.api imports DRF, which reads the settings
+
+        if isinstance(exception, Http404):
+            return api.handler404(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return api.handler403(request, exception)
+        if isinstance(exception, BadRequest | SuspiciousOperation):
+            return api.handler400(request, exception)
+        got_request_exception.send(sender=None, request=request)
+        response = api.handler500(request)
+        log_response(
+            "%s: %s",
+            response.reason_phrase,
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
+        )
         return response
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -34,4 +34,6 @@ urlpatterns = [
         ),
         name="api-swagger",
     ),
+    # Last: no other /api/ path matched (pms/api.py).
+    re_path(r"^api/", api.not_an_api_path, name="api-not-found"),
 ]

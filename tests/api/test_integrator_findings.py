@@ -8,7 +8,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from pms.pagination import MAX_QUERY_INT
-from tests.factories import make_guest, make_legal_entity, make_person, make_reservation
+from tests.factories import make_guest, make_person, make_reservation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -81,3 +81,47 @@ def test_the_document_bounds_every_id_in_a_body(document):
         for field, rule in schema.get("properties", {}).items():
             if name.endswith("Request") and rule.get("type") == "integer":
                 assert rule.get("maximum") is not None, (name, field)
+
+
+# --- B2: under /api/ every answer is JSON, DEBUG or not ---------------------------
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True  # as scripts/run.sh runs the product
+
+
+@pytest.mark.usefixtures("debug")
+@pytest.mark.parametrize(
+    "path", ["/api/v1/persons/abc/", "/api/v1/no-such-thing/", "/api/nothing"]
+)
+def test_an_unknown_api_path_is_a_json_404_under_debug(api_front_desk, path):
+    response = api_front_desk.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("debug_on", [True, False])
+def test_a_missing_slash_is_a_308_to_the_slashed_url(api_admin, settings, debug_on):
+    settings.DEBUG = debug_on
+    response = api_admin.post(
+        "/api/v1/legal-entities?x=1", {"name": "A"}, format="json"
+    )
+    assert response.status_code == 308  # same method, same body
+    assert response["Location"] == "/api/v1/legal-entities/?x=1"
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+@pytest.mark.usefixtures("debug")
+def test_an_unexpected_error_is_a_json_500_under_debug(api_admin, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret-detail-xyz")
+
+    monkeypatch.setattr("legal_entities.api.LegalEntityViewSet.list", explode)
+    api_admin.raise_request_exception = False
+    response = api_admin.get("/api/v1/legal-entities/")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "A server error occurred."}
+    assert b"secret-detail-xyz" not in response.content
