@@ -8,7 +8,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from pms.pagination import MAX_QUERY_INT
-from tests.factories import make_guest, make_person, make_reservation
+from tests.factories import make_guest, make_legal_entity, make_person, make_reservation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -125,3 +125,40 @@ def test_an_unexpected_error_is_a_json_500_under_debug(api_admin, monkeypatch):
     assert response.status_code == 500
     assert response.json() == {"detail": "A server error occurred."}
     assert b"secret-detail-xyz" not in response.content
+
+
+# --- B3, m5: a bad legal entity is a 400 in the API's shapes, the same on both -----
+
+
+def _inactive_entity():
+    entity = make_legal_entity(name="ООО Спящая")
+    entity.is_active = False
+    entity.save(update_fields=["is_active"])
+    return entity
+
+
+@pytest.mark.parametrize("action", ["pull", "upload-link"])
+def test_an_inactive_legal_entity_is_a_400_with_its_code(api_front_desk, action):
+    entity = _inactive_entity()
+    stay = make_guest(make_reservation(entity))
+    response = api_front_desk.post(
+        f"/api/v1/persons/{stay.person_id}/emis/{action}/",
+        {"legal_entity": entity.pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "legal_entity_inactive"
+    assert "ООО Спящая" in body["detail"]
+
+
+@pytest.mark.parametrize("action", ["pull", "upload-link"])
+def test_an_unknown_legal_entity_is_a_field_error_on_both(api_front_desk, action):
+    stay = make_guest(make_reservation())
+    response = api_front_desk.post(
+        f"/api/v1/persons/{stay.person_id}/emis/{action}/",
+        {"legal_entity": MAX_QUERY_INT},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["legal_entity"]
