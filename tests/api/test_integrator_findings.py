@@ -162,3 +162,21 @@ def test_an_unknown_legal_entity_is_a_field_error_on_both(api_front_desk, action
     )
     assert response.status_code == 400
     assert list(response.json()) == ["legal_entity"]
+
+
+# --- m2: an unknown method is a translated JSON 405 naming the path's methods ------
+
+
+@pytest.mark.parametrize("method", ["TRACE", "FOO"])
+def test_an_unknown_method_names_the_paths_own_methods(api_admin, method):
+    response = api_admin.generic(method, "/api/v1/legal-entities/")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": f'Method "{method}" not allowed.'}
+    assert set(response["Allow"].split(", ")) == {"GET", "POST", "HEAD", "OPTIONS"}
+
+
+def test_an_unknown_methods_answer_is_translated(api_admin, settings):
+    settings.LANGUAGE_CODE = "ru"
+    response = api_admin.generic("TRACE", "/api/v1/legal-entities/")
+    assert response.json() == {"detail": 'Метод "TRACE" не разрешен.'}
