@@ -4,6 +4,8 @@ pms/openapi.py, pms/strict_json.py, pms/middleware.py)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
@@ -180,3 +182,32 @@ def test_an_unknown_methods_answer_is_translated(api_admin, settings):
     settings.LANGUAGE_CODE = "ru"
     response = api_admin.generic("TRACE", "/api/v1/legal-entities/")
     assert response.json() == {"detail": 'Метод "TRACE" не разрешен.'}
+
+
+# --- m6: every pattern in the document is one tools can use -------------------------
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern":
+                yield value
+            else:
+                yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_no_pattern_holds_a_surrogate_range(document):
+    for pattern in _patterns(document):
+        assert "\\ud8" not in pattern.lower() and "\\udf" not in pattern.lower()
+
+
+def test_a_lone_surrogate_in_a_credential_is_still_refused(api_admin):
+    body = json.dumps({"api_login": "a\ud800"})  # ASCII: the escape "\\ud800"
+    response = api_admin.patch(
+        "/api/v1/integrations/emis/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "api_login" in response.json()
