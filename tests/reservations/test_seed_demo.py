@@ -63,3 +63,16 @@ def test_the_demo_front_desk_stays_out_of_the_django_admin(client):
     call_command("seed_demo")
     client.login(username="frontdesk", password="demo12345")
     assert client.get("/admin/emis/emisdelivery/").status_code == 302  # to login
+
+
+def test_seed_demo_runs_again_when_others_share_its_inn():
+    """Issue 14 (m8): legal entities of the same INN made after the demo's
+    did not stop the next run."""
+    from reservations.management.commands.seed_demo import ENTITY
+
+    call_command("seed_demo")
+    LegalEntity.objects.create(**{**ENTITY, "name": "ООО «Нева», филиал"})
+    LegalEntity.objects.create(**{**ENTITY, "name": "Проба"})
+    call_command("seed_demo")
+    assert LegalEntity.objects.filter(name=ENTITY["name"]).count() == 1
+    assert Reservation.objects.count() == 2
