@@ -11,6 +11,7 @@ from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, permissions
 from rest_framework.fields import get_error_detail
+from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -180,3 +181,15 @@ def _is_a_view(path: str) -> bool:
         return resolve(path).func is not not_an_api_path
     except Resolver404:
         return False
+
+
+class JsonErrors:
+    """For a DRF view that renders something else (the OpenAPI document's
+    YAML, the Swagger page's HTML): its errors (a 401 without a login) are
+    the API's JSON, as everywhere under /api/."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -11,6 +11,16 @@ from . import api, views
 handler400, handler403 = api.handler400, api.handler403
 handler404, handler500 = api.handler404, api.handler500
 
+
+
+class SchemaView(api.JsonErrors, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(api.JsonErrors, SpectacularSwaggerSplitView):
+    pass
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
@@ -24,12 +34,12 @@ urlpatterns = [
     path("emis/", include("emis.urls")),
     path("personal-data/", include("personal_data.urls")),
     path("api/v1/", include("pms.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "api/schema/swagger/",
         # The split view serves its start-up script as a second request, so
         # the page needs no inline script under the CSP.
-        SpectacularSwaggerSplitView.as_view(
+        SwaggerView.as_view(
             url_name="api-schema", template_name="api/swagger_ui.html"
         ),
         name="api-swagger",

@@ -211,3 +211,21 @@ def test_a_lone_surrogate_in_a_credential_is_still_refused(api_admin):
     )
     assert response.status_code == 400
     assert "api_login" in response.json()
+
+
+# --- m7: the document's own 401 is JSON ---------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/schema/swagger/"])
+def test_the_schema_without_a_login_is_a_json_401(api_anonymous, path):
+    response = api_anonymous.get(path)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_the_schema_still_comes_as_yaml_and_the_page_as_html(admin_client_):
+    assert admin_client_.get("/api/schema/")["Content-Type"].startswith(
+        "application/vnd.oai.openapi;"  # YAML
+    )
+    assert "html" in admin_client_.get("/api/schema/swagger/")["Content-Type"]
