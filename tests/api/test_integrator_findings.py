@@ -229,3 +229,22 @@ def test_the_schema_still_comes_as_yaml_and_the_page_as_html(admin_client_):
         "application/vnd.oai.openapi;"  # YAML
     )
     assert "html" in admin_client_.get("/api/schema/swagger/")["Content-Type"]
+
+
+# --- m4: each server rule is named in its operation's description --------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "words"),
+    [
+        ("/api/v1/reservations/{reservation_id}/guests/", "post", "already a guest"),
+        ("/api/v1/reservations/{reservation_id}/guests/", "post", "1900–2100"),
+        ("/api/v1/emis/name-policy/preview/", "post", "at least one script"),
+        ("/api/v1/integrations/emis/", "put", "passwords given again"),
+        ("/api/v1/integrations/emis/", "patch", "credentials it refuses"),
+        ("/api/v1/persons/{person_id}/merge/", "post", "must exist"),
+        ("/api/v1/persons/{person_id}/emis/conflicts/resolve/", "post", "open conflict"),
+    ],
+)
+def test_the_server_rules_are_in_the_descriptions(document, path, method, words):
+    assert words in document["paths"][path][method]["description"]
