@@ -248,3 +248,9 @@ def test_the_schema_still_comes_as_yaml_and_the_page_as_html(admin_client_):
 )
 def test_the_server_rules_are_in_the_descriptions(document, path, method, words):
     assert words in document["paths"][path][method]["description"]
+
+
+def test_the_missing_slash_answer_is_translated(api_admin, settings):
+    settings.LANGUAGE_CODE = "ru"
+    response = api_admin.post("/api/v1/legal-entities", {}, format="json")
+    assert response.json() == {"detail": "Перемещено навсегда."}
