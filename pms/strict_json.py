@@ -65,23 +65,28 @@ def connect() -> None:
             field_class.to_internal_value = _strict(
                 field_class, field_class.to_internal_value, types
             )
-    run = fields.CharField.run_validation
-    if not getattr(run, "_json_strict", False):
-        fields.CharField.run_validation = _raw_length(run)
-    parse_date = fields.DateField.to_internal_value
-    if not getattr(parse_date, "_iso", False):
-        fields.DateField.to_internal_value = _iso_date(parse_date)
-        fields.DateField.to_internal_value._iso = True  # type: ignore[attr-defined]
-    init = fields.IntegerField.__init__
-    if not getattr(init, "_json_strict", False):
-        fields.IntegerField.__init__ = _bounded(init)
-    related = relations.PrimaryKeyRelatedField.to_internal_value
-    if not getattr(related, "_bounded", False):
-        relations.PrimaryKeyRelatedField.to_internal_value = _bounded_id(related)
-        relations.PrimaryKeyRelatedField.to_internal_value._bounded = True  # type: ignore[attr-defined]
-    chooser = fields.ChoiceField.to_internal_value
-    if not getattr(chooser, "_json_strict", False):
-        fields.ChoiceField.to_internal_value = _strict_choice(chooser)
+    _wrap_once(fields.CharField, "run_validation", _raw_length)
+    _wrap_once(fields.DateField, "to_internal_value", _iso_date, marker="_iso")
+    _wrap_once(fields.IntegerField, "__init__", _bounded, marker="_bounded")
+    _wrap_once(
+        relations.PrimaryKeyRelatedField,
+        "to_internal_value",
+        _bounded_id,
+        marker="_bounded",
+    )
+    _wrap_once(fields.ChoiceField, "to_internal_value", _strict_choice)
+
+
+def _wrap_once(owner, name: str, wrap, *, marker: str = "_json_strict") -> None:
+    """Replace ``owner.name`` by ``wrap(owner.name)`` unless done already
+    (``connect`` may run twice: tests, a reloaded app registry)."""
+    method = getattr(owner, name)
+    if not getattr(method, marker, False):
+        wrapped = wrap(method)
+        # Both marks: the type check above looks for its own one.
+        wrapped._json_strict = True
+        setattr(wrapped, marker, True)
+        setattr(owner, name, wrapped)
 
 
 def _strict(field_class, to_internal_value, types: tuple[type, ...]):
@@ -106,7 +111,6 @@ def _bounded(init):
             kwargs["min_value"] = -MAX_QUERY_INT - 1
         init(self, **kwargs)
 
-    wrapper._json_strict = True  # type: ignore[attr-defined]
     return wrapper
 
 
