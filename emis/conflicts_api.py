@@ -71,6 +71,12 @@ class ConflictResolveView(APIView):
 
     @extend_schema(
         operation_id="emis_person_conflicts_resolve",
+        description=(
+            "Resolves the person's open conflicts with EMIS (one `field`, or "
+            "all). Rules the schema cannot state (a 400 naming the field): "
+            "a named `field` must have an open conflict; `emis`, when sent, "
+            "must still be the value EMIS sent last."
+        ),
         request=ResolveSerializer,
         responses={200: OpenConflicts, **merged_person(308)},
         parameters=[MERGED_PERSON],

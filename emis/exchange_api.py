@@ -32,11 +32,16 @@ from emis.pull_schedule import job_advance
 from emis.scope import ScopeError
 from emis.tasks import pull_person_send
 from emis.webhook import emis_webhook
+from legal_entities.models import LegalEntity
 from pms.roles import IsFrontDesk
 
 
 class PullRequestSerializer(serializers.Serializer):
-    legal_entity = serializers.IntegerField(min_value=1)
+    # Inactive ones too: they are refused with their code, as upload-link does.
+    legal_entity = serializers.PrimaryKeyRelatedField(
+        queryset=LegalEntity.objects.all(),
+        help_text="ID of an active legal entity the person has a stay with.",
+    )
 
 
 _ERROR = inline_serializer(
@@ -80,12 +85,16 @@ class PersonPullView(APIView):
             202: _QUEUED,
             400: OpenApiResponse(
                 description=(
-                    "Guest not saved, unknown legal entity, or no stay with it "
-                    "(`no_stay_with_legal_entity`)"
+                    'Unknown legal entity (`{"legal_entity": [...]}`); or '
+                    '`{"detail", "code"}`: the legal entity is inactive '
+                    "(`legal_entity_inactive`), the person has no stay with "
+                    "it (`no_stay_with_legal_entity`); or the person is not "
+                    'saved (`{"detail"}`).'
                 )
             ),
-            403: OpenApiResponse(
-                description="Legal entity inactive (`legal_entity_inactive`)"
+            409: OpenApiResponse(
+                description="The guest's personal data was erased and they "
+                "have no stay since (`person_data_erased`)."
             ),
         },
         tags=["emis"],
@@ -96,11 +105,11 @@ class PersonPullView(APIView):
         try:
             job = job_enqueue_pull(
                 person_id=person_id,
-                legal_entity_id=body.validated_data["legal_entity"],
+                legal_entity_id=body.validated_data["legal_entity"].pk,
                 user=request.user,
             )
         except ScopeError as exc:
-            return Response({"error": exc.as_dict()}, status=exc.http_status)
+            return Response(exc.as_api_error(), status=exc.api_status)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         transaction.on_commit(partial(pull_person_send, job.pk))

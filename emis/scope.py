@@ -26,6 +26,9 @@ NO_STAY = "no_stay_with_legal_entity"
 ERASED = "person_data_erased"
 CODES = (INACTIVE, NO_STAY, ERASED)
 _STATUS = {INACTIVE: 403, NO_STAY: 400, ERASED: 409}
+# The REST API's statuses (issue 14): there a legal entity named in the body
+# is a rule of the request, inactive as unknown: 400. The pages keep 403.
+_API_STATUS = {INACTIVE: 400, NO_STAY: 400, ERASED: 409}
 
 
 class ScopeError(ValueError):
@@ -42,6 +45,14 @@ class ScopeError(ValueError):
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+    @property
+    def api_status(self) -> int:
+        return _API_STATUS[self.code]
+
+    def as_api_error(self) -> dict[str, str]:
+        """The API's error shape (``{"detail", "code"}``, pms/openapi.py)."""
+        return {"detail": self.message, "code": self.code}
 
 
 def scope_message(code: str, legal_entity: LegalEntity) -> str:

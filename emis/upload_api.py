@@ -26,7 +26,7 @@ from .upload import error_http_status, upload_link_create
 
 class UploadLinkRequestSerializer(serializers.Serializer):
     legal_entity = serializers.PrimaryKeyRelatedField(
-        # Inactive ones too: they are refused with 403, like the page does.
+        # Inactive ones too: they are refused with their code (400).
         queryset=LegalEntity.objects.all(),
         help_text=(
             "ID of an active legal entity the person has a stay with "
@@ -80,10 +80,16 @@ class UploadLinkView(APIView):
             "server-side only) and returns its single-use URL, only when it "
             "lies on the configured EMIS address. Every call that passes the "
             "legal-entity check is recorded as an upload-link click.\n\n"
-            'Errors are `{"error": {"code", "message"}}`:\n'
-            "- **400** `no_stay_with_legal_entity`: the person has no stay in "
-            "a reservation of that legal entity (or of the given reservation);\n"
-            "- **403** `legal_entity_inactive`: the legal entity is inactive;\n"
+            "Errors:\n"
+            '- **400** field errors (`{"legal_entity": [...]}`, '
+            '`{"reservation": [...]}`) for an unknown ID, or `{"detail", '
+            '"code"}`: `legal_entity_inactive` (the legal entity is '
+            "inactive), `no_stay_with_legal_entity` (the person has no stay in "
+            "a reservation of that legal entity, or of the given reservation);\n"
+            '- **403** `{"detail"}`: the user\'s role may not ask;\n'
+            '- **409** `{"detail", "code"}`: `person_data_erased`;\n'
+            'EMIS\'s own errors are `{"error": {"code", "message"}}` '
+            "(`EmisErrorResponse`, as the guest card shows them):\n"
             "- **503** EMIS unavailable, a retry may help: `not_configured` "
             "(integration inactive or incomplete), `timeout`, `unreachable`, "
             "`server_error`, `rate_limited` (with `Retry-After` when EMIS "
@@ -98,11 +104,15 @@ class UploadLinkView(APIView):
             200: UploadLinkSerializer,
             400: OpenApiResponse(
                 description=(
-                    "Unknown legal entity or reservation, or no stay with the "
-                    "legal entity (`no_stay_with_legal_entity`)."
+                    "Unknown legal entity or reservation (field errors), an "
+                    "inactive legal entity (`legal_entity_inactive`) or no "
+                    "stay with it (`no_stay_with_legal_entity`)."
                 )
             ),
-            403: _Error,
+            409: OpenApiResponse(
+                description="The guest's personal data was erased and they "
+                "have no stay since (`person_data_erased`)."
+            ),
             404: OpenApiResponse(description="No person with this ID."),
             502: _Error,
             503: _Error,
@@ -126,7 +136,7 @@ class UploadLinkView(APIView):
                 user=request.user,
             )
         except ScopeError as exc:
-            return Response({"error": exc.as_dict()}, status=exc.http_status)
+            return Response(exc.as_api_error(), status=exc.api_status)
         except EmisError as exc:
             headers = (
                 {"Retry-After": str(int(exc.retry_after))} if exc.retry_after else {}

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, permissions
 from rest_framework.fields import get_error_detail
+from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -154,3 +157,39 @@ handler404 = _api_or_page(
 handler500 = _api_or_page(
     500, exceptions.APIException.default_detail, defaults.server_error
 )
+
+
+@csrf_exempt  # no session state changes here; a POST just hears where to go
+def not_an_api_path(request, *args, **kwargs):
+    """The last pattern under /api/: what no other matches. A path that
+    only lacks its final slash is a 308 to the slashed URL (same method,
+    same body: Django's APPEND_SLASH would be a 301 that turns a POST into
+    a GET, or under DEBUG a 500); anything else is a JSON 404. Answered here
+    and not by ``handler404``, because under DEBUG the resolver's 404 is
+    Django's HTML debug page."""
+    slashed = f"{request.path_info}/"
+    if not request.path_info.endswith("/") and _is_a_view(slashed):
+        query = request.META.get("QUERY_STRING", "")
+        response = JsonResponse({"detail": str(_("Moved permanently."))}, status=308)
+        response["Location"] = f"{request.path}/" + (f"?{query}" if query else "")
+        return response
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+
+
+def _is_a_view(path: str) -> bool:
+    try:
+        return resolve(path).func is not not_an_api_path
+    except Resolver404:
+        return False
+
+
+class JsonErrors:
+    """For a DRF view that renders something else (the OpenAPI document's
+    YAML, the Swagger page's HTML): its errors (a 401 without a login) are
+    the API's JSON, as everywhere under /api/."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -12,12 +12,16 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.signals import user_logged_in
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 
 
 class LoginRequiredEverywhereMiddleware(LoginRequiredMiddleware):
@@ -161,6 +165,9 @@ class AllowedMethodsMiddleware:
 
     Function views rarely limit their methods, and a TRACE echoed by a view
     that treats everything as GET is a needless surface (ASVS 14.5.1).
+    Under /api/ the answer is the API's JSON, translated, and ``Allow``
+    names the methods the path's view takes (when its class says; a
+    function view's are not known, so none are named).
     """
 
     def __init__(self, get_response):
@@ -169,13 +176,76 @@ class AllowedMethodsMiddleware:
     def __call__(self, request):
         if request.method in ALLOWED_METHODS:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"detail": f'Method "{request.method}" not allowed.'}, status=405
-            )
-        else:
-            response = HttpResponseNotAllowed(ALLOWED_METHODS)
-        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        if not request.path.startswith("/api/"):
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        from rest_framework.exceptions import MethodNotAllowed  # reads settings
+
+        # The language middleware has not run yet: the API's own choice.
+        PmsLocaleMiddleware(self.get_response).process_request(request)
+        detail = MethodNotAllowed(request.method).detail
+        response = JsonResponse({"detail": str(detail)}, status=405)
+        methods = _view_methods(request.path_info)
+        if methods:
+            response["Allow"] = ", ".join(methods)
+        return response
+
+
+def _view_methods(path: str) -> list[str]:
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return []
+    actions = getattr(view, "actions", None)  # a DRF viewset's route
+    if actions:
+        methods = {method.upper() for method in actions} | {"OPTIONS"}
+        return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if view_class is None:
+        return []
+    names = [m for m in view_class.http_method_names if hasattr(view_class, m)]
+    if "get" in names and "head" not in names:
+        names.append("head")
+    return sorted(m.upper() for m in names if m.upper() in ALLOWED_METHODS)
+
+
+# --- Errors under /api/ with DEBUG on --------------------------------------------
+
+
+class ApiDebugErrorsMiddleware:
+    """With DEBUG on (scripts/run.sh) Django answers an exception a view
+    raises with its HTML debug page, even under /api/, where a client reads
+    JSON. There the answer is the API's JSON error, as with DEBUG off
+    (``pms.api.handler*``); the exception is still logged and signalled as
+    Django does. With DEBUG off this does nothing: Django calls the handlers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (settings.DEBUG and request.path_info.startswith("/api/")):
+            return None
+        from . import api  # pms.api imports DRF, which reads the settings
+
+        if isinstance(exception, Http404):
+            return api.handler404(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return api.handler403(request, exception)
+        if isinstance(exception, BadRequest | SuspiciousOperation):
+            return api.handler400(request, exception)
+        got_request_exception.send(sender=None, request=request)
+        response = api.handler500(request)
+        log_response(
+            "%s: %s",
+            response.reason_phrase,
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
+        )
         return response
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import fields
+from rest_framework import fields, relations
 
 from .pagination import MAX_QUERY_INT
 
@@ -57,8 +57,8 @@ _WRITE_METHODS = {"post", "put", "patch"}
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's, plus the rules DRF's text fields enforce without
-    saying: no NUL, not blank where blank is refused, and the pattern a
+    """drf-spectacular's, plus the rules DRF's fields enforce without
+    saying: a related row's ID is 1 .. 2**63 - 1, no NUL, not blank where blank is refused, and the pattern a
     validator function declares (``openapi_pattern``: e.g.
     ``legal_entities.validators.validate_inn``)."""
 
@@ -76,6 +76,14 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         # What a client may send; answers are described as spectacular does
         # (COMPONENT_SPLIT_REQUEST keeps the two apart).
+        if (
+            direction == "request"
+            and isinstance(field, relations.PrimaryKeyRelatedField)
+            and schema.get("type") == "integer"
+        ):
+            # pms.strict_json refuses any other ID, as a path's.
+            # (spectacular states the primary key column's range instead).
+            schema.update(minimum=1, maximum=MAX_QUERY_INT)
         if direction == "request" and _is_text(field, schema):
             if not field.allow_blank:
                 schema["minLength"] = max(schema.get("minLength", 0), 1)

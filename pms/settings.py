@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pms.middleware.PmsLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "pms.middleware.ApiDebugErrorsMiddleware",  # JSON under /api/ with DEBUG on
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pms.middleware.SessionLifetimeMiddleware",

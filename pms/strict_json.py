@@ -12,6 +12,13 @@ type is refused with the field's own "invalid" message.
 Also ``max_length`` counts the characters sent (DRF counts them after
 trimming whitespace; the document's ``maxLength`` cannot).
 
+And a whole number fits a 64-bit column: an ``IntegerField`` without its own
+bounds takes -2**63 .. 2**63 - 1 (a larger one reached the database and was
+an OverflowError, a 500), and a related row's ID (``PrimaryKeyRelatedField``)
+is 1 .. 2**63 - 1 like an ID in a path. The bounds are the fields' own
+``min_value``/``max_value``, so the document states them as ``minimum`` and
+``maximum`` (pms/openapi.py adds the relations').
+
 ``connect()`` (from ``PmsConfig.ready``) wraps the fields' methods once: one
 rule for every serializer, present and future.
 """
@@ -23,6 +30,8 @@ import re
 from django.http import QueryDict
 from rest_framework import fields, relations
 from rest_framework.exceptions import ValidationError
+
+from .pagination import MAX_QUERY_INT
 
 _NUMBER = (int, float)
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -56,16 +65,28 @@ def connect() -> None:
             field_class.to_internal_value = _strict(
                 field_class, field_class.to_internal_value, types
             )
-    run = fields.CharField.run_validation
-    if not getattr(run, "_json_strict", False):
-        fields.CharField.run_validation = _raw_length(run)
-    parse_date = fields.DateField.to_internal_value
-    if not getattr(parse_date, "_iso", False):
-        fields.DateField.to_internal_value = _iso_date(parse_date)
-        fields.DateField.to_internal_value._iso = True  # type: ignore[attr-defined]
-    chooser = fields.ChoiceField.to_internal_value
-    if not getattr(chooser, "_json_strict", False):
-        fields.ChoiceField.to_internal_value = _strict_choice(chooser)
+    _wrap_once(fields.CharField, "run_validation", _raw_length)
+    _wrap_once(fields.DateField, "to_internal_value", _iso_date, marker="_iso")
+    _wrap_once(fields.IntegerField, "__init__", _bounded, marker="_bounded")
+    _wrap_once(
+        relations.PrimaryKeyRelatedField,
+        "to_internal_value",
+        _bounded_id,
+        marker="_bounded",
+    )
+    _wrap_once(fields.ChoiceField, "to_internal_value", _strict_choice)
+
+
+def _wrap_once(owner, name: str, wrap, *, marker: str = "_json_strict") -> None:
+    """Replace ``owner.name`` by ``wrap(owner.name)`` unless done already
+    (``connect`` may run twice: tests, a reloaded app registry)."""
+    method = getattr(owner, name)
+    if not getattr(method, marker, False):
+        wrapped = wrap(method)
+        # Both marks: the type check above looks for its own one.
+        wrapped._json_strict = True
+        setattr(wrapped, marker, True)
+        setattr(owner, name, wrapped)
 
 
 def _strict(field_class, to_internal_value, types: tuple[type, ...]):
@@ -77,6 +98,31 @@ def _strict(field_class, to_internal_value, types: tuple[type, ...]):
         return to_internal_value(self, data)
 
     wrapper._json_strict = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _bounded(init):
+    """An integer field's default bounds: a 64-bit column's."""
+
+    def wrapper(self, **kwargs):
+        if kwargs.get("max_value") is None:
+            kwargs["max_value"] = MAX_QUERY_INT
+        if kwargs.get("min_value") is None:
+            kwargs["min_value"] = -MAX_QUERY_INT - 1
+        init(self, **kwargs)
+
+    return wrapper
+
+
+def _bounded_id(to_internal_value):
+    """No row has an ID outside 1 .. 2**63 - 1: "does not exist", without
+    asking the database (which cannot take a larger number)."""
+
+    def wrapper(self, data):
+        if _is_a(data, (int,)) and not 1 <= data <= MAX_QUERY_INT:
+            self.fail("does_not_exist", pk_value=data)
+        return to_internal_value(self, data)
+
     return wrapper
 
 

@@ -85,7 +85,19 @@ class ReservationGuestsView(_ReservationGuestsMixin, generics.GenericAPIView):
         record_accesses(request, [row.person_id for row in rows], Kind.GUEST_LIST)
         return Response(data)
 
-    @extend_schema(request=GuestCreateSerializer, responses={201: StaySerializer})
+    @extend_schema(
+        request=GuestCreateSerializer,
+        responses={201: StaySerializer},
+        description=(
+            "Adds a guest: a new person from the body's person fields, or an "
+            "existing one by `person_id`. Rules the schema cannot state (a "
+            "400 naming the field): the person is not already a guest of "
+            "the reservation; registration dates (default: the "
+            "reservation's) lie in the years 1900–2100, the end not before "
+            "the start; a birth date from 1900 to today; document, visa and "
+            "migration card dates in 1900–2100."
+        ),
+    )
     def post(self, request, reservation_id: int):
         context = {
             **self.get_serializer_context(),

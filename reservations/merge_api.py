@@ -76,6 +76,11 @@ class PersonMergeView(APIView):
 
     @extend_schema(
         operation_id="person_merge",
+        description=(
+            "Merges this person into `into`, which must exist (else a 404, "
+            "as for this person's ID) and be another, unmerged person (else "
+            "a 409 with its code)."
+        ),
         request=MergeRequestSerializer,
         responses={
             200: OpenApiResponse(description="The survivor, as GET /persons/{id}/"),

@@ -154,7 +154,7 @@ class _NumberedSerializer(serializers.ModelSerializer):
     """A document-like row: ``id`` matches an existing row on write, and the
     number is masked for roles that may not see it."""
 
-    id = serializers.IntegerField(required=False)
+    id = serializers.IntegerField(required=False, min_value=1)
     required_on_create: tuple[str, ...] = ("number",)
 
     def to_representation(self, instance):

@@ -44,6 +44,15 @@ def _secret_field() -> serializers.CharField:
     )
 
 
+_SAVE_RULES = (
+    "Rules the schema cannot state (a 400 naming the fields): a new "
+    "`base_url` needs both passwords given again (they were given for the "
+    "old address). Saving an active connection with a new address or new "
+    "API credentials first asks EMIS: credentials it refuses are a 400; an "
+    "EMIS that does not answer still saves, with a `warning`."
+)
+
+
 class EmisConnectionSerializer(serializers.Serializer):
     base_url = serializers.URLField(allow_blank=True, max_length=200)
     web_login = serializers.CharField(
@@ -123,11 +132,11 @@ class EmisConnectionView(GenericAPIView):
     def get(self, request: Request) -> Response:
         return Response(_representation())
 
-    @extend_schema(responses=EmisConnectionSavedSerializer)
+    @extend_schema(responses=EmisConnectionSavedSerializer, description=_SAVE_RULES)
     def put(self, request: Request) -> Response:
         return self._save(request, partial=False)
 
-    @extend_schema(responses=EmisConnectionSavedSerializer)
+    @extend_schema(responses=EmisConnectionSavedSerializer, description=_SAVE_RULES)
     def patch(self, request: Request) -> Response:
         return self._save(request, partial=True)
 

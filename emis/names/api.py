@@ -222,6 +222,11 @@ class PreviewView(APIView):
 
     @_schema(
         "emis_name_policy_preview",
+        description=(
+            "The main names the policy would choose for these name forms. "
+            "A rule the schema cannot state (a 400): the surname is given "
+            "in at least one script (alphabet)."
+        ),
         request=PreviewRequestSerializer,
         responses=PreviewResponseSerializer,
     )

@@ -79,12 +79,22 @@ ACCEPTED_WITH_RULES = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "
 # first), so a stale version with a bad body is a 412, not a 400.
 PRECONDITION_FIRST = {"v1_persons_partial_update"}
 REFUSED = ["400", "401", "403", "404", "405", "406", "409", "412", "415", "422"]
+# Operations that ask EMIS there and then: EMIS is unreachable here (see
+# above), so a valid request's answer is the documented 503 (502: refused).
+ASKS_EMIS = {"emis_upload_link_create": ["502", "503"]}
 
 
 def _checks(operation_id: str) -> dict:
     checks = {}
+    emis_answers = ASKS_EMIS.get(operation_id, [])
     if operation_id in SERVER_RULES:
-        checks["positive_data_acceptance"] = {"expected-statuses": ACCEPTED_WITH_RULES}
+        checks["positive_data_acceptance"] = {
+            "expected-statuses": ACCEPTED_WITH_RULES + emis_answers
+        }
+    if emis_answers:
+        checks["not_a_server_error"] = {
+            "expected-statuses": ["2xx", "3xx", "4xx", *emis_answers]
+        }
     if operation_id in PRECONDITION_FIRST:
         checks["negative_data_rejection"] = {"expected-statuses": REFUSED}
     return checks
@@ -109,7 +119,9 @@ def _schema(role: Role):
             "checks": {"enabled": True},
             "operations": [
                 {"include-operation-id": operation_id, "checks": _checks(operation_id)}
-                for operation_id in sorted(set(SERVER_RULES) | PRECONDITION_FIRST)
+                for operation_id in sorted(
+                    set(SERVER_RULES) | PRECONDITION_FIRST | set(ASKS_EMIS)
+                )
             ],
             "phases": {
                 "examples": {"enabled": True},

@@ -260,9 +260,12 @@ def test_enqueue_refuses_unsaved_guest_and_inactive_legal_entity(front_desk_clie
     )
     assert response.status_code == 400
     inactive = make_legal_entity(is_active=False)
-    # An inactive legal entity is now a 403 (issue 8, item 5).
+    # An inactive legal entity is refused (issue 8, item 5): in the API a
+    # rule of the request, 400 with its code (issue 14).
     stay_create(reservation=make_reservation(inactive), person=person)
-    assert start(front_desk_client, person, inactive).status_code == 403
+    refused = start(front_desk_client, person, inactive)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "legal_entity_inactive"
     with pytest.raises(ValueError):
         enqueue_pull(person_id=None, legal_entity_id=le.pk, user=None)
     response = front_desk_client.post(

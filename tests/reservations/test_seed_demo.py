@@ -87,3 +87,16 @@ def test_the_demo_guest_wang_li_keeps_the_typed_spelling_through_a_policy_round_
             reapply_name_policy.delay_on_commit(job.pk)
         wang.refresh_from_db()
         assert (wang.surname, wang.given_names) == ("Ван", "Ли")
+
+
+def test_seed_demo_runs_again_when_others_share_its_inn():
+    """Issue 14 (m8): legal entities of the same INN made after the demo's
+    did not stop the next run."""
+    from reservations.management.commands.seed_demo import ENTITY
+
+    call_command("seed_demo")
+    LegalEntity.objects.create(**{**ENTITY, "name": "ООО «Нева», филиал"})
+    LegalEntity.objects.create(**{**ENTITY, "name": "Проба"})
+    call_command("seed_demo")
+    assert LegalEntity.objects.filter(name=ENTITY["name"]).count() == 1
+    assert Reservation.objects.count() == 2

@@ -94,6 +94,7 @@ ACCESS: dict[str, str] = {
     "api-person-export": ADMIN,
     "api-schema": LOGGED_IN,
     "api-swagger": LOGGED_IN,
+    "api-not-found": PUBLIC,  # a JSON 404 (or 308 to the slashed path)
 }
 
 # Routes whose only method is POST: requested with POST (an empty body) so

@@ -245,9 +245,14 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password: str, **options):
-        entity, _created = LegalEntity.objects.get_or_create(
-            inn=ENTITY["inn"], defaults=ENTITY
-        )
+        # The demo's own legal entity, by its name and INN: other legal
+        # entities may share the INN (branches, or the admin's trials with
+        # the demo's valid number), and .get() would then fail.
+        entity = (
+            LegalEntity.objects.filter(name=ENTITY["name"], inn=ENTITY["inn"])
+            .order_by("pk")
+            .first()
+        ) or LegalEntity.objects.create(**ENTITY)
         reservations = [_reservation(entity, spec) for spec in _reservations()]
         for username, role in USERS:
             _user(username, role, password)

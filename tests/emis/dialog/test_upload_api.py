@@ -89,19 +89,19 @@ def test_unknown_person_is_404(api, emis_connection, entity):
     assert not UploadLinkClick.objects.exists()
 
 
-def test_missing_legal_entity_is_400_and_inactive_is_403(api, emis_connection, stay):
+def test_missing_or_inactive_legal_entity_is_400(api, emis_connection, stay):
     inactive = make_legal_entity(is_active=False)
     for body in ({}, {"legal_entity": 424242}):
         response = api.post(link_url(stay.person.pk), body, format="json")
         assert response.status_code == 400
         assert "legal_entity" in response.json()
-    # Inactive: 403 like the contract's inactive integration (issue 8, item 5;
-    # see tests/security/test_pull_upload_scope.py).
+    # Inactive: a rule of the request too, 400 with its code (issue 14; the
+    # pages answer 403, tests/security/test_pull_upload_scope.py).
     response = api.post(
         link_url(stay.person.pk), {"legal_entity": inactive.pk}, format="json"
     )
-    assert response.status_code == 403
-    assert response.json()["error"]["code"] == "legal_entity_inactive"
+    assert response.status_code == 400
+    assert response.json()["code"] == "legal_entity_inactive"
     assert not UploadLinkClick.objects.exists()
 
 
