@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from emis.models import EmisConflict
+from reservations.choices import PERSON_DETAILS
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
@@ -37,13 +38,7 @@ ERASED_TEXT_FIELDS = (
         for script in ("_latin", "_cyrillic", "")
         if f"{part}{script}" != "surname"
     ),
-    "sex",
-    "birth_place",
-    "citizenship",
-    "country",
-    "phone",
-    "email",
-    "address",
+    *(name for name in PERSON_DETAILS if name != "birth_date"),  # a date: None
 )
 
 

@@ -6,6 +6,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 NAME_PARTS = ("surname", "given_names", "patronymic")
+# A person's own details besides the names, in the API's order (the
+# serializer) and all personal data (what an erasure blanks).
+PERSON_DETAILS = (
+    "sex",
+    "birth_date",
+    "birth_place",
+    "citizenship",
+    "country",
+    "phone",
+    "email",
+    "address",
+)
 # The main names and both scripts' forms: all follow ``rules.check_name``.
 NAME_FIELDS = tuple(
     f"{part}{suffix}" for part in NAME_PARTS for suffix in ("", "_latin", "_cyrillic")

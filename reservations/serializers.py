@@ -21,23 +21,11 @@ from pms.roles import can_see_document_numbers
 from . import services
 from .aliases import person_id_resolve
 from .checks import stay_warnings
+from .choices import NAME_PARTS, PERSON_DETAILS
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
 from .validators import normalize_phone
 
-PERSON_SCALARS = [
-    "surname",
-    "given_names",
-    "patronymic",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "citizenship",
-    "country",
-    "phone",
-    "email",
-    "address",
-    "discount",
-]
+PERSON_SCALARS = [*NAME_PARTS, *PERSON_DETAILS, "discount"]
 STAY_FIELDS = ["registration_from", "registration_to", "card_issued"]
 REQUIRED = serializers.Field.default_error_messages["required"]
 
