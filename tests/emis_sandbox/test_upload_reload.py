@@ -183,9 +183,10 @@ def test_a_stored_patronymic_goes_out_with_the_webhook(emis_sandbox):
 
 def test_with_nothing_stored_the_form_has_only_the_hints_names(emis_sandbox):
     """What the review met: EMIS holds nothing yet and the contract's hint
-    has no patronymic (surname and given names only), so the page cannot
-    show one and a save without typing it sends none. Not the form dropping
-    a value: it was never given one (see docs/sandbox.md)."""
+    has surname and given names only (a patronymic key is not the
+    contract's, and ignored), so the page shows no patronymic and a save
+    without typing one sends none. Not the form dropping a value: it was
+    never given one (docs/sandbox.md)."""
     hint = {"surname": "Крупкин", "given_names": "Илья", "patronymic": "Борисович"}
     tab, url, page = open_page(emis_sandbox, hint=hint)
     values = form_values(page.text)
