@@ -456,7 +456,6 @@ def test_a_country_code_the_pms_refuses_is_said_in_a_clerks_words(
         assert notice == reason
 
 
-
 def test_the_card_says_why_when_the_guest_has_no_stay_with_that_entity(
     anon, target, front_desk_client, english
 ):
