@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .checks import StayWarning, stay_is_ready, stay_warnings
+from .checks import StayWarning, stay_checks
 from .duplicates import Duplicate, duplicates_of
 from .models import (
     DocumentKind,
@@ -124,11 +124,12 @@ class GuestRow:
     ) -> GuestRow:
         """The row of one guest, judged once (the page asks twice: the badge
         and the reservation's count)."""
-        warnings = list(stay_warnings(stay))
-        ready = stay_is_ready(stay, warnings)
+        checks = stay_checks(stay)
         papers = (labels or PaperLabels()).papers(stay.person)
         has_document = bool(stay.person.documents.all())
-        return cls(stay, warnings, ready, duplicates, papers, has_document)
+        return cls(
+            stay, checks.warnings, checks.ready, duplicates, papers, has_document
+        )
 
     @property
     def person(self) -> Person:
