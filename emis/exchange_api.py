@@ -33,6 +33,7 @@ from emis.scope import ScopeError
 from emis.tasks import pull_person_send
 from emis.webhook import emis_webhook
 from legal_entities.models import LegalEntity
+from pms.api import validated
 from pms.roles import IsFrontDesk
 
 
@@ -100,12 +101,11 @@ class PersonPullView(APIView):
         tags=["emis"],
     )
     def post(self, request: Request, person_id: int) -> Response:
-        body = PullRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(PullRequestSerializer(data=request.data))
         try:
             job = job_enqueue_pull(
                 person_id=person_id,
-                legal_entity_id=body.validated_data["legal_entity"].pk,
+                legal_entity_id=body["legal_entity"].pk,
                 user=request.user,
             )
         except ScopeError as exc:
@@ -163,7 +163,11 @@ class JobCancelView(APIView):
         if cancelled:
             return Response(job_as_dict(job))
         # A second click, or the job's own end came first: one answer for both.
-        ended = {"detail": str(JOB_ENDED_MESSAGE), "code": JOB_ENDED, "job": job_as_dict(job)}
+        ended = {
+            "detail": str(JOB_ENDED_MESSAGE),
+            "code": JOB_ENDED,
+            "job": job_as_dict(job),
+        }
         return Response(ended, status=status.HTTP_409_CONFLICT)
 
 
