@@ -72,6 +72,18 @@ _QUEUED = inline_serializer(
     "EmisJobQueued",
     fields={"job": serializers.IntegerField(), "status": serializers.CharField()},
 )
+_ENDED = OpenApiResponse(
+    response=inline_serializer(
+        "EmisJobEnded",
+        fields={
+            "detail": serializers.CharField(),
+            "code": serializers.CharField(help_text="`job_ended`"),
+            "job": JobSerializer,
+        },
+    ),
+    description="The job had ended already (succeeded, failed or cancelled): "
+    "nothing was cancelled",
+)
 
 
 class PersonPullView(APIView):
@@ -139,21 +151,7 @@ class JobCancelView(APIView):
     @extend_schema(
         operation_id="emis_job_cancel",
         request=None,
-        responses={
-            200: JobSerializer,
-            409: OpenApiResponse(
-                response=inline_serializer(
-                    "EmisJobEnded",
-                    fields={
-                        "detail": serializers.CharField(),
-                        "code": serializers.CharField(help_text="`job_ended`"),
-                        "job": JobSerializer,
-                    },
-                ),
-                description="The job had ended already (succeeded, failed or "
-                "cancelled): nothing was cancelled",
-            ),
-        },
+        responses={200: JobSerializer, 409: _ENDED},
         tags=["emis"],
     )
     def post(self, request: Request, job_id: int) -> Response:
