@@ -222,7 +222,7 @@ class HistoryRow:
     # EMIS's"): shown in words instead of the old and new values.
     decision: str = ""
     change_id: int = 0
-    # A masked number staff may reveal (``personal_data.views``), or "".
+    # A masked number staff may reveal (``personal_data.access_log_views``), or "".
     reveal_url: str = ""
     revealed: bool = False  # this row's number is shown in full
 
