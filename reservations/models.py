@@ -68,18 +68,13 @@ class Reservation(StaffRules, models.Model):
         "note",
     )
     field_rules = {"note": (rules.check_text, rules.check_note)}
-    order_rules = (("arrival", "departure", rules.ARRIVAL_ORDER_ERROR),)
+    order_rules = (rules.ARRIVAL_ORDER,)
 
     class Meta:
         ordering = ["-arrival", "-id"]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(departure__gte=models.F("arrival")),
-                name="reservation_departure_after_arrival",
-            )
-        ]
+        constraints = [rules.ARRIVAL_ORDER.constraint("reservation_departure_after_arrival")]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -209,7 +204,7 @@ class IdentityDocument(StaffRules, models.Model):
         "issuer_code",
         "issuing_country",
     )
-    order_rules = (("issue_date", "expiry_date", rules.EXPIRY_ORDER_ERROR),)
+    order_rules = (rules.Order("issue_date", "expiry_date", rules.EXPIRY_ORDER_ERROR),)
 
     class Meta:
         ordering = ["id"]
@@ -257,7 +252,7 @@ class Visa(StaffRules, models.Model):
         "valid_to",
         "issuing_country",
     )
-    order_rules = (("valid_from", "valid_to", rules.VISA_ORDER_ERROR),)
+    order_rules = (rules.Order("valid_from", "valid_to", rules.VISA_ORDER_ERROR),)
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -283,7 +278,7 @@ class MigrationCard(StaffRules, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     EDIT_FIELDS = ("series", "number", "entry_date", "valid_to", "visit_purpose")
-    order_rules = (("entry_date", "valid_to", rules.CARD_ORDER_ERROR),)
+    order_rules = (rules.Order("entry_date", "valid_to", rules.CARD_ORDER_ERROR),)
 
     class Meta:
         verbose_name = _("migration card")
@@ -316,9 +311,7 @@ class Stay(StaffRules, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     field_rules = {"note": (rules.check_text, rules.check_note)}
-    order_rules = (
-        ("registration_from", "registration_to", rules.REGISTRATION_ORDER_ERROR),
-    )
+    order_rules = (rules.REGISTRATION_ORDER,)
 
     class Meta:
         ordering = ["id"]
@@ -326,10 +319,7 @@ class Stay(StaffRules, models.Model):
         verbose_name_plural = _("stays")
         constraints = [
             models.UniqueConstraint(fields=["reservation", "person"], name="stay_unique_person"),
-            models.CheckConstraint(
-                condition=models.Q(registration_to__gte=models.F("registration_from")),
-                name="stay_registration_to_after_from",
-            ),
+            rules.REGISTRATION_ORDER.constraint("stay_registration_to_after_from"),
         ]
 
     def __str__(self) -> str:
