@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.db import transaction
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pms.roles import Role, role_required
 from reservations.board import board_guest_of
+from reservations.board_day import BadDay, board_day
 from reservations.board_views import board_url
 from reservations.deadlines import hotel_today
 from reservations.models import Reservation, Stay
@@ -47,12 +48,21 @@ class _GuestPull:
     error: str = ""
 
 
-def _day(request: HttpRequest) -> dt.date:
-    text = request.POST.get("date") or request.GET.get("date") or ""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return hotel_today()
+def _with_day(view):
+    """The view gets the board's day the request came from (``board_day``:
+    today when none); a bad day is refused before anything is queued or
+    looked at, as the board and the arrivals API refuse it."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        text = request.POST.get("date") or request.GET.get("date")
+        try:
+            day = board_day(text)
+        except BadDay as bad:
+            return _refused(request, hotel_today(), bad.message, status=400)
+        return view(request, *args, day=day, **kwargs)
+
+    return wrapper
 
 
 def _enqueue(stay: Stay, legal_entity_id: int, user) -> _GuestPull:
@@ -68,10 +78,12 @@ def _enqueue(stay: Stay, legal_entity_id: int, user) -> _GuestPull:
 
 @require_POST
 @role_required(Role.FRONT_DESK)
-def reservation_pull(request: HttpRequest, reservation_id: int) -> HttpResponse:
+@_with_day
+def reservation_pull(
+    request: HttpRequest, reservation_id: int, *, day: dt.date
+) -> HttpResponse:
     """Queue a pull for every guest of the reservation, under its legal entity."""
     reservation = get_object_or_404(Reservation, pk=reservation_id)
-    day = _day(request)
     if not integration_active():
         return _refused(request, day, EmisError("not_configured").message)
     stays = list(reservation.stays.order_by("id"))
@@ -103,19 +115,21 @@ def _render_parts(request: HttpRequest, context: dict) -> tuple[int, str, str]:
     )
 
 
-def _refused(request: HttpRequest, day: dt.date, message: str) -> HttpResponse:
+def _refused(
+    request: HttpRequest, day: dt.date, message: str, *, status: int = 409
+) -> HttpResponse:
     if not request.htmx:
         messages.error(request, message)
         return redirect(board_url(day))
-    return HttpResponse(message, status=409, content_type="text/plain")
+    return HttpResponse(message, status=status, content_type="text/plain")
 
 
 @require_POST
 @role_required(Role.FRONT_DESK)
-def guest_pull(request: HttpRequest, stay_id: int) -> HttpResponse:
+@_with_day
+def guest_pull(request: HttpRequest, stay_id: int, *, day: dt.date) -> HttpResponse:
     """"Try again" for one guest of the board."""
     stay = get_object_or_404(Stay.objects.select_related("reservation"), pk=stay_id)
-    day = _day(request)
     if not integration_active():
         return _refused(request, day, EmisError("not_configured").message)
     pull = _enqueue(stay, stay.reservation.legal_entity_id, request.user)
@@ -129,7 +143,10 @@ def guest_pull(request: HttpRequest, stay_id: int) -> HttpResponse:
 
 @require_GET
 @role_required(Role.FRONT_DESK)
-def guest_job(request: HttpRequest, stay_id: int, job_id: int) -> HttpResponse:
+@_with_day
+def guest_job(
+    request: HttpRequest, stay_id: int, job_id: int, *, day: dt.date
+) -> HttpResponse:
     """One guest's pull on the board, asked for again until it ends."""
     stay = get_object_or_404(Stay, pk=stay_id)
     job = get_object_or_404(
@@ -139,7 +156,7 @@ def guest_job(request: HttpRequest, stay_id: int, job_id: int) -> HttpResponse:
     # dialog's does (emis/pull_schedule.py).
     if job_advance(job_id=job.pk):
         job.refresh_from_db()
-    context = _pull_context(request, _GuestPull(stay, job=job), _day(request))
+    context = _pull_context(request, _GuestPull(stay, job=job), day)
     return render(request, "emis/board/pull_guest.html", context)
 
 

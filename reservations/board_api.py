@@ -7,19 +7,15 @@ house, departing, departed yesterday; by reservation, then stay), paged like eve
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import suppress
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
-from pms.strict_json import ISO_DATE
-
-from . import deadlines
 from .board import BoardGuest, BoardList, board_rows, board_stays
+from .board_day import BadDay, board_day
 
 
 class BoardWarningSerializer(serializers.Serializer):
@@ -73,7 +69,10 @@ def _hotel_zone():
         OpenApiParameter(
             "date",
             OpenApiTypes.DATE,
-            description="The board's day (YYYY-MM-DD); today, hotel time, if left out.",
+            description=(
+                "The board's day (YYYY-MM-DD, years 1900–2100); today, hotel "
+                "time, when omitted or empty."
+            ),
         )
     ],
 )
@@ -87,15 +86,10 @@ class ArrivalsView(generics.ListAPIView):
         return board_stays(self.day())
 
     def day(self) -> dt.date:
-        text = self.request.query_params.get("date")
-        if text is None:
-            return deadlines.hotel_today()
-        # Only YYYY-MM-DD: fromisoformat also takes "20260303" and week dates.
-        if ISO_DATE.fullmatch(text):
-            with suppress(ValueError):
-                return dt.date.fromisoformat(text)
-        message = _("Enter a date as YYYY-MM-DD.")
-        raise ValidationError({"date": [message]})
+        try:
+            return board_day(self.request.query_params.get("date"))
+        except BadDay as bad:
+            raise ValidationError({"date": [bad.message]}) from None
 
     def list(self, request, *args, **kwargs):
         day = self.day()

@@ -2,7 +2,8 @@
 reads it). Any day by ``?date=YYYY-MM-DD``, today (hotel time) by default:
 typed (дд.мм.гггг), picked in the calendar (a native date input, whose value
 is ISO whatever the language) or by the links to the day before and after,
-which answer the ←/→ keys."""
+which answer the ←/→ keys. The day is read by ``board_day.board_day``; a
+bad one shows today and says so."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pms.roles import Role, role_required
 
 from . import deadlines
 from .board import arrivals_board
+from .board_day import BadDay, board_day, neighbour
 from .forms import DateInput
 
 LIST_LABELS = {
@@ -30,36 +32,37 @@ LIST_LABELS = {
 
 
 class BoardDateForm(forms.Form):
+    """The date field the page shows (the day is read by ``board_day``)."""
+
     date = forms.DateField(
         label=_("Date"),
         required=False,
         widget=DateInput(attrs={"data-autosubmit": ""}),
     )
 
-    def day(self) -> dt.date:
-        """The day asked for; today when none, or a bad one, is given."""
-        if self.is_valid() and self.cleaned_data["date"]:
-            return self.cleaned_data["date"]
-        return deadlines.hotel_today()
 
-
-def board_url(day: dt.date) -> str:
+def board_url(day: dt.date | None) -> str:
+    """The board of ``day``; "" for None (no such day: no link)."""
+    if day is None:
+        return ""
     return f"{reverse('reservations:board')}?date={day.isoformat()}"
 
 
 @require_GET
 @role_required(Role.FRONT_DESK)
 def board(request: HttpRequest) -> HttpResponse:
-    form = BoardDateForm(request.GET or None)
-    day = form.day()
+    try:
+        day, bad_date = board_day(request.GET.get("date"), typed=True), False
+    except BadDay:
+        day, bad_date = deadlines.hotel_today(), True
     context = {
         "board": arrivals_board(day),
         "day": day,
         "today": deadlines.hotel_today(),
         "form": BoardDateForm(initial={"date": day}),
-        "bad_date": form.is_bound and not form.is_valid(),
-        "previous_url": board_url(day - dt.timedelta(days=1)),
-        "next_url": board_url(day + dt.timedelta(days=1)),
+        "bad_date": bad_date,
+        "previous_url": board_url(neighbour(day, -1)),
+        "next_url": board_url(neighbour(day, 1)),
         "list_labels": LIST_LABELS,
     }
     return render(request, "reservations/board.html", context)

@@ -170,9 +170,12 @@ def test_a_blank_filter_is_refused(api_admin, query):
     assert list(response.json()) == list(query)
 
 
-def test_a_blank_board_date_is_refused(api_front_desk):
-    response = api_front_desk.get("/api/v1/arrivals/", {"date": ""})
-    assert response.status_code == 400
+def test_a_blank_board_date_is_today_as_no_date_is(api_front_desk):
+    """Like a blank ``?limit=`` (the default): a blank day is today, as a
+    form's empty date field sends it — not a filter left blank."""
+    blank = api_front_desk.get("/api/v1/arrivals/", {"date": ""})
+    assert blank.status_code == 200
+    assert blank.json() == api_front_desk.get("/api/v1/arrivals/").json()
 
 
 # --- the document ---------------------------------------------------------------

@@ -221,3 +221,42 @@ def test_without_htmx_back_to_the_board_with_a_message(
 def test_front_desk_only(support_client, reservation, guests):
     assert pull_all(support_client, reservation).status_code == 403
     assert not EmisJob.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["0001-01-01", "9999-12-31", "2026-02-31"])
+def test_a_day_the_board_cannot_show_is_refused_before_any_pull(
+    front_desk_client, reservation, emis, bad
+):
+    """A day outside 1900–2100 used to be accepted (202) and every progress
+    poll of it then failed with a 500."""
+    url = f"/emis/board/reservations/{reservation.pk}/pull/"
+    answer = front_desk_client.post(url, {"date": bad}, **HTMX)
+    assert answer.status_code == 400
+    assert "1900–2100" in answer.content.decode()
+    assert not EmisJob.objects.exists()
+    stay = reservation.stays.first()
+    again = front_desk_client.post(
+        f"/emis/board/stays/{stay.pk}/pull/", {"date": bad}, **HTMX
+    )
+    assert again.status_code == 400 and not EmisJob.objects.exists()
+
+
+def test_a_poll_for_a_day_out_of_range_is_refused(front_desk_client, reservation, emis):
+    pull_all(front_desk_client, reservation, **HTMX)
+    job = EmisJob.objects.first()
+    stay = reservation.stays.get(person_id=job.person_id)
+    url = f"/emis/board/stays/{stay.pk}/jobs/{job.pk}/"
+    refused = front_desk_client.get(url, {"date": "0001-01-01"}, **HTMX)
+    assert refused.status_code == 400 and "1900–2100" in refused.content.decode()
+    today = hotel_today().isoformat()
+    assert front_desk_client.get(url, {"date": today}, **HTMX).status_code == 200
+
+
+def test_without_htmx_a_bad_day_goes_back_to_todays_board(
+    front_desk_client, reservation, emis
+):
+    url = f"/emis/board/reservations/{reservation.pk}/pull/"
+    answer = front_desk_client.post(url, {"date": "0001-01-01"}, follow=True)
+    page = answer.content.decode()
+    assert answer.redirect_chain[-1][0] == f"/board/?date={hotel_today().isoformat()}"
+    assert "1900–2100" in page and not EmisJob.objects.exists()

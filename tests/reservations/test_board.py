@@ -323,10 +323,25 @@ def test_a_day_typed_as_the_russians_write_it(front_desk_client):
     assert 'value="01.03.2026"' in page and 'href="/board/?date=2026-03-02"' in page
 
 
-def test_a_bad_date_shows_today_and_says_so(front_desk_client):
-    page = front_desk_client.get("/board/?date=2026-02-31").content.decode()
-    assert "Это не дата" in page
+@pytest.mark.parametrize(
+    "bad", ["2026-02-31", "0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"]
+)
+def test_a_bad_date_shows_today_and_says_so(front_desk_client, bad):
+    # 0001-01-01 and 9999-12-31 were a 500: no day before or after them.
+    response = front_desk_client.get("/board/", {"date": bad})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Это не дата — показан сегодняшний день." in page
     assert hotel_today().strftime("%d.%m.%Y") in page
+
+
+def test_the_range_ends_have_no_link_past_them(front_desk_client):
+    first = _page(front_desk_client, D(1900, 1, 1))
+    assert 'rel="prev"' not in first and "Это не дата" not in first
+    assert 'href="/board/?date=1900-01-02" rel="next"' in first
+    last = _page(front_desk_client, D(2100, 12, 31))
+    assert 'rel="next"' not in last and "Это не дата" not in last
+    assert 'href="/board/?date=2100-12-30" rel="prev"' in last
 
 
 def test_pull_all_is_offered_only_with_emis_on(front_desk_client, emis_connection):

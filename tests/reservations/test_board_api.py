@@ -75,22 +75,46 @@ def test_rows_have_the_board_shape(api_front_desk):
     assert rows[leaving.pk]["departure_notice_due"] == "2026-03-04T12:00:00+03:00"
 
 
-def test_today_by_default(api_front_desk):
+@pytest.mark.parametrize("query", [{}, {"date": ""}])
+def test_today_when_omitted_or_empty(api_front_desk, query):
     today = hotel_today()
     guest = make_guest(
         make_reservation(arrival=today, departure=today + dt.timedelta(days=1)),
         citizenship="RUS",
     )
-    (row,) = api_front_desk.get(URL).json()["results"]
+    answer = api_front_desk.get(URL, query)
+    assert answer.status_code == 200
+    (row,) = answer.json()["results"]
     assert (row["stay_id"], row["list"]) == (guest.pk, "arriving")
 
 
-@pytest.mark.parametrize("bad", ["03.03.2026", "2026-02-30", "today", "2026-3-3x"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "03.03.2026",
+        "2026-02-30",
+        "today",
+        "2026-3-3x",
+        # Outside the product's years: 0001-01-01 and 9999-12-31 were a 500
+        # (no day before or after them in Python's calendar).
+        "0001-01-01",
+        "1899-12-31",
+        "2101-01-01",
+        "9999-12-31",
+    ],
+)
 def test_a_bad_date_is_a_400_in_the_error_shape(api_front_desk, bad):
     answer = api_front_desk.get(URL, {"date": bad})
     assert answer.status_code == 400
     assert list(answer.json()) == ["date"]
-    assert answer.json()["date"] == ["Укажите дату в виде ГГГГ-ММ-ДД."]
+    assert answer.json()["date"] == [
+        "Укажите дату в виде ГГГГ-ММ-ДД в пределах 1900–2100 годов."
+    ]
+
+
+@pytest.mark.parametrize("edge", ["1900-01-01", "2100-12-31"])
+def test_the_first_and_last_days_of_the_range_are_answered(api_front_desk, edge):
+    assert api_front_desk.get(URL, {"date": edge}).status_code == 200
 
 
 def test_pages_are_capped(api_front_desk):
@@ -111,7 +135,8 @@ def test_roles(api_front_desk, api_admin, api_support, api_anonymous):
 def test_documented_in_the_schema(api_front_desk):
     schema = api_front_desk.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/v1/arrivals/"]["get"]
-    assert "date" in [p["name"] for p in operation["parameters"]]
+    (date,) = [p for p in operation["parameters"] if p["name"] == "date"]
+    assert "today, hotel time, when omitted or empty" in date["description"]
     row = schema["components"]["schemas"]["Arrival"]["properties"]
     for key in ("stay_id", "person_id", "ready", "warnings", "arrival_notice_due"):
         assert key in row
