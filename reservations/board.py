@@ -128,9 +128,15 @@ class BoardSection:
 
 @dataclass(frozen=True)
 class BoardSummary:
-    due_today: int  # guests whose notice is due on the board's day, not passed
+    due_today: int  # guests whose notice is due on the board's day
     due_today_not_ready: int
-    overdue: int
+    due_today_passed: int  # of those, the ones whose moment has passed
+    overdue: int  # every passed notice on the board, whatever its day
+
+    @property
+    def due_today_all_passed(self) -> bool:
+        """Every notice of the day has passed (shown red, not amber)."""
+        return bool(self.due_today) and self.due_today_passed == self.due_today
 
 
 @dataclass(frozen=True)
@@ -257,19 +263,19 @@ def arrivals_board(day: dt.date, *, now: dt.datetime | None = None) -> Board:
 
 
 def _summary(guests: list[BoardGuest], day: dt.date) -> BoardSummary:
-    """Due on the board's day (not passed yet) and overdue (now)."""
+    """Due on the board's day — passed or not: a past day's notices, or
+    today's departure notices after 12:00, were still due that day — and
+    overdue (now)."""
     local = timezone.get_default_timezone()
+    overdue = deadlines.Urgency.OVERDUE
     today = [
-        g
-        for g in guests
-        if g.deadline
-        and g.urgency is not deadlines.Urgency.OVERDUE
-        and g.deadline.astimezone(local).date() == day
+        g for g in guests if g.deadline and g.deadline.astimezone(local).date() == day
     ]
     return BoardSummary(
         due_today=len(today),
         due_today_not_ready=sum(1 for g in today if not g.ready),
-        overdue=sum(1 for g in guests if g.urgency is deadlines.Urgency.OVERDUE),
+        due_today_passed=sum(1 for g in today if g.urgency is overdue),
+        overdue=sum(1 for g in guests if g.urgency is overdue),
     )
 
 

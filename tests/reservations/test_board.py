@@ -189,6 +189,46 @@ def test_summary_counts_notices_due_today_and_who_is_not_ready():
     assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (3, 1, 0)
 
 
+def test_a_notice_due_today_still_counts_once_its_moment_has_passed():
+    """Today at 15:00: yesterday's departure was due today at 12:00. It is
+    due today — and overdue — not "no notice due today"."""
+    left = ready_foreigner("Left", D(2026, 2, 25), D(2026, 3, 2))
+    afternoon = dt.datetime(2026, 3, 3, 15, 0, tzinfo=MSK)
+    board = arrivals_board(DAY, now=afternoon)
+    (guest,) = board.guests
+    assert (guest.stay, guest.urgency) == (left, Urgency.OVERDUE)
+    summary = board.summary
+    assert (summary.due_today, summary.due_today_passed, summary.overdue) == (1, 1, 1)
+    assert summary.due_today_all_passed
+    before_noon = arrivals_board(DAY, now=NOW).summary
+    assert (before_noon.due_today, before_noon.due_today_passed) == (1, 0)
+    assert not before_noon.due_today_all_passed
+
+
+def test_a_past_days_notices_count_as_due_that_day():
+    # 03.03.2026 seen a week later: every notice of that day has passed.
+    ready_foreigner("Left", D(2026, 2, 25), D(2026, 3, 2))  # due 03.03 12:00
+    stay("Came", D(2026, 3, 2), D(2026, 3, 6))  # due 03.03 23:59:59
+    stay("Later", DAY, D(2026, 3, 6))  # due 04.03: not that day's
+    week_later = dt.datetime(2026, 3, 10, 9, 0, tzinfo=MSK)
+    summary = arrivals_board(DAY, now=week_later).summary
+    assert (summary.due_today, summary.due_today_not_ready) == (2, 1)
+    assert (summary.due_today_passed, summary.overdue) == (2, 3)
+
+
+def test_a_past_days_page_names_its_passed_notices(front_desk_client):
+    today = hotel_today()
+    day = today - dt.timedelta(days=3)
+    # Left the day before: the departure notice was due on ``day`` at 12:00.
+    ready_foreigner("Уехавший", day - dt.timedelta(days=4), day - dt.timedelta(days=1))
+    page = _page(front_desk_client, day)
+    assert _summary(page) == (
+        f"На {day:%d.%m.%Y}: 1 иностранный гость — уведомление в этот день"
+        " · просрочено уведомлений: 1"
+    )
+    assert '<span class="deadline-overdue">1 иностранный гость' in page
+
+
 # --- The page ------------------------------------------------------------------
 
 
