@@ -23,6 +23,7 @@ from . import services
 from .api_aliases import raise_if_alias
 from .etags import if_match_allows, person_etag
 from .models import Person, Reservation, Stay
+from .name_scripts import policy_scripts
 from .serializers import (
     GuestCreateSerializer,
     PersonSerializer,
@@ -36,7 +37,7 @@ def stays_with_documents() -> QuerySet[Stay]:
     """Stays with everything ``stay_warnings`` reads: a fixed number of
     queries however many guests."""
     return Stay.objects.select_related(
-        "person", "person__migration_card"
+        "person", "person__migration_card", "reservation"
     ).prefetch_related("person__documents", "person__visas")
 
 
@@ -78,9 +79,12 @@ class ReservationGuestsView(_ReservationGuestsMixin, generics.GenericAPIView):
 
     @extend_schema(responses=StaySerializer(many=True))
     def get(self, request, reservation_id: int):
-        self.get_reservation()  # 404 for an unknown reservation, not []
+        reservation = self.get_reservation()  # 404 when unknown, not []
         rows = self.get_queryset()[:MAX_LIMIT]
-        serializer = self.get_serializer(rows, many=True)
+        # The name policy's script read once for the list, not per guest.
+        scripts = policy_scripts([reservation.legal_entity_id])
+        context = {**self.get_serializer_context(), "name_scripts": scripts}
+        serializer = self.get_serializer(rows, many=True, context=context)
         data = serializer.data  # the guests' profiles, contacts included
         record_accesses(request, [row.person_id for row in rows], Kind.GUEST_LIST)
         return Response(data)

@@ -25,8 +25,9 @@ citizenship has an open question, not "no notice": the checks' warning
 ``citizenship_unknown`` (never ready; the card and the Гости tab show it
 too) and no deadline.
 
-The stays of a day are one query, their documents and visas two more:
-a board of 200 guests costs what a board of one does.
+The stays of a day are one query, their documents and visas two more, the
+name policies of their legal entities one: a board of 200 guests costs what
+a board of one does.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from . import deadlines
 from .checks import StayWarning, stay_checks
 from .countries import country_name
 from .models import Person, Reservation, Stay
+from .name_scripts import policy_scripts
 from .selectors import GUEST_RELATED
 
 
@@ -193,10 +195,12 @@ def board_guest(
     day: dt.date,
     now: dt.datetime,
     swaps: dict[dt.date, bool] | None = None,
+    name_script: str | None = None,
 ) -> BoardGuest:
-    """One guest of the board of ``day``; deadlines judged at ``now``."""
+    """One guest of the board of ``day``; deadlines judged at ``now``;
+    ``name_script``: the name policy's for the stay's legal entity."""
     # No citizenship: the checks' ``citizenship_unknown``, and no deadline.
-    checks = stay_checks(stay)
+    checks = stay_checks(stay, name_script=name_script)
     notice_needed = deadlines.notice_needed(stay.person.citizenship)
     arrival_due = departure_due = None
     if notice_needed:
@@ -245,7 +249,18 @@ def board_rows(
     """The guests of ``stays`` (from ``board_stays(day)``) as board rows."""
     now = now or timezone.now()
     swaps = deadlines.workday_swaps()
-    return [board_guest(s, day=day, now=now, swaps=swaps) for s in stays]
+    stays = list(stays)
+    scripts = policy_scripts({s.reservation.legal_entity_id for s in stays})
+    return [
+        board_guest(
+            s,
+            day=day,
+            now=now,
+            swaps=swaps,
+            name_script=scripts.get(s.reservation.legal_entity_id),
+        )
+        for s in stays
+    ]
 
 
 def arrivals_board(day: dt.date, *, now: dt.datetime | None = None) -> Board:

@@ -27,9 +27,16 @@ guest card, the Гости tab, the arrivals board and the API. Codes:
   ends before departure (valid_to < registration_to; valid through its last
   day, like a document).
 - ``name_transliterated``: part of the name was derived by transliteration.
+- ``name_not_in_policy_script``: part of the main name is in the other
+  script than the name policy's and no spelling in the policy's script is
+  known (typed by staff; see ``name_scripts.py``).
 
-Everything is read from ``stay.person`` with its prefetched ``documents``,
-``visas`` and joined ``migration_card``, so a prefetched stay costs no query.
+The two name warnings do not stop a guest being ready: they are information,
+the documents can be filed all the same. Everything is read from
+``stay.person`` with its prefetched ``documents``, ``visas`` and joined
+``migration_card``, so a prefetched stay costs no query; the policy's script
+(``name_scripts.policy_scripts``, one lookup for a page's legal entities) is
+given by the caller.
 """
 
 from __future__ import annotations
@@ -40,9 +47,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from . import deadlines
+from . import deadlines, name_scripts
 from .countries import NO_MIGRATION_CARD
 from .models import NAME_PARTS, DocumentKind, Person
+from .name_scripts import name_not_in_script
 
 # Citizens of these states enter Russia without a visa: the CIS visa-free
 # agreements (Abkhazia and South Ossetia also, but they have no ISO code).
@@ -56,9 +64,10 @@ RESIDENCE_PERMITS = frozenset(
     {DocumentKind.RESIDENCE_PERMIT, DocumentKind.TEMPORARY_RESIDENCE_PERMIT}
 )
 
+NAME_NOT_IN_POLICY_SCRIPT = "name_not_in_policy_script"
 # Warnings that do not stop a guest from being registered: the name is
-# there, staff only need to glance at its spelling.
-NON_BLOCKING = frozenset({"name_transliterated"})
+# there, staff only need to glance at its spelling or script.
+NON_BLOCKING = frozenset({"name_transliterated", NAME_NOT_IN_POLICY_SCRIPT})
 
 _NAMED_VISAS = 3
 CITIZENSHIP_UNKNOWN = "citizenship_unknown"
@@ -81,17 +90,19 @@ class StayChecks:
     ready: bool
 
 
-def stay_checks(stay) -> StayChecks:
+def stay_checks(stay, *, name_script: str | None) -> StayChecks:
     """The checks every page and the API show for a stay (no query when
-    prefetched, as ``stay_warnings``)."""
-    warnings = stay_warnings(stay)
+    prefetched, as ``stay_warnings``). ``name_script``: the name policy's
+    script for the stay's legal entity (``name_scripts.policy_scripts``)."""
+    warnings = stay_warnings(stay, name_script=name_script)
     return StayChecks(warnings, stay_is_ready(stay, warnings))
 
 
-def stay_warnings(stay) -> list[StayWarning]:
+def stay_warnings(stay, *, name_script: str | None = None) -> list[StayWarning]:
     """Warnings for one stay. Reads ``stay.person`` with its ``documents``,
     ``visas`` and ``migration_card`` — prefetch them (see
-    ``reservations.selectors``) and this makes no query."""
+    ``reservations.selectors``) and this makes no query. Without
+    ``name_script`` the name's script is not judged."""
     person = stay.person
     start, end = stay.registration_from, stay.registration_to
     documents = list(person.documents.all())
@@ -102,14 +113,14 @@ def stay_warnings(stay) -> list[StayWarning]:
     if person.is_foreigner and not _residence_permit_covers(documents, end):
         warnings += _visa_warnings(person, start, end)
         warnings += _migration_card_warnings(person, end)
-    warnings += _name_warnings(person)
+    warnings += _name_warnings(person, name_script)
     return warnings
 
 
 def stay_is_ready(stay, warnings: Iterable[StayWarning] | None = None) -> bool:
     """Ready for registration: at least one identity document (its absence
-    is the warning ``no_identity_document`` too) and no warning other than a
-    transliterated name."""
+    is the warning ``no_identity_document`` too) and no warning other than the
+    name's (``NON_BLOCKING``)."""
     if warnings is None:
         warnings = stay_warnings(stay)
     has_document = bool(stay.person.documents.all())
@@ -242,15 +253,19 @@ def _migration_card_warnings(person: Person, end: dt.date) -> list[StayWarning]:
 # --- Names ------------------------------------------------------------------
 
 
-def _name_warnings(person: Person) -> list[StayWarning]:
+def _name_warnings(person: Person, name_script: str | None) -> list[StayWarning]:
+    warnings = []
     parts = [p for p in NAME_PARTS if p in (person.transliterated_parts or [])]
-    if not parts:
-        return []
-    labels = ", ".join(str(Person._meta.get_field(p).verbose_name) for p in parts)
-    message = _("Transliterated automatically, please check: %(parts)s") % {
-        "parts": labels
-    }
-    return [StayWarning("name_transliterated", message)]
+    if parts:
+        labels = ", ".join(str(Person._meta.get_field(p).verbose_name) for p in parts)
+        message = _("Transliterated automatically, please check: %(parts)s") % {
+            "parts": labels
+        }
+        warnings.append(StayWarning("name_transliterated", message))
+    if name_not_in_script(person, name_script):
+        message = str(name_scripts.MESSAGES[name_script])
+        warnings.append(StayWarning(NAME_NOT_IN_POLICY_SCRIPT, message))
+    return warnings
 
 
 def _date(value: dt.date | None) -> str:

@@ -37,6 +37,7 @@ from .models import (
     Reservation,
     Stay,
 )
+from .name_scripts import policy_script
 from .selectors import next_stay_id, person_history, person_search, stay_detail
 from .services import guest_add, guest_attach, guest_update
 from .views import card_url
@@ -94,6 +95,11 @@ def _stay_or_404(pk: int, stay_id: int) -> Stay:
         raise Http404 from exc
 
 
+def _checks(stay: Stay) -> StayChecks:
+    script = policy_script(stay.reservation.legal_entity_id)
+    return stay_checks(stay, name_script=script)
+
+
 def _guest_forms(stay: Stay, data=None) -> GuestProfileForms:
     return GuestProfileForms(
         data=data, person=stay.person, stay=stay, reservation=stay.reservation
@@ -104,7 +110,7 @@ def _guest_forms(stay: Stay, data=None) -> GuestProfileForms:
 def guest_edit(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
     stay = _stay_or_404(pk, stay_id)
     # Judged as stored, before the posted values are set on the instances.
-    checks = stay_checks(stay)
+    checks = _checks(stay)
     forms = _guest_forms(stay, request.POST or None)
     conflicts: list = []
     if request.method == "POST" and forms.is_valid():
@@ -133,7 +139,7 @@ def guest_refresh(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
     not saved kept (posted by htmx when EMIS data arrives, or by "Обновить
     карточку"): no reload loses typing."""
     stay = _stay_or_404(pk, stay_id)
-    checks = stay_checks(stay)
+    checks = _checks(stay)
     forms = _guest_forms(stay, request.POST)
     conflicts = forms.conflicts()
     return _guest_page(request, stay, _rebased(forms, stay), conflicts, checks)

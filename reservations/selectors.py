@@ -21,6 +21,7 @@ from .models import (
     Stay,
     Visa,
 )
+from .name_scripts import policy_script
 from .validators import normalize_phone
 
 GUEST_RELATED = (
@@ -120,11 +121,15 @@ class GuestRow:
 
     @classmethod
     def of(
-        cls, stay: Stay, duplicates: list[Duplicate], labels: PaperLabels | None = None
+        cls,
+        stay: Stay,
+        duplicates: list[Duplicate],
+        labels: PaperLabels | None = None,
+        name_script: str | None = None,
     ) -> GuestRow:
         """The row of one guest, judged once (the page asks twice: the badge
         and the reservation's count)."""
-        checks = stay_checks(stay)
+        checks = stay_checks(stay, name_script=name_script)
         papers = (labels or PaperLabels()).papers(stay.person)
         has_document = bool(stay.person.documents.all())
         return cls(
@@ -150,8 +155,8 @@ class ReservationCard:
 # fetched, decoded and set on the ~7 objects of each guest. Reading one here
 # would cost a query per guest, which the tab's query-count test catches.
 _RECORD_COLUMNS_NOT_ON_THE_TAB = ("emis_values", "created_at", "updated_at")
-# The name parts' Latin and Cyrillic forms stay: the tab says which guests'
-# names have no spelling in the policy's script (``emis_name_script_notes``).
+# The name parts' Latin and Cyrillic forms stay: the checks say which guests'
+# names have no spelling in the policy's script (``name_scripts.py``).
 _PERSON_COLUMNS_NOT_ON_THE_TAB = (
     "name_sources",
     "sex",
@@ -202,8 +207,10 @@ def reservation_card(reservation_id: int) -> ReservationCard:
     # One query for the whole reservation, from the prefetched documents.
     duplicates = duplicates_of(d for s in stays for d in s.person.documents.all())
     labels = PaperLabels()
+    script = policy_script(reservation.legal_entity_id)
     guests = [
-        GuestRow.of(stay, duplicates.get(stay.person_id, []), labels) for stay in stays
+        GuestRow.of(stay, duplicates.get(stay.person_id, []), labels, script)
+        for stay in stays
     ]
     return ReservationCard(reservation=reservation, guests=guests)
 

@@ -20,9 +20,10 @@ from pms.roles import can_see_document_numbers
 
 from . import services
 from .aliases import person_id_resolve
-from .checks import stay_warnings
+from .checks import stay_checks
 from .choices import NAME_PARTS, PERSON_DETAILS
 from .models import IdentityDocument, MigrationCard, Person, Reservation, Stay, Visa
+from .name_scripts import policy_script
 from .validators import normalize_phone
 
 PERSON_SCALARS = [*NAME_PARTS, *PERSON_DETAILS, "discount"]
@@ -288,7 +289,12 @@ class WarningsField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, stay: Stay) -> list[dict[str, str]]:
-        return [w.as_dict() for w in stay_warnings(stay)]
+        # The name policies' scripts by legal entity, read once for a list
+        # (``name_scripts`` in the context), else for this stay alone.
+        scripts = self.context.get("name_scripts")
+        entity = stay.reservation.legal_entity_id
+        script = policy_script(entity) if scripts is None else scripts.get(entity)
+        return [w.as_dict() for w in stay_checks(stay, name_script=script).warnings]
 
 
 class StaySerializer(serializers.ModelSerializer):

@@ -10,3 +10,10 @@ from django.dispatch import Signal
 # ``replaced`` — per history entity ("document", "visa", "migration_card"),
 # {id of a record that is gone: id of the record kept in its place}.
 person_merging = Signal()
+
+# Sent by ``name_scripts.policy_scripts`` with ``legal_entity_ids`` (a set;
+# None stands for the global policy). A receiver — the app that keeps the name
+# policy, EMIS — answers {legal entity id: "latin" or "cyrillic"}: the script
+# its policy gives the main name fields under each. No receiver: no answer,
+# and the checks leave the name's script alone.
+name_scripts_wanted = Signal()

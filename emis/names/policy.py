@@ -15,6 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery, Value
+from django.db.models.functions import Coalesce
+
 from emis.models import (
     LatinStandard,
     LetterCase,
@@ -23,6 +26,7 @@ from emis.models import (
     Script,
 )
 from emis.names.transliteration import cyrillic_reading, to_latin
+from legal_entities.models import LegalEntity
 
 PARTS = ("surname", "given_names", "patronymic")
 
@@ -80,29 +84,20 @@ def all_policies() -> tuple[PolicyFields, dict[int, PolicyFields]]:
     return PolicyFields.of(NamePolicy.load()), overrides
 
 
-_LETTERS = {
-    Script.LATIN: re.compile(r"[A-Za-z]"),
-    Script.CYRILLIC: re.compile(r"[А-ЯЁа-яё]"),
-}
-
-
-def persons_without_policy_spelling(persons, *, policy: PolicyFields) -> set[int]:
-    """Of ``persons``, the IDs whose main name is still in the other script
-    than the policy's because no spelling in the policy's script is known
-    (no such form stored: staff typed the name, no document gave it). A
-    re-apply leaves them as they are, so a Гости tab under a Latin policy
-    shows "REPIN ILIA" beside "Сидоров": this says why. No query."""
-    script = policy.script
-    other = Script.CYRILLIC if script == Script.LATIN else Script.LATIN
-    found = set()
-    for person in persons:
-        for part in PARTS:
-            main = getattr(person, part, "") or ""
-            known = getattr(person, f"{part}_{script}", "")
-            if _LETTERS[other].search(main) and not known:
-                found.add(person.pk)
-                break
-    return found
+def policy_scripts(*, legal_entity_ids, **_signal) -> dict[int | None, str]:
+    """The script of the policy in force for each legal entity (None: the
+    global policy's), in one query: the reservations' readiness check
+    ``name_not_in_policy_script`` asks for it (``reservations.signals
+    .name_scripts_wanted``, connected in ``EmisConfig.ready``)."""
+    global_script = NamePolicy.objects.filter(pk=1).values("script")[:1]
+    default = Coalesce(Subquery(global_script), Value(Script.CYRILLIC))
+    rows = LegalEntity.objects.filter(pk__in=legal_entity_ids).annotate(
+        policy_script=Coalesce("name_policy_override__script", default)
+    )
+    scripts = dict(rows.values_list("pk", "policy_script"))
+    if None in legal_entity_ids:
+        scripts[None] = PolicyFields.of(NamePolicy.load()).script
+    return scripts
 
 
 def resolve_names(

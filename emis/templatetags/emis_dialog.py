@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from django import template
 
-from emis.choices import Script
 from emis.conflicts import open_conflicts, persons_with_open_conflicts, shown_conflict
 from emis.deliveries.selectors import person_deliveries
 from emis.deliveries.texts import guest_notice
-from emis.names.policy import persons_without_policy_spelling, policy_for
 from emis.upload import integration_active
 from legal_entities.models import LegalEntity
 
@@ -60,13 +58,3 @@ def emis_deliveries(person) -> dict:
     One query, on the card only."""
     found = person_deliveries(person=person)
     return {"last_id": found.last_id, "rejected": guest_notice(found.rejected)}
-
-
-@register.simple_tag
-def emis_name_script_notes(rows, reservation) -> dict:
-    """The Гости tab's "why is this name not in the policy's script?": the
-    policy's script and the person IDs without a spelling in it (the policy
-    read once, nothing per guest)."""
-    policy = policy_for(getattr(reservation, "legal_entity_id", None))
-    ids = persons_without_policy_spelling([row.person for row in rows], policy=policy)
-    return {"latin": policy.script == Script.LATIN, "ids": ids}

@@ -18,35 +18,17 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from ..selectors import GuestRow
 
 register = template.Library()
 
 
-_NAME_NOTES = {
-    True: _lazy(
-        "The name stays in Cyrillic: no Latin spelling is known (typed by staff, "
-        "no document gave one). Get the documents from EMIS or type the Latin name."
-    ),
-    False: _lazy(
-        "The name stays in Latin: no Cyrillic spelling is known (typed by staff, "
-        "no document gave one). Get the documents from EMIS or type the Cyrillic "
-        "name."
-    ),
-}
-
-
 class _Words:
     """The rows' words, translated once per table; the column names label
     the cells when a phone stacks them (``data-label``, pms.css)."""
 
-    def __init__(self, name_notes: dict | None = None) -> None:
-        # ``emis_name_script_notes``: {"latin": bool, "ids": person IDs}.
-        name_notes = name_notes or {}
-        self.name_note_ids = set(name_notes.get("ids") or ())
-        self.name_note = _NAME_NOTES[bool(name_notes.get("latin"))]
+    def __init__(self) -> None:
         self.columns = [
             escape(_(name))
             for name in (
@@ -71,13 +53,8 @@ _ANY_STAY = 987654321
 
 
 @register.simple_tag
-def guest_rows(
-    rows: Iterable[GuestRow], reservation, conflicted, name_notes=None
-) -> SafeString:
-    """``name_notes``: the guests whose name stays in the other script than
-    the name policy's (``.ids``, ``.latin``: the policy's script), when the
-    page knows them."""
-    words = _Words(name_notes)
+def guest_rows(rows: Iterable[GuestRow], reservation, conflicted) -> SafeString:
+    words = _Words()
     # One reverse() for the table (~20 µs each): the links differ by the ID.
     head, tail = reverse("reservations:guest", args=[reservation.pk, _ANY_STAY]).rsplit(
         str(_ANY_STAY), 1
@@ -129,12 +106,9 @@ def _paper(paper, words: _Words) -> str:
 
 
 def _warnings(row: GuestRow, words: _Words) -> str:
-    name_note = row.stay.person_id in words.name_note_ids
-    if not (row.warnings or row.duplicates or name_note):
+    if not (row.warnings or row.duplicates):
         return ""
     items = [(w.code, w.message) for w in row.warnings]
-    if name_note:
-        items.append(("name_not_in_policy_script", str(words.name_note)))
     items += [
         (
             "possible_duplicate",

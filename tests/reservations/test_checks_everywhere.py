@@ -90,3 +90,69 @@ def test_a_set_citizenship_takes_the_warning_away_everywhere(front_desk_client, 
     assert 'data-ready="true"' in _card(front_desk_client, stay)
     assert CODE not in _tab_row(front_desk_client, stay)
     assert CODE not in _board_row(front_desk_client, stay)
+
+
+# --- The name left in the other script than the policy's ---------------------
+
+NAME_CODE = "name_not_in_policy_script"
+NAME_TEXT = (
+    "Имя осталось кириллицей: латинское написание неизвестно (введено вручную, "
+    "ни один документ его не дал). Получите документы из EMIS или впишите имя "
+    "латиницей."
+)
+
+
+@pytest.fixture
+def latin_policy(stay):
+    from emis.models import NamePolicy
+
+    policy = NamePolicy.load()
+    policy.script = "latin"
+    policy.save()
+    # A Russian typed by staff in Cyrillic only: no Latin spelling known.
+    stay.person.citizenship = "RUS"
+    stay.person.save()
+    return policy
+
+
+def test_a_name_not_in_the_policys_script_is_said_on_every_page(
+    front_desk_client, stay, latin_policy
+):
+    """The Гости tab said it alone (issue 12 review); it is one of the
+    checks now. Information only: the guest stays ready."""
+    expected = (NAME_CODE, NAME_TEXT)
+    card = _card(front_desk_client, stay)
+    assert expected in _warnings(card) and 'data-ready="true"' in card
+    tab = _tab_row(front_desk_client, stay)
+    assert expected in _warnings(tab) and 'class="badge ok"' in tab
+    board = _board_row(front_desk_client, stay)
+    assert expected in _warnings(board) and 'data-state="ready"' in board
+
+
+def test_the_apis_name_it_too_and_keep_the_guest_ready(
+    api_front_desk, stay, latin_policy
+):
+    day = stay.registration_from.isoformat()
+    (row,) = api_front_desk.get("/api/v1/arrivals/", {"date": day}).json()["results"]
+    assert row["ready"] is True
+    assert row["warnings"] == [{"code": NAME_CODE, "message": NAME_TEXT}]
+    guests = api_front_desk.get(f"/api/v1/reservations/{stay.reservation_id}/guests/")
+    assert guests.json()[0]["warnings"] == row["warnings"]
+    one = api_front_desk.get(
+        f"/api/v1/reservations/{stay.reservation_id}/guests/{stay.pk}/"
+    )
+    assert one.json()["warnings"] == row["warnings"]
+
+
+def test_a_known_latin_spelling_or_a_cyrillic_policy_says_nothing(
+    front_desk_client, stay, latin_policy
+):
+    stay.person.surname_latin = "BEZGRAZHDANSTVA"
+    stay.person.save()
+    assert NAME_CODE not in _board_row(front_desk_client, stay)
+    stay.person.surname_latin = ""
+    stay.person.save()
+    latin_policy.script = "cyrillic"
+    latin_policy.save()
+    assert NAME_CODE not in _card(front_desk_client, stay)
+    assert NAME_CODE not in _tab_row(front_desk_client, stay)

@@ -1,7 +1,6 @@
 """The Гости tab's rows built in Python (reservations/templatetags/
 guest_table.py): every value escaped, each cell labelled for the phone
-layout, the name-script note when the page passes one."""
-
+layout."""
 
 import pytest
 
@@ -31,15 +30,3 @@ def test_values_are_escaped_and_cells_labelled():
         "Примечание",
     ]
     assert [f'data-label="{label}"' in html for label in labels] == [True] * 6
-
-
-def test_the_name_script_note_shows_for_the_guests_named():
-    reservation = make_reservation()
-    noted = make_guest(reservation, surname="Сидоров")
-    other = make_guest(reservation, surname="Петров")
-    card = reservation_card(reservation.pk)
-    notes = {"ids": {noted.person_id}, "latin": True}  # as emis_name_script_notes
-    html = guest_rows(card.guests, card.reservation, set(), notes)
-    rows = {r.split('"')[0]: r for r in html.split('data-stay="')[1:]}
-    assert 'data-code="name_not_in_policy_script"' in rows[str(noted.pk)]
-    assert "name_not_in_policy_script" not in rows[str(other.pk)]

@@ -1,12 +1,12 @@
 """After a re-apply to Latin the Гости tab mixes "Krupkin Ilia" with
 "Сидоров": the guest whose name stayed Cyrillic says why (issue 12)."""
 
-
 import pytest
 
-from emis.names.policy import PolicyFields, persons_without_policy_spelling
+from emis.names.policy import policy_scripts
+from reservations.name_scripts import name_not_in_script
 from reservations.services import stay_create
-from tests.factories import make_person, make_reservation
+from tests.factories import make_legal_entity, make_person, make_reservation
 
 from .test_reapply import run_job, russian, set_policy
 
@@ -39,15 +39,24 @@ def test_the_guest_left_in_cyrillic_says_no_latin_spelling_is_known(
 
 
 def test_only_a_name_without_a_spelling_in_the_policys_script_is_named():
-    latin = PolicyFields(script="latin")
     typed = make_person("Сидоров")
     known = make_person("Репин", surname_latin="REPIN")  # not re-applied yet
     mixed = make_person("MUELLER", given_names="Ханс")
-    assert persons_without_policy_spelling([typed, known, mixed], policy=latin) == {
-        typed.pk,
-        mixed.pk,
-    }
-    cyrillic = PolicyFields(script="cyrillic")
-    assert persons_without_policy_spelling([typed, known, mixed], policy=cyrillic) == {
-        mixed.pk  # "MUELLER" has no Cyrillic form
-    }
+    persons = [typed, known, mixed]
+    assert [name_not_in_script(p, "latin") for p in persons] == [True, False, True]
+    # "MUELLER" has no Cyrillic form.
+    assert [name_not_in_script(p, "cyrillic") for p in persons] == [False, False, True]
+    assert not name_not_in_script(mixed, None)  # no policy known: nothing said
+
+
+def test_the_policys_script_per_legal_entity_in_one_query(django_assert_num_queries):
+    from emis.models import NamePolicyOverride
+
+    plain, own = make_legal_entity(), make_legal_entity(name="Другое")
+    NamePolicyOverride.objects.create(legal_entity=own, script="latin")
+    set_policy(script="cyrillic")
+    with django_assert_num_queries(1):
+        scripts = policy_scripts(legal_entity_ids={plain.pk, own.pk})
+    assert scripts == {plain.pk: "cyrillic", own.pk: "latin"}
+    set_policy(script="latin")
+    assert policy_scripts(legal_entity_ids={plain.pk})[plain.pk] == "latin"
