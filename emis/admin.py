@@ -94,7 +94,7 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
         policy = self.get_object(request, object_id)
         context = {**(extra_context or {})}
         if policy is not None:
-            context["name_policy_preview"] = preview_table(policy)
+            context["name_policy_preview"] = preview_table(policy, request=request)
         return super().change_view(request, object_id, form_url, context)
 
     # --- One record -----------------------------------------------------------
@@ -147,7 +147,7 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         saved = PolicyFields.of(NamePolicy.load())
-        return HttpResponse(preview_table(chosen(request.GET, saved)))
+        return HttpResponse(preview_table(chosen(request.GET, saved), request=request))
 
     def _require_change(self, request):
         if not self.has_change_permission(request):

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -49,21 +51,10 @@ def record_accesses(
     detail: str = "",
 ) -> None:
     """A list that shows several persons' data: one row each, one INSERT."""
-    kind = Kind(kind)  # an unknown kind is a bug of the caller: ValueError
-    if hasattr(who, "META"):  # a Django request, or DRF's wrapping one
-        user, address = who.user, client_ip(who)
-    else:
-        user, address = who, None
-    known = user is not None and user.is_authenticated
+    row = _row(who, kind, detail, None)  # the values every row shares
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
     rows = [
-        PersonalDataAccess(
-            user_id=user.pk if known else None,
-            username=user.get_username() if known else "",
-            person_id=person_id,
-            kind=kind,
-            address=address,
-            detail=detail[:200],
-        )
+        PersonalDataAccess(**{**values, "person_id": person_id})
         for person_id in dict.fromkeys(person_ids)  # once each, in order
     ]
     if len(rows) == 1:
@@ -72,6 +63,57 @@ def record_accesses(
         rows[0].save(force_insert=True)
     elif rows:
         PersonalDataAccess.objects.bulk_create(rows)
+
+
+def record_accesses_selected(
+    who: HttpRequest | AbstractBaseUser | AnonymousUser | None,
+    person_ids: QuerySet,
+    kind: str,
+    *,
+    detail: str = "",
+) -> None:
+    """As ``record_accesses``, for the person IDs a query selects (a flat
+    ``values_list``): one ``INSERT … SELECT`` however many there are. A list
+    of IDs as parameters is cut into several INSERTs past SQLite's 999
+    parameters (~140 persons): the arrivals board can list hundreds."""
+    row = _row(who, kind, detail, None)
+    meta = PersonalDataAccess._meta
+    db = connections[router.db_for_write(PersonalDataAccess)]
+    fields = [f for f in meta.concrete_fields if f.attname not in ("id", "person_id")]
+    values = [f.get_db_prep_save(f.pre_save(row, True), db) for f in fields]
+    try:
+        selected, params = person_ids.order_by().distinct().query.sql_with_params()
+    except EmptyResultSet:  # ``pk__in=[]``: nobody listed
+        return
+    qn = db.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in [*fields, meta.get_field("person_id")])
+    marks = ", ".join(["%s"] * len(values))
+    # Table and column names are the model's; every value is a parameter.
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT {marks}, chosen.* FROM ({selected}) chosen"
+    )
+    with db.cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+
+
+def _row(who, kind: str, detail: str, person_id: int | None) -> PersonalDataAccess:
+    """A row of the log for ``person_id``, read by ``who`` (a request: its
+    user and address; a user: a command or task, no address)."""
+    kind = Kind(kind)  # an unknown kind is a bug of the caller: ValueError
+    if hasattr(who, "META"):  # a Django request, or DRF's wrapping one
+        user, address = who.user, client_ip(who)
+    else:
+        user, address = who, None
+    known = user is not None and user.is_authenticated
+    return PersonalDataAccess(
+        user_id=user.pk if known else None,
+        username=user.get_username() if known else "",
+        person_id=person_id,
+        kind=kind,
+        address=address,
+        detail=detail[:200],
+    )
 
 
 def _of_person(person_id: int) -> dict:

@@ -21,6 +21,9 @@ class AccessKind(models.TextChoices):
     CONFLICTS = "conflicts", _("EMIS conflicts read (API)")
     DUPLICATES = "duplicates", _("possible duplicates read (API)")
     GUEST_LIST = "guest_list", _("reservation's guest list")
+    ARRIVALS_BOARD = "arrivals_board", _("arrivals board")
+    ARRIVALS_API = "arrivals_api", _("arrivals read (API)")
+    NAME_POLICY_PREVIEW = "name_policy_preview", _("name policy preview (admin)")
 
 
 class ErasureRule(models.TextChoices):

@@ -14,8 +14,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
+from personal_data.access_log import Kind, record_accesses_selected
+
 from .board import BoardGuest, BoardList, board_rows, board_stays
 from .board_day import BadDay, board_day
+from .models import Stay
 
 
 class BoardWarningSerializer(serializers.Serializer):
@@ -95,4 +98,12 @@ class ArrivalsView(generics.ListAPIView):
         day = self.day()
         page = self.paginate_queryset(self.get_queryset())
         rows = board_rows(page, day=day)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        data = self.get_serializer(rows, many=True).data
+        # The page's guests' names, citizenship and checks: one INSERT (a
+        # page of up to 200, more than SQLite takes as parameters of one).
+        page_ids = [row.stay.pk for row in rows]
+        listed = Stay.objects.filter(pk__in=page_ids).values_list(
+            "person_id", flat=True
+        )
+        record_accesses_selected(request, listed, Kind.ARRIVALS_API)
+        return self.get_paginated_response(data)

@@ -16,10 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from personal_data.access_log import Kind, record_accesses_selected
 from pms.roles import Role, role_required
 
 from . import deadlines
-from .board import arrivals_board
+from .board import arrivals_board, board_stays
 from .board_day import BadDay, board_day, neighbour
 from .forms import DateInput
 
@@ -55,8 +56,13 @@ def board(request: HttpRequest) -> HttpResponse:
         day, bad_date = board_day(request.GET.get("date"), typed=True), False
     except BadDay:
         day, bad_date = deadlines.hotel_today(), True
+    board = arrivals_board(day)
+    # Names, citizenship and the checks of every guest listed: a read of
+    # each, one INSERT however many (a board can list hundreds).
+    listed = board_stays(day).values_list("person_id", flat=True)
+    record_accesses_selected(request, listed, Kind.ARRIVALS_BOARD)
     context = {
-        "board": arrivals_board(day),
+        "board": board,
         "day": day,
         "today": deadlines.hotel_today(),
         "form": BoardDateForm(initial={"date": day}),

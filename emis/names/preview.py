@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from emis.choices import LatinStandard, LetterCase, Script
 from emis.names.affected import affected_guests
 from emis.names.policy import PARTS, PolicyFields, apply_policy
+from personal_data.access_log import Kind, record_accesses
 
 _RUSSIAN_LATIN = {
     "surname": "SHCHUKIN",
@@ -80,16 +82,20 @@ def _cell(policy: PolicyFields, latin: dict, cyrillic: dict) -> list[tuple[str, 
     ]
 
 
-def preview_table(record) -> str:
+def preview_table(record, *, request: HttpRequest) -> str:
     """The table as HTML, the row of ``record``'s settings marked current,
-    and a few guests those settings would rename (masked)."""
+    and a few guests those settings would rename (masked). Their names are
+    a read of each, in the personal data access log (one INSERT)."""
     policy = PolicyFields.of(record)
+    affected = affected_guests(policy)
+    listed = [guest.person_id for guest in affected]
+    record_accesses(request, listed, Kind.NAME_POLICY_PREVIEW)
     return render_to_string(
         "emis/name_policy_preview.html",
         {
             "samples": [title for title, _l, _c in SAMPLES],
             "rows": preview_rows(policy),
-            "affected": affected_guests(policy),
+            "affected": affected,
         },
     )
 

@@ -83,3 +83,63 @@ def test_reading_a_persons_duplicates_is_recorded(api_front_desk):
     url = f"/api/v1/persons/{person.pk}/duplicates/"
     assert len(api_front_desk.get(url).json()) == 1
     assert [pid for _user, pid in _logged(Kind.DUPLICATES)] == [person.pk, twin.pk]
+
+
+# --- The arrivals board, its API and the name policy's preview ----------------
+
+
+def _board_guests(count: int):
+    from reservations.deadlines import hotel_today
+
+    today = hotel_today()
+    reservation = make_reservation(arrival=today, departure=today)
+    return [make_guest(reservation, surname=f"Гость{n}") for n in range(count)]
+
+
+def _log_statements(ctx) -> list[str]:
+    return [
+        q["sql"].split()[0].upper() for q in ctx.captured_queries if TABLE in q["sql"]
+    ]
+
+
+def test_the_arrivals_board_records_every_listed_guest_in_one_insert():
+    guests = _board_guests(3)
+    client = logged_in(Role.FRONT_DESK, username="clerk")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("reservations:board"))
+    assert "Гость2" in page.content.decode()
+    logged = sorted(_logged(Kind.ARRIVALS_BOARD))
+    assert logged == [("clerk", g.person_id) for g in guests]
+    assert _log_statements(ctx) == ["INSERT"]
+
+
+def test_the_arrivals_api_records_the_guests_of_its_page_in_one_insert(
+    api_front_desk,
+):
+    guests = _board_guests(3)
+    with CaptureQueriesContext(connection) as ctx:
+        answer = api_front_desk.get("/api/v1/arrivals/", {"limit": 2})
+    assert answer.status_code == 200 and len(answer.json()["results"]) == 2
+    # The page's guests, not the day's: the third was not shown.
+    logged = sorted(pid for _user, pid in _logged(Kind.ARRIVALS_API))
+    assert logged == [g.person_id for g in guests[:2]]
+    assert _log_statements(ctx) == ["INSERT"]
+
+
+def test_a_refused_day_records_nothing(api_front_desk):
+    _board_guests(1)
+    assert api_front_desk.get("/api/v1/arrivals/", {"date": "x"}).status_code == 400
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_name_policy_preview_records_the_guests_it_shows(support_client):
+    shown = make_person("Крупкин", surname_latin="KRUPKIN", surname_cyrillic="Крупкин")
+    make_person("Ручной")  # no Latin form: not renamed, not shown
+    with CaptureQueriesContext(connection) as ctx:
+        page = support_client.get(
+            "/admin/emis/namepolicy/preview/", {"script": "latin"}
+        )
+    assert f'data-person="{shown.pk}"' in page.content.decode()
+    rows = PersonalDataAccess.objects.filter(kind=Kind.NAME_POLICY_PREVIEW)
+    assert list(rows.values_list("person_id", flat=True)) == [shown.pk]
+    assert _log_statements(ctx) == ["INSERT"]
