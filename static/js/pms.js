@@ -23,8 +23,8 @@ document.addEventListener("click", (event) => {
   }
 });
 
-// A select marked data-autosubmit (the language switcher) submits its form
-// on change. Here rather than in an onchange attribute: the CSP forbids
+// A field marked data-autosubmit (the board's day and calendar) submits its
+// form on change. Here rather than in an onchange attribute: the CSP forbids
 // inline handlers.
 document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-autosubmit]");

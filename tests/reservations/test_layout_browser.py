@@ -123,3 +123,33 @@ def test_documents_stack_as_cards_on_a_phone(world, new_page):
 def _screenshot(page, name: str) -> None:
     if os.environ.get("PMS_SCREENSHOT") == "1":
         page.screenshot(path=str(Path(settings.BASE_DIR) / "docs" / name), full_page=True)
+
+
+def test_the_language_buttons_ignore_arrow_keys_and_fit_a_phone(world, new_page):
+    """The switch was a select that submitted on change: → on it (a clerk
+    thinking of the board's ←/→ days) switched the interface to English."""
+    page = new_page(viewport=PHONE)
+    _log_in(page, world["url"])
+    reservations = world["url"] + "/reservations/"
+    page.goto(reservations)
+    switch = page.locator("form.lang-switch")
+    ru, en = switch.locator("button[value=ru]"), switch.locator("button[value=en]")
+    assert ru.get_attribute("aria-pressed") == "true"
+    assert en.get_attribute("aria-pressed") == "false"
+    for button in (ru, en):
+        button.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowDown")
+    page.wait_for_load_state()
+    assert page.url == reservations
+    assert page.locator("html").get_attribute("lang") == "ru"
+    # Both buttons inside the phone's width, the page not wider.
+    box = en.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert _scroll_width(page) <= PHONE["width"]
+    with page.expect_navigation():
+        en.click()
+    assert page.url == reservations
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert en.get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("link", name="Reservations").first.is_visible()
