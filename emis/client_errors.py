@@ -16,6 +16,11 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 
 from emis.errors import EmisError
 
+# Statuses that say EMIS is down for now (a gateway, maintenance, overload)
+# rather than that it broke on the request: the clerk reads "temporarily
+# unavailable", not "internal error" (500 and the rest).
+_UNAVAILABLE = frozenset({502, 503, 504})
+
 # --- classification: library exceptions and statuses become EmisError codes --
 
 
@@ -100,7 +105,8 @@ def from_status(
             retry_after=_retry_after(response),
         )
     if status >= 500:
-        return emis_error("server_error", retryable=idempotent, http_status=status)
+        code = "unavailable" if status in _UNAVAILABLE else "server_error"
+        return emis_error(code, retryable=idempotent, http_status=status)
     if status == 404 and not (
         operation == "get_person" or _error_code_in_body(response) == "person_not_found"
     ):

@@ -33,6 +33,9 @@ _TEMPORARY = {
     "timeout": _("EMIS did not answer in time."),
     "unreachable": _("EMIS address is unreachable."),
     "server_error": _("EMIS had an internal error."),
+    # 502, 503, 504: EMIS (or the gateway before it) says "not now" — down
+    # for maintenance or overloaded — not that it broke on this request.
+    "unavailable": _("EMIS is temporarily unavailable; try again in a few minutes."),
 }
 _MESSAGES = {**_PERMANENT, **_TEMPORARY}
 # EMIS answered the question, and the answer is "nothing there": the clerk's

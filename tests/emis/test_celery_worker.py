@@ -202,7 +202,7 @@ def test_a_pull_cancelled_while_the_worker_waits_to_retry_stays_cancelled(
     url = f"/api/v1/emis/jobs/{job.pk}/"
     shown = front_desk_client.get(url).json()
     assert (shown["status"], shown["attempts"], shown["max_attempts"]) == ("queued", 1, 5)
-    assert shown["next_attempt_at"] and shown["error"]["code"] == "server_error"
+    assert shown["next_attempt_at"] and shown["error"]["code"] == "unavailable"
 
     cancelled = front_desk_client.post(url + "cancel/")
     assert cancelled.status_code == 200, cancelled.content

@@ -152,8 +152,8 @@ def test_transient_failure_goes_back_to_queued_with_the_error_visible(subject, h
     outcome = job_run_pull(job_id=job.pk)
     job.refresh_from_db()
     assert outcome.retry_in == 2.0  # 2 ** attempt
-    assert (job.status, job.attempts, job.error_code) == ("queued", 1, "server_error")
-    assert job_as_dict(job)["error"]["code"] == "server_error"
+    assert (job.status, job.attempts, job.error_code) == ("queued", 1, "unavailable")
+    assert job_as_dict(job)["error"]["code"] == "unavailable"
     # The next attempt is due then: the row holds the schedule.
     waited = (job.next_attempt_at - job.started_at).total_seconds()
     assert 2.0 <= waited < 3.0
@@ -196,7 +196,7 @@ def test_transient_failure_gives_up_after_four_retries(
         job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
     assert work_pull(job) == [2.0, 4.0, 8.0, 16.0]
     assert (job.status, job.attempts) == ("failed", 5)
-    assert job_as_dict(job)["error"]["code"] == "server_error"
+    assert job_as_dict(job)["error"]["code"] == "unavailable"
     assert len(http.calls) == 5
 
 

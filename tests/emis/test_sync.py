@@ -87,7 +87,7 @@ def test_pages_are_applied_and_the_cursor_follows(http, le):
 def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(http, le):
     a, b = make_person("А"), make_person("Б")
     page(http, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
-    page(http, le, "c1", status=503, next_cursor="", has_more=False)
+    page(http, le, "c1", status=500, next_cursor="", has_more=False)
     run = sync_legal_entity(legal_entity_id=le.pk)
     s = state(le)
     assert s.cursor == "c1"

@@ -199,7 +199,8 @@ def test_404_with_contract_body_on_any_call_is_person_not_found(emis, http):
 def test_5xx_is_retried_with_backoff_then_raised(emis, http, sleeps):
     http.get(PING, status=503, body="busy")
     error = _code(emis.ping)
-    assert error.code == "server_error" and not error.permanent
+    assert error.code == "unavailable" and not error.permanent
+    assert error.message == "EMIS временно недоступен, попробуйте через несколько минут."
     assert len(http.calls) == 3
     assert sleeps == [0.2, 0.4]
 
@@ -214,9 +215,10 @@ def test_5xx_then_success(emis, http, sleeps):
 
 
 def test_post_is_not_retried_after_a_5xx(emis, http):
-    http.post(SESSIONS, status=502)
+    http.post(SESSIONS, status=500)
     error = _code(lambda: emis.create_web_session(legal_entity_id=17, person_id=1))
     assert error.code == "server_error"
+    assert error.message == "Внутренняя ошибка EMIS."
     assert len(http.calls) == 1
 
 

@@ -109,7 +109,7 @@ def test_500_then_success(emis_sandbox, sleeps):
 
 
 def test_persistent_500_is_server_error(emis_sandbox, sleeps):
-    emis_sandbox.set_faults(status=503)
+    emis_sandbox.set_faults(status=500)
     error = _error(_client(emis_sandbox).ping)
     assert error.code == "server_error" and not error.permanent
     assert sleeps == [0.2, 0.4]

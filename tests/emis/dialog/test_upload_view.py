@@ -98,7 +98,9 @@ def test_emis_down_shows_plain_error_page_with_retry(
 
     assert response.status_code == 503
     html = response.content.decode()
-    assert "EMIS had an internal error." in html
+    # A 503 is "not now", not a fault (it read "internal error").
+    assert "EMIS is temporarily unavailable; try again in a few minutes." in html
+    assert "internal error" not in html
     # "Try again" posts the same fields again (a POST form, not a GET link).
     assert f'<form method="post" action="{upload_url(stay)}"' in html
     assert f'name="legal_entity" value="{entity.pk}"' in html
@@ -106,7 +108,30 @@ def test_emis_down_shows_plain_error_page_with_retry(
     assert "data-emis-retry" in html
     assert "Traceback" not in html and "web-secret-1" not in html
     click = UploadLinkClick.objects.get()
-    assert click.ok is False and click.error_code == "server_error"
+    assert click.ok is False and click.error_code == "unavailable"
+
+
+@responses.activate
+def test_emis_500_is_an_internal_error_in_russian(
+    front_desk_client, emis_connection, stay, entity, settings
+):
+    settings.EMIS_RETRY_BACKOFF = (0, 0)
+    responses.post(SESSIONS, status=500, json={"error": {"code": "x", "message": "y"}})
+    response = upload(front_desk_client, stay, entity)
+    assert response.status_code == 503
+    assert "Внутренняя ошибка EMIS." in response.content.decode()
+    assert UploadLinkClick.objects.get().error_code == "server_error"
+
+
+@responses.activate
+def test_emis_503_reads_temporarily_unavailable_in_russian(
+    front_desk_client, emis_connection, stay, entity, settings
+):
+    settings.EMIS_RETRY_BACKOFF = (0, 0)
+    responses.post(SESSIONS, status=503, json={"error": {"code": "x", "message": "y"}})
+    html = upload(front_desk_client, stay, entity).content.decode()
+    assert "EMIS временно недоступен, попробуйте через несколько минут." in html
+    assert "Внутренняя ошибка" not in html
 
 
 @responses.activate

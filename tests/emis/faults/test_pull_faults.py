@@ -29,7 +29,7 @@ pytestmark = pytest.mark.sandbox
 # fault name -> (sandbox fault, the job's error code when it never clears)
 FAULTS = {
     "500": ({"status": 500}, "server_error"),
-    "503": ({"status": 503}, "server_error"),
+    "503": ({"status": 503}, "unavailable"),
     "429": ({"status": 429, "retry_after": 2}, "rate_limited"),
     "slow": ({"latency_ms": 3000}, "timeout"),
     "malformed_json": ({"malformed_json": True}, "bad_response"),

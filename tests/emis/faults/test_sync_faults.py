@@ -21,7 +21,7 @@ pytestmark = pytest.mark.sandbox
 CHANGES = "/api/v1/changes"
 FAULTS = {
     "500": ({"status": 500}, "server_error"),
-    "503": ({"status": 503}, "server_error"),
+    "503": ({"status": 503}, "unavailable"),
     "429": ({"status": 429, "retry_after": 30}, "rate_limited"),
     "slow": ({"latency_ms": 3000}, "timeout"),
     "malformed_json": ({"malformed_json": True}, "bad_response"),
