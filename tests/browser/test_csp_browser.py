@@ -77,7 +77,8 @@ class Browser:
         page.goto(self.base_url + path)
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "pass-12345")
-        page.click("[type=submit]")
+        # The login form's button, not the top bar's language buttons.
+        page.click("form:not(.lang-switch) [type=submit]")
         page.wait_for_load_state("networkidle")
 
     def visit(self, page, path):
