@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from .roles import Role, has_role
 
@@ -20,3 +22,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_safe
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page's ``<link rel=icon>``
+    says (a feed reader, the login page before its CSS): the icon, not a 404
+    logged on every page."""
+    return redirect(static("img/favicon.svg"), permanent=True)

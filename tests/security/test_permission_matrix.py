@@ -26,6 +26,7 @@ SUPPORT = "support"  # the Django admin's own checks (staff + role)
 ACCESS: dict[str, str] = {
     "home": LOGGED_IN,
     "healthz": PUBLIC,
+    "favicon": PUBLIC,  # a redirect to the static icon
     "login": PUBLIC,
     "logout": PUBLIC,  # logging out is harmless for anyone
     "set_language": PUBLIC,
