@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -62,6 +61,13 @@ class ArrivalSerializer(serializers.Serializer):
         return data
 
 
+_DAY_SCHEMA = {
+    "type": "string",
+    "format": "date",
+    "pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
+}
+
+
 def _hotel_zone():
     return timezone.get_default_timezone()
 
@@ -71,7 +77,8 @@ def _hotel_zone():
     parameters=[
         OpenApiParameter(
             "date",
-            OpenApiTypes.DATE,
+            # A day of 1900–2100 (board_day.py), or blank: today.
+            {"anyOf": [_DAY_SCHEMA, {"type": "string", "maxLength": 0}]},
             description=(
                 "The board's day (YYYY-MM-DD, years 1900–2100); today, hotel "
                 "time, when omitted or empty."
