@@ -43,7 +43,7 @@ _ERROR_LISTS = frozenset(
 )
 
 
-def _s(value: Any) -> str:
+def escape_value(value: Any) -> str:
     """``{{ value|stringformat:'s' }}`` under autoescape: Django's
     conditional_escape() without its lazy-string wrapper (half its time)."""
     if type(value) is str:
@@ -58,7 +58,9 @@ def _s(value: Any) -> str:
 def render_attrs(attrs: Mapping[str, Any]) -> str:
     """What ``django/forms/widgets/attrs.html`` renders."""
     return "".join(
-        f" {_s(name)}" if value is True else f' {_s(name)}="{_s(value)}"'
+        f" {escape_value(name)}"
+        if value is True
+        else f' {escape_value(name)}="{escape_value(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -68,9 +70,9 @@ def render_input(context: Mapping[str, Any]) -> str:
     """What ``django/forms/widgets/input.html`` renders."""
     widget = context["widget"]
     value = widget["value"]
-    shown = "" if value is None else f' value="{_s(value)}"'
+    shown = "" if value is None else f' value="{escape_value(value)}"'
     return (
-        f'<input type="{_s(widget["type"])}" name="{_s(widget["name"])}"{shown}'
+        f'<input type="{escape_value(widget["type"])}" name="{escape_value(widget["name"])}"{shown}'
         f"{render_attrs(widget['attrs'])}>"
     )
 
@@ -82,16 +84,18 @@ def render_select(context: Mapping[str, Any]) -> str | None:
     """What ``django/forms/widgets/select.html`` renders, or None when an
     option has a template of its own."""
     widget = context["widget"]
-    parts = [f'<select name="{_s(widget["name"])}"{render_attrs(widget["attrs"])}>']
+    parts = [
+        f'<select name="{escape_value(widget["name"])}"{render_attrs(widget["attrs"])}>'
+    ]
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_s(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escape_value(group_name)}">')
         for option in group_choices:
             if option["template_name"] != _OPTION:
                 return None
             parts.append(
-                f'\n  <option value="{_s(option["value"])}"'
-                f"{render_attrs(option['attrs'])}>{_s(option['label'])}</option>\n"
+                f'\n  <option value="{escape_value(option["value"])}"'
+                f"{render_attrs(option['attrs'])}>{escape_value(option['label'])}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")
