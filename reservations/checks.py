@@ -68,29 +68,39 @@ class StayWarning:
         return {"code": self.code, "message": self.message}
 
 
-def stay_warnings(stay) -> list[StayWarning]:
+def stay_warnings(
+    stay, *, documents: list | None = None, visas: list | None = None
+) -> list[StayWarning]:
     """Warnings for one stay. Reads ``stay.person`` with its ``documents``,
     ``visas`` and ``migration_card`` — prefetch them (see
-    ``reservations.selectors``) and this makes no query."""
+    ``reservations.selectors``) and this makes no query. A caller that read
+    the person's documents and visas itself passes them as lists."""
     person = stay.person
     start, end = stay.registration_from, stay.registration_to
-    documents = list(person.documents.all())
+    if documents is None:
+        documents = list(person.documents.all())
     warnings = [*_document_warnings(documents, start, end)]
     if person.is_foreigner and not _residence_permit_covers(documents, end):
-        warnings += _visa_warnings(person, start, end)
+        warnings += _visa_warnings(person, start, end, visas)
         warnings += _migration_card_warnings(person, end)
     warnings += _name_warnings(person)
     return warnings
 
 
-def stay_is_ready(stay, warnings: Iterable[StayWarning] | None = None) -> bool:
+def stay_is_ready(
+    stay,
+    warnings: Iterable[StayWarning] | None = None,
+    *,
+    documents: list | None = None,
+) -> bool:
     """Ready for registration: at least one identity document (its absence
     is the warning ``no_identity_document`` too) and no warning other than a
     transliterated name."""
     if warnings is None:
-        warnings = stay_warnings(stay)
-    has_document = bool(stay.person.documents.all())
-    return has_document and all(w.code in NON_BLOCKING for w in warnings)
+        warnings = stay_warnings(stay, documents=documents)
+    if documents is None:
+        documents = stay.person.documents.all()
+    return bool(documents) and all(w.code in NON_BLOCKING for w in warnings)
 
 
 def reservation_readiness(stays: Iterable) -> tuple[int, int]:
@@ -139,10 +149,13 @@ def _residence_permit_covers(documents, end: dt.date) -> bool:
 # --- Visa and migration card -------------------------------------------------
 
 
-def _visa_warnings(person: Person, start: dt.date, end: dt.date) -> list[StayWarning]:
+def _visa_warnings(
+    person: Person, start: dt.date, end: dt.date, visas: list | None
+) -> list[StayWarning]:
     if person.citizenship.upper() in VISA_NOT_REQUIRED:
         return []
-    visas = list(person.visas.all())
+    if visas is None:
+        visas = list(person.visas.all())
     if any(_visa_covers(v, start, end) for v in visas):
         return []
     stay = _period(start, end)
@@ -195,10 +208,13 @@ def _migration_card_warnings(person: Person, end: dt.date) -> list[StayWarning]:
         return [StayWarning("migration_card_missing", message)]
     if card.valid_to is not None and card.valid_to < end:
         values = {"date": _date(card.valid_to), "until": _date(end)}
-        message = _(
-            "The migration card is valid until %(date)s, before departure "
-            "(%(until)s)"
-        ) % values
+        message = (
+            _(
+                "The migration card is valid until %(date)s, before departure "
+                "(%(until)s)"
+            )
+            % values
+        )
         return [StayWarning("migration_card_expires_during_stay", message)]
     return []
 
