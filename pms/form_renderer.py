@@ -5,8 +5,10 @@ shown value, ``reservations.forms.TrackedChangesMixin``) and ~100 empty
 error lists; through templates each cost 30–60 µs, a third of the page
 (``docs/benchmarks.md``). The plain ``<input>`` widgets and the empty error
 list, and selects, are produced here with exactly the templates' output (escaping
-included; ``tests/pms/test_form_renderer.py`` compares them); every other
-template — and every template a project overrides — renders as usual.
+included; ``tests/pms/test_form_renderer.py`` compares them); so is the
+project's field group (``includes/field.html``: label, widget, help text,
+errors; 20 on a guest page). Every other template — and every template a
+project overrides — renders as usual.
 """
 
 from __future__ import annotations
@@ -103,8 +105,39 @@ def render_select(context: Mapping[str, Any]) -> str | None:
     return "".join(parts)
 
 
+# A field with its label, help text and errors, as a page's grid shows it:
+# ``{{ form.name.as_field_group }}`` renders it (``field_template_name``).
+FIELD_TEMPLATE = "includes/field.html"
+
+
+def render_field(field) -> str:
+    """What ``includes/field.html`` renders for the bound ``field``."""
+    required = field.field.required
+    classes = (" has-error" if field.errors else "") + (" required" if required else "")
+    label = escape_value(field.label)
+    if getattr(field.field.widget, "input_type", None) == "checkbox":
+        shown = f'\n  <label class="check">{escape_value(field)} {label}</label>\n  '
+    else:
+        mark = ' <span class="req" aria-hidden="true">*</span>' if required else ""
+        shown = (
+            f'\n  <label for="{escape_value(field.id_for_label)}">{label}{mark}</label>'
+            f"\n  {escape_value(field)}\n  "
+        )
+    help_text = ""
+    if field.help_text:
+        help_text = f'<small class="muted help">{escape_value(field.help_text)}</small>'
+    return (
+        f'\n<div class="field{classes}">\n  {shown}\n  {help_text}\n  '
+        f"{escape_value(field.errors)}\n</div>\n"
+    )
+
+
 class FormRenderer(DjangoTemplates):
+    field_template_name = FIELD_TEMPLATE
+
     def render(self, template_name: str, context: dict, request=None) -> str:
+        if template_name == FIELD_TEMPLATE:
+            return render_field(context["field"])
         if template_name in _INPUTS:
             return render_input(context)
         if template_name == f"{_W}select.html":
