@@ -121,7 +121,7 @@ def _document_warnings(documents, start: dt.date, end: dt.date) -> list[StayWarn
     expiry = best.expiry_date
     if expiry is None or expiry >= end:
         return []
-    values = {"document": best.get_kind_display(), "date": _date(expiry)}
+    values = {"document": _kind_label(best.kind), "date": _date(expiry)}
     if expiry < start:
         return [
             StayWarning(
@@ -137,6 +137,12 @@ def _document_warnings(documents, start: dt.date, end: dt.date) -> list[StayWarn
             % values,
         )
     ]
+
+
+def _kind_label(kind: str) -> str:
+    # As get_kind_display(): the Гости tab hands the checks its documents'
+    # values, not model objects (reservations.selectors.TabDocument).
+    return str(DocumentKind(kind).label) if kind in DocumentKind.values else kind
 
 
 def _residence_permit_covers(documents, end: dt.date) -> bool:

@@ -3,8 +3,10 @@ a fixed number of queries, whatever the number of guests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -190,30 +192,54 @@ def _guests_tab_stays() -> QuerySet[Stay]:
     )
 
 
+class TabDocument(NamedTuple):
+    """An identity document as the Гости tab lists, checks (``checks``) and
+    matches it (``duplicates_of``): the columns it reads, as values rather
+    than a model object (~8 µs each, two per guest, docs/benchmarks.md)."""
+
+    pk: int
+    person_id: int
+    kind: str
+    series: str
+    number: str
+    number_key: str
+    issuing_country: str
+    expiry_date: dt.date | None
+    # Its holder, as a prefetched document knows it: ``duplicates_of`` names
+    # a twin in the same reservation without a query.
+    person: Person
+
+
+class TabVisa(NamedTuple):
+    """A visa as the Гости tab lists and checks it (as ``TabDocument``)."""
+
+    person_id: int
+    category: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
 @dataclass(frozen=True)
 class GuestPapers:
     """One guest's documents and visas, in the models' order."""
 
-    documents: list[IdentityDocument] = field(default_factory=list)
-    visas: list[Visa] = field(default_factory=list)
+    documents: list[TabDocument] = field(default_factory=list)
+    visas: list[TabVisa] = field(default_factory=list)
 
 
 def _guests_papers(persons: list[Person]) -> dict[int, GuestPapers]:
     """The persons' documents and visas: two queries, grouped here. Django's
     prefetch would hold each person's in a queryset of its own, and every
     ``person.documents.all()`` of the checks makes a manager (together ~40 µs
-    a guest, docs/benchmarks.md). Each document knows its person, as a
-    prefetched one would (``duplicates_of`` names a twin in the same
-    reservation without a query)."""
+    a guest, docs/benchmarks.md)."""
     by_id = {person.pk: person for person in persons}
     papers = {pk: GuestPapers() for pk in by_id}
-    skip = _RECORD_COLUMNS_NOT_ON_THE_TAB
-    owner = IdentityDocument.person.field
-    for doc in IdentityDocument.objects.filter(person_id__in=list(by_id)).defer(*skip):
-        owner.set_cached_value(doc, by_id[doc.person_id])
-        papers[doc.person_id].documents.append(doc)
-    for visa in Visa.objects.filter(person_id__in=list(by_id)).defer(*skip):
-        papers[visa.person_id].visas.append(visa)
+    ids = list(by_id)
+    documents = IdentityDocument.objects.filter(person_id__in=ids)
+    for row in documents.values_list(*TabDocument._fields[:-1]):
+        papers[row[1]].documents.append(TabDocument(*row, by_id[row[1]]))
+    for row in Visa.objects.filter(person_id__in=ids).values_list(*TabVisa._fields):
+        papers[row[0]].visas.append(TabVisa(*row))
     return papers
 
 
