@@ -155,6 +155,17 @@ def _warnings(row: GuestRow, words: _Words) -> str:
 
 
 @register.simple_tag
+def formset_head(formset) -> SafeString:
+    """The formset's column names: its first form's visible fields, then
+    "Delete". The empty form only when there is no form: building one costs
+    as much as a row."""
+    form = formset.forms[0] if formset.forms else formset.empty_form
+    names = [field.label for field in form.visible_fields() if field.name != "DELETE"]
+    cells = "".join(f"<th>{_e(name)}</th>" for name in [*names, _("Delete")])
+    return mark_safe(cells)  # noqa: S308 (every name escaped)
+
+
+@register.simple_tag
 def formset_rows(formset) -> SafeString:
     """A formset's forms as table rows (``_formset_table.html`` has the
     head): each visible field in a cell labelled for the stacked layout of a
