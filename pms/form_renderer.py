@@ -7,7 +7,8 @@ error lists; through templates each cost 30–60 µs, a third of the page
 list, and selects, are produced here with exactly the templates' output (escaping
 included; ``tests/pms/test_form_renderer.py`` compares them); so is the
 project's field group (``includes/field.html``: label, widget, help text,
-errors; 20 on a guest page). Every other template — and every template a
+errors; 20 on a guest page), and a form of hidden fields only (a
+formset's management form). Every other template — and every template a
 project overrides — renders as usual.
 """
 
@@ -80,6 +81,7 @@ def render_input(context: Mapping[str, Any]) -> str:
 
 
 _OPTION = f"{_W}select_option.html"
+_DIV_FORM = "django/forms/div.html"
 
 
 def render_select(context: Mapping[str, Any]) -> str | None:
@@ -126,9 +128,10 @@ def render_field(field) -> str:
     help_text = ""
     if field.help_text:
         help_text = f'<small class="muted help">{escape_value(field.help_text)}</small>'
+    # Stripped, as a renderer strips what a template renders.
     return (
-        f'\n<div class="field{classes}">\n  {shown}\n  {help_text}\n  '
-        f"{escape_value(field.errors)}\n</div>\n"
+        f'<div class="field{classes}">\n  {shown}\n  {help_text}\n  '
+        f"{escape_value(field.errors)}\n</div>"
     )
 
 
@@ -144,6 +147,13 @@ class FormRenderer(DjangoTemplates):
             html = render_select(context)
             if html is not None:
                 return html
+        if (
+            template_name == _DIV_FORM
+            and not context.get("fields")
+            and not context.get("errors")
+        ):
+            # A form of hidden fields only (a formset's management form).
+            return "".join(str(field) for field in context["hidden_fields"])
         if template_name in _ERROR_LISTS and not context.get("errors"):
             return ""  # the template renders nothing for no errors
         return super().render(template_name, context, request)
