@@ -14,7 +14,6 @@ persons. The pages around it are in ``bench/guest_card.py``.
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -97,7 +96,7 @@ def measure(samples: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)

@@ -18,7 +18,6 @@ plus the sync's history rows, each in a child process too.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import json
 import os
@@ -374,7 +373,7 @@ def report(results: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--persons", type=int, action="append")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", nargs="+")

@@ -20,7 +20,6 @@ warm-up requests), per repetition.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import statistics
@@ -93,7 +92,7 @@ def _measure_open_cards(client, cards: int, rounds: int, repeat: int) -> list[di
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--guests", type=int, action="append")
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
@@ -101,10 +100,7 @@ def main() -> None:
     parser.add_argument("--poll-rounds", type=int, default=20)
     args = parser.parse_args()
     sizes = args.guests or [1, 50, 200]
-    info = common.print_machine()
-    var = common.bench_var_dir("board")
-    common.migrated_template(TEMPLATE, var)
-    common.setup_django(common.bench_env(common.database_url(DB), var))
+    info = common.start("board", template=TEMPLATE, db=DB).info
     from django.test import Client
 
     from pms.roles import Role

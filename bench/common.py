@@ -9,6 +9,7 @@ use. Every server it starts listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -21,6 +22,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 
 def _fernet_key() -> str:
@@ -199,6 +201,28 @@ def setup_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
+
+
+def arg_parser(doc: str) -> argparse.ArgumentParser:
+    """A benchmark's command line, described by its docstring's first line."""
+    return argparse.ArgumentParser(description=doc.splitlines()[0])
+
+
+class Started(NamedTuple):
+    info: dict[str, str]  # the machine's facts, saved with the figures
+    var: Path  # the benchmark's own directory
+
+
+def start(name: str, *, template: str, db: str, **extra: str) -> Started:
+    """What a benchmark on PostgreSQL does first: print the machine, migrate
+    ``template`` (each repetition copies it into ``db``) and set this
+    process's Django up on ``db`` with ``extra`` settings (``os.environ``
+    then holds them, for the processes it starts)."""
+    info = print_machine()
+    var = bench_var_dir(name)
+    migrated_template(template, var)
+    setup_django(bench_env(database_url(db), var, **extra))
+    return Started(info, var)
 
 
 def bench_var_dir(name: str) -> Path:

@@ -14,7 +14,6 @@ of ``--requests`` calls of the two reads the card makes:
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -105,15 +104,12 @@ def measure(guests: dict, requests: int) -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    info = common.print_machine()
-    var = common.bench_var_dir("notice")
-    common.migrated_template(TEMPLATE, var)
-    common.setup_django(common.bench_env(common.database_url(DB), var))
+    info = common.start("notice", template=TEMPLATE, db=DB).info
     runs = []
     try:
         for _ in range(args.repeat):

@@ -15,7 +15,6 @@ the Гости tab asks, median of ``--requests``), its query count and plan
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -116,15 +115,12 @@ def merge_time() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    info = common.print_machine()
-    var = common.bench_var_dir("dups")
-    common.migrated_template(TEMPLATE, var)
-    common.setup_django(common.bench_env(common.database_url(DB), var))
+    info = common.start("dups", template=TEMPLATE, db=DB).info
     runs = []
     try:
         for _ in range(args.repeat):

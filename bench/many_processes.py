@@ -57,7 +57,7 @@ DEFAULTS = {
 def arguments() -> argparse.Namespace:
     from tests.support.mixed_load import Load
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--web-workers", type=int, default=2, help="per gunicorn")
     for f in dataclasses.fields(Load):

@@ -16,7 +16,6 @@ figures and the misses go to ``docs/names.md``. No database is needed.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import sys
 from collections.abc import Callable
@@ -95,7 +94,7 @@ def breakdown(convert, sample: list[Row]) -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--previous", help="a transliteration.py to compare with")
     args = parser.parse_args()
     info = common.print_machine(postgresql=False)

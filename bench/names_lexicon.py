@@ -22,7 +22,6 @@ database is needed.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import random
 import sys
@@ -121,7 +120,7 @@ def describe(timings: list[float]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--names", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

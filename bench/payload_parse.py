@@ -24,7 +24,6 @@ so that they share the machine's load.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib.util
 import json
@@ -136,7 +135,7 @@ def measure(modules: dict, args) -> dict[str, dict[str, dict[str, list[float]]]]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--webhooks", type=int, default=2000)
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--page-size", type=int, default=200)

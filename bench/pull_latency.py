@@ -17,7 +17,6 @@ latency is from just before the POST to the answer that says "succeeded"
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -160,19 +159,16 @@ def one_run(args, sandbox, env: dict, client_factory, rep: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--pulls", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--poll-ms", type=float, default=10.0)
     args = parser.parse_args()
-    info = common.print_machine()
-    var = common.bench_var_dir("pull")
-    common.migrated_template(TEMPLATE, var)
-    env = common.bench_env(
-        common.database_url(DB), var, CELERY_BROKER_URL=common.REDIS_URL
+    # The broker set before Django starts, so this process's .delay() goes to Redis.
+    info, var = common.start(
+        "pull", template=TEMPLATE, db=DB, CELERY_BROKER_URL=common.REDIS_URL
     )
-    # Set before Django starts, so this process's .delay() goes to Redis.
-    common.setup_django(env)
+    env = dict(os.environ)  # as start() set it: the worker runs on the same
     import redis
     from django.test import Client
 

@@ -19,7 +19,6 @@ same click before the change (the POST then runs the whole job).
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import time
@@ -84,14 +83,11 @@ def follow(client, person_id: int, le_id: int, cancel: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--latency-ms", type=int, default=30000)
     parser.add_argument("--cancel", action="store_true")
     args = parser.parse_args()
-    info = common.print_machine()
-    var = common.bench_var_dir("slow-emis")
-    common.migrated_template(DB, var)
-    common.setup_django(common.bench_env(common.database_url(DB), var))
+    info, var = common.start("slow-emis", template=DB, db=DB)
     from django.conf import settings
     from django.test import Client
 

@@ -19,7 +19,6 @@ persons is the point: the purge reads and erases in batches of
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -203,7 +202,7 @@ def _one(size: int, var_dir: Path, trace: bool) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--persons", type=int, action="append")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", choices=["seed", "purge"])

@@ -24,7 +24,6 @@ the same two cores as gunicorn and PostgreSQL.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import hmac
 import http.client
@@ -425,7 +424,7 @@ def report(configs: list, runs: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = common.arg_parser(__doc__)
     parser.add_argument("--deliveries", type=int, default=10000)
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -454,14 +453,11 @@ def main() -> None:
         for age in (args.conn_max_age or [0, 60])
         for mode, rate in shapes
     ]
-    info = common.print_machine()
-    var = common.bench_var_dir("webhook")
-    common.migrated_template(TEMPLATE, var)
+    info, var = common.start("webhook", template=TEMPLATE, db=DB)
     # What production runs: DEBUG off, INFO logging.
     env = common.bench_env(
         common.database_url(DB), var, LOG_LEVEL="INFO", ALLOWED_HOSTS="127.0.0.1"
     )
-    common.setup_django(common.bench_env(common.database_url(DB), var))
     runs = []
     try:
         for config in configs:

@@ -270,6 +270,17 @@ class _Batch(RecordPlanning):
         self.persons.mark(person, changes, [c.field for c in changes])
         return changes
 
+    def _told_not_printed(self, person: Person, part: str) -> bool:
+        """A name part the document does not print (most foreign passports
+        have no patronymic) while EMIS never gave one: what the guest told
+        the front desk stays, as with the birth place. Once EMIS has given a
+        value, its null is a correction and clears the part as before."""
+        if not getattr(person, part) or (person.emis_values or {}).get(part):
+            return False
+        if conflicts.remember(person, part, ""):
+            self._mark_values(person)
+        return True
+
     def _set(self, person: Person, name: str, new: Any) -> list[Change]:
         """Set a person field from EMIS, unless staff changed it after EMIS's
         previous value: then the profile keeps it and it is a conflict."""
@@ -320,6 +331,8 @@ class _Batch(RecordPlanning):
             value = (resolved.main.get(part) or "")[:_MAX_FIELD]
             if part == "surname" and not value:
                 continue  # a profile always keeps a surname
+            if not value and self._told_not_printed(person, part):
+                continue
             if sources.get(part) == "staff" and (mark or part in resolved.transliterated):
                 # A typed name is never replaced (nor contested) by the
                 # PMS's own transliteration guess: only a name the document

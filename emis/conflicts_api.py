@@ -5,14 +5,15 @@ value staff changed against a newer EMIS value, and staff's decision on them
 from __future__ import annotations
 
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from personal_data.access_log import Kind, record_access
-from pms.openapi import MERGED_PERSON, merged_person
+from pms.api import validated
+from pms.openapi import person_schema
 from pms.roles import IsFrontDesk
 from reservations.api_aliases import person_or_moved
 
@@ -51,10 +52,10 @@ def _open(request: Request, person_id: int) -> list[dict]:
 class ConflictListView(APIView):
     permission_classes = [IsFrontDesk]
 
-    @extend_schema(
+    @person_schema(
         operation_id="emis_person_conflicts",
-        responses={200: OpenConflicts, **merged_person(301)},
-        parameters=[MERGED_PERSON],
+        responses={200: OpenConflicts},
+        moved=301,
         tags=["emis"],
     )
     def get(self, request: Request, person_id: int) -> Response:
@@ -69,7 +70,7 @@ class ConflictResolveView(APIView):
 
     permission_classes = [IsFrontDesk]
 
-    @extend_schema(
+    @person_schema(
         operation_id="emis_person_conflicts_resolve",
         description=(
             "Resolves the person's open conflicts with EMIS (one `field`, or "
@@ -78,19 +79,18 @@ class ConflictResolveView(APIView):
             "must still be the value EMIS sent last."
         ),
         request=ResolveSerializer,
-        responses={200: OpenConflicts, **merged_person(308)},
-        parameters=[MERGED_PERSON],
+        responses={200: OpenConflicts},
+        moved=308,
         tags=["emis"],
     )
     def post(self, request: Request, person_id: int) -> Response:
         person_or_moved(request, person_id, "emis-conflicts-resolve")
-        body = ResolveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(ResolveSerializer(data=request.data))
         conflicts_resolve(
             person_id=person_id,
-            keep=body.validated_data["keep"],
-            field=body.validated_data.get("field"),
-            seen=body.validated_data.get("emis"),
+            keep=body["keep"],
+            field=body.get("field"),
+            seen=body.get("emis"),
             user=request.user,
         )
         return Response(_open(request, person_id))

@@ -33,6 +33,7 @@ from emis.scope import ScopeError
 from emis.tasks import pull_person_send
 from emis.webhook import emis_webhook
 from legal_entities.models import LegalEntity
+from pms.api import validated
 from pms.roles import IsFrontDesk
 
 
@@ -71,6 +72,18 @@ _QUEUED = inline_serializer(
     "EmisJobQueued",
     fields={"job": serializers.IntegerField(), "status": serializers.CharField()},
 )
+_ENDED = OpenApiResponse(
+    response=inline_serializer(
+        "EmisJobEnded",
+        fields={
+            "detail": serializers.CharField(),
+            "code": serializers.CharField(help_text="`job_ended`"),
+            "job": JobSerializer,
+        },
+    ),
+    description="The job had ended already (succeeded, failed or cancelled): "
+    "nothing was cancelled",
+)
 
 
 class PersonPullView(APIView):
@@ -100,12 +113,11 @@ class PersonPullView(APIView):
         tags=["emis"],
     )
     def post(self, request: Request, person_id: int) -> Response:
-        body = PullRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(PullRequestSerializer(data=request.data))
         try:
             job = job_enqueue_pull(
                 person_id=person_id,
-                legal_entity_id=body.validated_data["legal_entity"].pk,
+                legal_entity_id=body["legal_entity"].pk,
                 user=request.user,
             )
         except ScopeError as exc:
@@ -139,21 +151,7 @@ class JobCancelView(APIView):
     @extend_schema(
         operation_id="emis_job_cancel",
         request=None,
-        responses={
-            200: JobSerializer,
-            409: OpenApiResponse(
-                response=inline_serializer(
-                    "EmisJobEnded",
-                    fields={
-                        "detail": serializers.CharField(),
-                        "code": serializers.CharField(help_text="`job_ended`"),
-                        "job": JobSerializer,
-                    },
-                ),
-                description="The job had ended already (succeeded, failed or "
-                "cancelled): nothing was cancelled",
-            ),
-        },
+        responses={200: JobSerializer, 409: _ENDED},
         tags=["emis"],
     )
     def post(self, request: Request, job_id: int) -> Response:
@@ -163,7 +161,11 @@ class JobCancelView(APIView):
         if cancelled:
             return Response(job_as_dict(job))
         # A second click, or the job's own end came first: one answer for both.
-        ended = {"detail": str(JOB_ENDED_MESSAGE), "code": JOB_ENDED, "job": job_as_dict(job)}
+        ended = {
+            "detail": str(JOB_ENDED_MESSAGE),
+            "code": JOB_ENDED,
+            "job": job_as_dict(job),
+        }
         return Response(ended, status=status.HTTP_409_CONFLICT)
 
 

@@ -1,11 +1,14 @@
 """Human names of EMIS field paths ("documents[passport_rf 4510 ****56].
 expiry_date" → "identity document: expiry date"), for the pull's result and
-the card's conflict comparison. The bracketed key is never shown."""
+the card's conflict comparison. The bracketed key is never shown. Also the
+bad fields of a refused payload ("person.documents[0].issuing_country"), for
+the guest card's notice."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from reservations.models import (
@@ -115,3 +118,39 @@ def changed_fields_summary(paths: list[str]) -> ChangesSummary:
         more=len(groups) > SUMMARY_GROUPS,
         labels=labels,
     )
+
+
+# --- A refused payload's bad fields -------------------------------------------
+
+# EMIS's bookkeeping in a person: no field of the guest's card.
+_EMIS_KEYS = {"person_id", "version", "updated_at"}
+_SCRIPTS = {"latin", "cyrillic"}
+
+
+def _known_label(model, name: str) -> str | None:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return None
+
+
+def payload_field_label(path: str) -> str | None:
+    """A bad field of a refused EMIS payload by the name the guest card
+    gives it: "person.documents[0].issuing_country" → "identity document
+    no. 1: issuing country", "person.surname.latin" → "surname (Latin)";
+    None when the path is no data of the guest's (the event, IDs)."""
+    if not path.startswith("person."):
+        return None
+    head, _dot, attr = path.removeprefix("person.").partition(".")
+    base, _bracket, index = head.partition("[")
+    model = _COLLECTIONS.get(base)
+    if model is None:
+        if base in _EMIS_KEYS:
+            return None
+        return _known_label(Person, f"{base}_{attr}" if attr in _SCRIPTS else base)
+    what = str(model._meta.verbose_name)
+    number = index.rstrip("]")
+    if number.isdigit():  # the payload counts from 0, a clerk from 1
+        what = _("%(what)s no. %(number)s") % {"what": what, "number": int(number) + 1}
+    label = _known_label(model, attr) if attr else None
+    return f"{what}: {label}" if label else what

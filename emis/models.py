@@ -12,6 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from integrations.secrets import EncryptedTextField
 
+# The vocabularies are in ``choices``; each model still names its own
+# (``EmisJob.Status.QUEUED``).
+from .choices import (
+    ConflictKeep,
+    DeliveryStatus,
+    JobKind,
+    JobResult,
+    JobStatus,
+    LatinStandard,
+    LetterCase,
+    Script,
+)
+
 
 class EmisConnection(models.Model):
     """The one EMIS connection of this PMS (a singleton, pk=1).
@@ -52,22 +65,6 @@ class EmisConnection(models.Model):
                 self.api_password,
             )
         )
-
-
-class Script(models.TextChoices):
-    CYRILLIC = "cyrillic", _("Cyrillic")
-    LATIN = "latin", _("Latin")
-
-
-class LetterCase(models.TextChoices):
-    TITLE = "title", _("Title case (Иванов)")
-    UPPER = "upper", _("Upper case (ИВАНОВ)")
-
-
-class LatinStandard(models.TextChoices):
-    ICAO = "icao_doc_9303", _("ICAO Doc 9303 (passports since 2014)")
-    GOST = "gost_52535", _("GOST R 52535.1-2006 (2010–2014)")
-    MVD = "mvd_310", _("MVD order 310 (1997–2010)")
 
 
 class _PolicyFields(models.Model):
@@ -164,13 +161,7 @@ class EmisDelivery(models.Model):
     body or any value from it. Written by ``emis.deliveries.services``.
     """
 
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied")
-        UNCHANGED = "unchanged", _("Unchanged")
-        DUPLICATE = "duplicate", _("Duplicate")
-        STALE = "stale", _("Stale")
-        REJECTED = "rejected", _("Rejected")  # 400, 401, 403, 404, 413, 429
-        FAILED = "failed", _("Failed")  # 5xx: the PMS could not; EMIS retries
+    Status = DeliveryStatus
 
     delivery_id = models.CharField(_("delivery ID"), max_length=100, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -227,23 +218,7 @@ class EmisJob(models.Model):
     """A job a user waits on: a "Получить данные документов" pull, a
     name-policy re-apply or a "Синхронизировать сейчас" sync."""
 
-    class Kind(models.TextChoices):
-        PULL = "pull", _("Get document data")
-        REAPPLY_NAMES = "reapply_names", _("Re-apply name policy")
-        SYNC = "sync", _("Sync with EMIS")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    class Result(models.TextChoices):
-        APPLIED = "applied", _("Applied")
-        UNCHANGED = "unchanged", _("Unchanged")
-        NOT_FOUND = "not_found", _("Not found")
-        STALE = "stale", _("Stale")
+    Kind, Status, Result = JobKind, JobStatus, JobResult
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PULL)
     person = models.ForeignKey(
@@ -358,9 +333,7 @@ class EmisConflict(models.Model):
     a scan differs from the profile). Open while ``resolved_at`` is empty; a
     decision to keep the profile's value holds for this EMIS value only."""
 
-    class Keep(models.TextChoices):
-        EMIS = "emis", _("EMIS value taken")
-        PROFILE = "profile", _("profile value kept")
+    Keep = ConflictKeep
 
     person = models.ForeignKey(
         "reservations.Person", on_delete=models.CASCADE, related_name="emis_conflicts"

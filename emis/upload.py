@@ -138,12 +138,12 @@ def upload_link_create(
     person_scope_check(
         person_id=person.pk, legal_entity=legal_entity, reservation=reservation
     )
-    ok, error_code = False, "internal_error"
+    error_code = "internal_error"
     try:
         link = _ask_emis(
             person=person, legal_entity=legal_entity, reservation=reservation
         )
-        ok, error_code = True, ""
+        error_code = ""
         return link
     except EmisError as exc:
         error_code = exc.code
@@ -154,12 +154,13 @@ def upload_link_create(
             legal_entity=legal_entity,
             reservation=reservation,
             user=user,
-            ok=ok,
             error_code=error_code,
         )
 
 
-def _record(*, person, legal_entity, reservation, user, ok: bool, error_code: str):
+def _record(*, person, legal_entity, reservation, user, error_code: str) -> None:
+    # A click succeeded when it has no error code: one value says both.
+    ok = not error_code
     UploadLinkClick.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         person=person,

@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legal_entities.models import LegalEntity
-from pms.openapi import MERGED_PERSON, merged_person
+from pms.api import validated
+from pms.openapi import person_schema
 from pms.roles import IsFrontDesk
 from reservations.api_aliases import person_or_moved
 from reservations.models import Person, Reservation
@@ -72,7 +73,7 @@ _Error = inline_serializer(
 class UploadLinkView(APIView):
     permission_classes = [IsFrontDesk]
 
-    @extend_schema(
+    @person_schema(
         operation_id="emis_upload_link_create",
         summary="One-time EMIS upload URL for a person",
         description=(
@@ -116,23 +117,21 @@ class UploadLinkView(APIView):
             404: OpenApiResponse(description="No person with this ID."),
             502: _Error,
             503: _Error,
-            **merged_person(308),
         },
-        parameters=[MERGED_PERSON],
+        moved=308,
         tags=["emis"],
     )
     def post(self, request: Request, person_id: int) -> Response:
         person_or_moved(request, person_id, "emis-upload-link")
         person = get_object_or_404(Person, pk=person_id)
-        data = UploadLinkRequestSerializer(
-            data=request.data, context={"person": person}
+        body = validated(
+            UploadLinkRequestSerializer(data=request.data, context={"person": person})
         )
-        data.is_valid(raise_exception=True)
         try:
             link = upload_link_create(
                 person=person,
-                legal_entity=data.validated_data["legal_entity"],
-                reservation=data.validated_data.get("reservation"),
+                legal_entity=body["legal_entity"],
+                reservation=body.get("reservation"),
                 user=request.user,
             )
         except ScopeError as exc:

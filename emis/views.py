@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legal_entities.models import LegalEntity
@@ -73,6 +74,7 @@ def _reservation_of(person: Person, value: str | None) -> Reservation | None:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.FRONT_DESK)
+@never_cache  # the one-time URL, and the pages in its tab, stay in no cache
 def upload(request: HttpRequest, person_id: int) -> HttpResponse:
     """Posted by the dialog's form into a new tab (POST with CSRF, so a link
     on another site cannot open sessions): ask EMIS for a one-time session
@@ -106,10 +108,7 @@ def upload(request: HttpRequest, person_id: int) -> HttpResponse:
         if exc.retry_after:
             response["Retry-After"] = str(int(exc.retry_after))
         return response
-    response = redirect(link.url)
-    # The one-time URL must not be kept by the browser or a proxy.
-    response["Cache-Control"] = "no-store"
-    return response
+    return redirect(link.url)
 
 
 def _upload_error(
@@ -124,9 +123,7 @@ def _upload_error(
     """The new tab's plain error page; "Try again" (the same POST) only when
     trying again can help, otherwise the message sends the clerk to an admin."""
     context = {"code": code, "message": message, "person": person, "retry": retry}
-    response = render(request, "emis/upload_error.html", context, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "emis/upload_error.html", context, status=status)
 
 
 def _upload_again(request: HttpRequest, person: Person) -> HttpResponse:
@@ -137,9 +134,7 @@ def _upload_again(request: HttpRequest, person: Person) -> HttpResponse:
         "reservation": _reservation_of(person, request.GET.get("reservation")),
         "chosen": request.GET.get("legal_entity", ""),
     }
-    response = render(request, "emis/upload_again.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "emis/upload_again.html", context)
 
 
 @require_GET
@@ -152,7 +147,10 @@ def dialog_actions(request: HttpRequest, person_id: int) -> HttpResponse:
     reservation = _reservation_of(person, request.GET.get("reservation"))
     value = request.GET.get("legal_entity") or ""
     selected = (
-        LegalEntity.objects.active().filter(pk=int(value)).values_list("pk", flat=True).first()
+        LegalEntity.objects.active()
+        .filter(pk=int(value))
+        .values_list("pk", flat=True)
+        .first()
         if value.isdigit()
         else None
     )
@@ -304,7 +302,7 @@ def person_state(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 @role_required(Role.FRONT_DESK)
 def conflicts_resolve_view(request: HttpRequest, person_id: int) -> HttpResponse:
-    """"Взять из EMIS" / "Оставить" on the card's comparison (one field, or
+    """ "Взять из EMIS" / "Оставить" on the card's comparison (one field, or
     all). With htmx the card draws itself again, typing kept; without, back
     to the card."""
     person = get_object_or_404(Person, pk=person_id)
@@ -334,7 +332,7 @@ def conflicts_resolve_view(request: HttpRequest, person_id: int) -> HttpResponse
 @require_POST
 @role_required(Role.ADMIN)
 def sync_now(request: HttpRequest) -> HttpResponse:
-    """"Синхронизировать сейчас" on the Стыковки page: the periodic sync, at
+    """ "Синхронизировать сейчас" on the Стыковки page: the periodic sync, at
     once, as a job whose fragment the page shows until it ends (without
     htmx: back to the page with a message)."""
     job = sync_job_create(user=request.user)
@@ -352,7 +350,9 @@ def sync_job(request: HttpRequest, job_id: int) -> HttpResponse:
     return _sync_fragment(request, job)
 
 
-def _sync_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> HttpResponse:
+def _sync_fragment(
+    request: HttpRequest, job: EmisJob, status: int = 200
+) -> HttpResponse:
     poll_url = reverse("emis:sync_job", args=[job.pk])
     tone = "busy"
     if job_is_final(job):
@@ -367,6 +367,9 @@ def _sync_fragment(request: HttpRequest, job: EmisJob, status: int = 200) -> Htt
             else _("The sync with EMIS has finished.")
         )
         return reload_with_message(
-            request, response, message, level=messages.WARNING if job.progress_failed else messages.SUCCESS
+            request,
+            response,
+            message,
+            level=messages.WARNING if job.progress_failed else messages.SUCCESS,
         )
     return response

@@ -313,5 +313,10 @@ def upload_page(state: PageState) -> str:
     return layout("Загрузка документов", body)
 
 
-def message_page(title: str, text: str) -> str:
-    return layout(title, f"<h1>{escape(title)}</h1><p>{escape(text)}</p>")
+def message_page(title: str, text: str, link: tuple[str, str] | None = None) -> str:
+    """A short page; ``link`` (href, text) is the way on, so it is no dead end."""
+    body = f"<h1>{escape(title)}</h1><p>{escape(text)}</p>"
+    if link is not None:
+        href, label = link
+        body += f'<p><a id="back-to-pms" href="{escape(href)}">{escape(label)}</a></p>'
+    return layout(title, body)

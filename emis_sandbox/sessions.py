@@ -84,10 +84,20 @@ def consume(
         return "ok", _from_row(row), sid
 
 
+def find(conn: sqlite3.Connection, *, token: str) -> WebSession | None:
+    """Whose link a token was, used or not: for the refusal's way back."""
+    row = conn.execute(
+        "SELECT * FROM web_sessions WHERE token_hash = ?", (_hash(token),)
+    ).fetchone()
+    return _from_row(row) if row is not None else None
+
+
 def page_session(
     conn: sqlite3.Connection, *, token: str, sid: str | None, now: float
 ) -> WebSession | None:
-    """The session behind a POST to an opened page, if its cookie matches."""
+    """The session behind a request to an opened page (a POST, or a reload's
+    GET) when it carries that page's cookie: only the browser that opened the
+    link, and only for ``PAGE_LIFETIME``."""
     if not sid:
         return None
     row = conn.execute(

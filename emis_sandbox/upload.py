@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from emis_sandbox import form, page, store, webhooks
+from emis_sandbox import form, page, pms_link, store, webhooks
 from emis_sandbox.context import Context
 from emis_sandbox.httpkit import Request, Response, html_response, now, rfc3339
 from emis_sandbox.mrz_scan import MrzError, read_mrz
 from emis_sandbox.persons import PersonInvalid, normalize_person
-from emis_sandbox.sessions import WebSession, consume, page_session
+from emis_sandbox.runtime import get_settings
+from emis_sandbox.sessions import WebSession, consume, find, page_session
 
 COOKIE = "emis_sandbox_page"
 GONE_TEXT = "link already used or expired"
-# What a reload (F5) of the opened page meets: the way back, not a dead end.
+# What another browser, or a reload after the page's lifetime, meets: the way
+# back to the PMS, not a dead end.
 AGAIN_TEXT = (
     "; open EMIS again from the PMS: the «Загрузить новые документы» button "
     "of the guest card gives a fresh link."
 )
+BACK_TO_GUEST = "Back to the PMS: get a fresh link for this guest"
+BACK_TO_PMS = "Back to the PMS"
 
 
 def handle(ctx: Context, req: Request, token: str) -> Response:
     if req.method == "GET":
-        return _open(ctx, token)
+        return _open(ctx, req, token)
     if req.method == "POST":
         return _submit(ctx, req, token)
     return html_response(page.message_page("Method not allowed", req.method), 405)
@@ -42,20 +46,19 @@ def _state(
     )
 
 
-def _open(ctx: Context, token: str) -> Response:
+def _open(ctx: Context, req: Request, token: str) -> Response:
+    session = page_session(ctx.conn, token=token, sid=req.cookie(COOKIE), now=now())
+    if session is not None:
+        # A reload (F5) in the browser that opened the link: the page again,
+        # as web apps do after a one-time login link. The cookie is this
+        # browser's alone, so the link stays single-use for anyone else.
+        return html_response(page.upload_page(_fresh_state(ctx, token, session)))
     status, session, sid = consume(ctx.conn, token=token, now=now())
     if status == "unknown":
-        return html_response(page.message_page("Link not found", GONE_TEXT), 404)
+        return _refusal(ctx, token, "Link not found", GONE_TEXT, 404)
     if session is None:
-        text = GONE_TEXT + AGAIN_TEXT
-        return html_response(page.message_page("Link no longer valid", text), 410)
-    latest = store.latest_person(
-        ctx.conn, legal_entity_id=session.legal_entity_id, person_id=session.person_id
-    )
-    values = (
-        form.person_to_values(latest) if latest else form.hint_to_values(session.hint)
-    )
-    resp = html_response(page.upload_page(_state(ctx, token, session, values)))
+        return _refusal(ctx, token, "Link no longer valid", GONE_TEXT + AGAIN_TEXT, 410)
+    resp = html_response(page.upload_page(_fresh_state(ctx, token, session)))
     resp.headers.append(
         (
             "Set-Cookie",
@@ -65,6 +68,27 @@ def _open(ctx: Context, token: str) -> Response:
     return resp
 
 
+def _fresh_state(ctx: Context, token: str, session: WebSession) -> page.PageState:
+    """The page as opened: the stored latest version, else the PMS's hint."""
+    latest = store.latest_person(
+        ctx.conn, legal_entity_id=session.legal_entity_id, person_id=session.person_id
+    )
+    values = (
+        form.person_to_values(latest) if latest else form.hint_to_values(session.hint)
+    )
+    return _state(ctx, token, session, values)
+
+
+def _refusal(ctx: Context, token: str, title: str, text: str, status: int) -> Response:
+    """A refused link or page, with a link to the PMS page that asks EMIS for
+    a fresh one (the PMS root when the token is unknown)."""
+    session = find(ctx.conn, token=token)
+    href = pms_link.way_back(get_settings(ctx.conn).webhook_url, session)
+    label = BACK_TO_GUEST if session is not None else BACK_TO_PMS
+    link = (href, label) if href else None
+    return html_response(page.message_page(title, text, link), status)
+
+
 def _submit(ctx: Context, req: Request, token: str) -> Response:
     session = page_session(ctx.conn, token=token, sid=req.cookie(COOKIE), now=now())
     if session is None:
@@ -72,7 +96,7 @@ def _submit(ctx: Context, req: Request, token: str) -> Response:
             "This upload page is not open in this browser or has expired; "
             "open EMIS again from the PMS."
         )
-        return html_response(page.message_page("Page session missing", text), 403)
+        return _refusal(ctx, token, "Page session missing", text, 403)
     posted = req.form()
     action = posted.pop("action", "")
     if action == "scan":

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import PersonAccessLogView
+from .access_log_api import PersonAccessLogView
 from .erasure_api import PersonEraseView, PersonExportView
 
 urlpatterns = [

@@ -5,15 +5,15 @@ reads, and the export is recorded as a read of the person's data."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pms.api import Conflict
-from pms.openapi import MERGED_PERSON, error_response, merged_person
+from pms.api import Conflict, validated
+from pms.openapi import error_response, person_schema
 from pms.roles import IsAdmin
 from reservations.api_aliases import person_or_moved
 from reservations.models import Person
@@ -47,7 +47,7 @@ class PersonEraseView(APIView):
 
     permission_classes = [IsAdmin]
 
-    @extend_schema(
+    @person_schema(
         operation_id="person_erase",
         request=EraseRequestSerializer,
         responses={
@@ -56,20 +56,18 @@ class PersonEraseView(APIView):
                 "`person_has_current_stay`: a current or future stay; "
                 "`already_erased`: erased before and nothing entered since"
             ),
-            **merged_person(308),
         },
-        parameters=[MERGED_PERSON],
+        moved=308,
         tags=["persons"],
     )
     def post(self, request: Request, person_id: int) -> Response:
         person_or_moved(request, person_id, "api-person-erase")
-        body = EraseRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(EraseRequestSerializer(data=request.data))
         try:
             erasure = person_erase(
                 person_id=person_id,
                 user=request.user,
-                reason=body.validated_data["reason"],
+                reason=body["reason"],
             )
         except Person.DoesNotExist:
             raise NotFound from None
@@ -86,13 +84,12 @@ class PersonExportView(APIView):
 
     permission_classes = [IsAdmin]
 
-    @extend_schema(
+    @person_schema(
         operation_id="person_export",
         responses={
             200: OpenApiResponse(description="The export (JSON object)"),
-            **merged_person(301),
         },
-        parameters=[MERGED_PERSON],
+        moved=301,
         tags=["persons"],
     )
     def get(self, request: Request, person_id: int) -> Response:

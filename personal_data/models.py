@@ -8,6 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# The vocabularies are in ``choices``; each model still names its own
+# (``PersonalDataAccess.Kind.GUEST_CARD``).
+from .choices import AccessKind, ErasureRule
+
 
 class AppendOnlyError(Exception):
     """An access log row was about to be changed or deleted: the log is a
@@ -33,21 +37,7 @@ class PersonalDataAccess(models.Model):
     username is copied, so the log reads without a join and outlives the user.
     """
 
-    class Kind(models.TextChoices):
-        GUEST_CARD = "guest_card", _("guest card")
-        PERSON_API = "person_api", _("person API read")
-        HISTORY = "history", _("change history page")
-        SEARCH = "search", _("search results")
-        MERGE = "merge", _("merge confirmation")
-        EXPORT = "export", _("export for the data subject")
-        DOCUMENT_NUMBER_REVEALED = (
-            "document_number_revealed",
-            _("full document number revealed"),
-        )
-        ACCESS_LOG_EXPORT = "access_log_export", _("access log exported (CSV)")
-        CONFLICTS = "conflicts", _("EMIS conflicts read (API)")
-        DUPLICATES = "duplicates", _("possible duplicates read (API)")
-        GUEST_LIST = "guest_list", _("reservation's guest list")
+    Kind = AccessKind
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     user = models.ForeignKey(
@@ -108,9 +98,7 @@ class PersonErasure(models.Model):
     A person may have several: a guest whose data was erased may come again
     (a new lawful processing), and be erased again later."""
 
-    class Rule(models.TextChoices):
-        RETENTION = "retention", _("Retention period of the legal entity")
-        REQUEST = "request", _("Request")
+    Rule = ErasureRule
 
     person = models.ForeignKey(
         "reservations.Person", on_delete=models.CASCADE, related_name="erasures"

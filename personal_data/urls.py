@@ -1,20 +1,20 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import erasure_views, views
+from . import access_log_views, erasure_views
 
 app_name = "personal_data"
-urlpatterns = [
-    path("access-log/", views.access_log_page, name="access_log"),
-    path("access-log.csv", views.access_log_csv, name="access_log_csv"),
+# One person's pages: a history row's full number, the erasure, the export.
+_person_routes = [
     path(
-        "persons/<int:person_id>/history/<int:change_id>/reveal/",
-        views.history_reveal,
+        "history/<int:change_id>/reveal/",
+        access_log_views.history_reveal,
         name="history_reveal",
     ),
-    path("persons/<int:person_id>/erase/", erasure_views.person_erase_view, name="erase"),
-    path(
-        "persons/<int:person_id>/export/",
-        erasure_views.person_export_download,
-        name="export",
-    ),
+    path("erase/", erasure_views.person_erase_view, name="erase"),
+    path("export/", erasure_views.person_export_download, name="export"),
+]
+urlpatterns = [
+    path("access-log/", access_log_views.access_log_page, name="access_log"),
+    path("access-log.csv", access_log_views.access_log_csv, name="access_log_csv"),
+    path("persons/<int:person_id>/", include(_person_routes)),
 ]

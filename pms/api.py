@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.fields import get_error_detail
 from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
@@ -62,6 +62,13 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(value)
+
+
+def validated(serializer: serializers.Serializer) -> dict:
+    """What ``serializer`` was given, validated: a 400 naming each bad field
+    otherwise (``exception_handler``'s per-field shape)."""
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class Conflict(exceptions.APIException):

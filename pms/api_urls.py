@@ -1,12 +1,10 @@
-"""/api/v1/: each app contributes its own ``api_urls`` module."""
+"""/api/v1/: the token login, then each app's own ``api_urls`` module."""
 
 from django.urls import include, path
 
+API_APPS = ("legal_entities", "reservations", "integrations", "emis", "personal_data")
+
 urlpatterns = [
     path("", include("pms.auth_api_urls")),
-    path("", include("legal_entities.api_urls")),
-    path("", include("reservations.api_urls")),
-    path("", include("integrations.api_urls")),
-    path("", include("emis.api_urls")),
-    path("", include("personal_data.api_urls")),
+    *(path("", include(f"{app}.api_urls")) for app in API_APPS),
 ]

@@ -17,13 +17,16 @@ complete without each view repeating it:
   stateful client can follow create → read → update.
 
 An endpoint added later gets its errors documented with nothing to do; a new
-create/read pair adds its lines to ``LINKS``.
+create/read pair adds its lines to ``LINKS``. An operation on a person's ID
+takes ``person_schema`` for ``extend_schema``: a merged ID's redirect.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import fields, relations
 
 from .pagination import MAX_QUERY_INT
@@ -144,7 +147,7 @@ def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(description=description)
 
 
-MERGED_PERSON = OpenApiParameter(
+_MERGED_PERSON = OpenApiParameter(
     "Location",
     location=OpenApiParameter.HEADER,
     response=[301, 308],
@@ -152,10 +155,19 @@ MERGED_PERSON = OpenApiParameter(
 )
 
 
-def merged_person(status: int) -> dict:
-    """The redirect a merged person's ID answers (``reservations.api_aliases``):
-    301 for a read, 308 for a change; ``{"detail", "person_id"}``."""
-    return {status: error_response("This person was merged into another.")}
+def person_schema(*, moved: int, responses: dict, parameters: Sequence = (), **kwargs):
+    """``extend_schema`` for an operation on a person's ID: a merged person's
+    ID answers ``moved`` (301 for a read, 308 for a change) with the
+    survivor's same URL in ``Location`` and ``{"detail", "person_id"}``
+    (``reservations.api_aliases``)."""
+    return extend_schema(
+        parameters=[*parameters, _MERGED_PERSON],
+        responses={
+            **responses,
+            moved: error_response("This person was merged into another."),
+        },
+        **kwargs,
+    )
 
 
 def document_errors(result: dict, generator, request, public) -> dict:

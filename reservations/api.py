@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from personal_data.access_log import Kind, record_access, record_accesses
 from pms.api import PreconditionFailed
-from pms.openapi import MERGED_PERSON, error_response, merged_person
+from pms.openapi import error_response, person_schema
 from pms.pagination import MAX_LIMIT
 
 from . import services
@@ -139,17 +139,18 @@ _IF_MATCH = OpenApiParameter(
 
 
 @extend_schema_view(
-    get=extend_schema(
+    get=person_schema(
+        moved=301,
         tags=["persons"],
-        parameters=[_ETAG, MERGED_PERSON],
-        responses={200: PersonSerializer, **merged_person(301)},
+        parameters=[_ETAG],
+        responses={200: PersonSerializer},
     ),
-    patch=extend_schema(
+    patch=person_schema(
+        moved=308,
         tags=["persons"],
-        parameters=[_ETAG, _IF_MATCH, MERGED_PERSON],
+        parameters=[_ETAG, _IF_MATCH],
         responses={
             200: PersonSerializer,
-            **merged_person(308),
             412: error_response("The profile changed since that ETag was read."),
         },
     ),

@@ -6,7 +6,7 @@ A guest (a stay) is on the board of a day when their registration covers it:
 one-day stay is arriving); and the day after its last, as *departed
 yesterday*: their departure notice is due that day by 12:00. Cancelled
 reservations are left out. Each guest is
-judged by ``checks.stay_warnings`` and given the deadlines of
+judged by ``checks.stay_checks`` and given the deadlines of
 ``deadlines.py``; the board shows the one its list is about:
 
 - arriving: the arrival notice;
@@ -21,8 +21,9 @@ The PMS does not see whether EMIS has filed a notice: *ready* documents are
 what EMIS needs to file it, so a passed arrival notice of a guest whose
 documents are ready is taken as dealt with, and one whose documents are not
 ready stays red ("overdue") on every board until they are. A guest with no
-citizenship has an open question, not "no notice": the warning
-``citizenship_unknown`` (never ready) and no deadline.
+citizenship has an open question, not "no notice": the checks' warning
+``citizenship_unknown`` (never ready; the card and the Гости tab show it
+too) and no deadline.
 
 The stays of a day are one query, their documents and visas two more:
 a board of 200 guests costs what a board of one does.
@@ -36,10 +37,9 @@ from enum import StrEnum
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
-from .checks import StayWarning, stay_is_ready, stay_warnings
+from .checks import StayWarning, stay_checks
 from .countries import country_name
 from .models import Person, Reservation, Stay
 from .selectors import GUEST_RELATED
@@ -58,7 +58,6 @@ LIST_ORDER = (
     BoardList.DEPARTING,
     BoardList.DEPARTED,
 )
-CITIZENSHIP_UNKNOWN = "citizenship_unknown"
 
 
 class DocState(StrEnum):
@@ -190,23 +189,20 @@ def board_guest(
     swaps: dict[dt.date, bool] | None = None,
 ) -> BoardGuest:
     """One guest of the board of ``day``; deadlines judged at ``now``."""
-    warnings = list(stay_warnings(stay))
+    # No citizenship: the checks' ``citizenship_unknown``, and no deadline.
+    checks = stay_checks(stay)
     notice_needed = deadlines.notice_needed(stay.person.citizenship)
-    if notice_needed is None:
-        # Whether a notice is due is open until the citizenship is known.
-        message = _("Citizenship not set")
-        warnings.insert(0, StayWarning(CITIZENSHIP_UNKNOWN, str(message)))
     arrival_due = departure_due = None
     if notice_needed:
         arrival_due = deadlines.arrival_notice_due(stay.registration_from, swaps=swaps)
         departure_due = deadlines.departure_notice_due(stay.registration_to)
     which = stay_list(stay, day)
-    ready = stay_is_ready(stay, warnings)
+    ready = checks.ready
     shown = _shown_deadline(which, day, arrival_due, departure_due, ready=ready)
     return BoardGuest(
         stay=stay,
         list=which,
-        warnings=warnings,
+        warnings=checks.warnings,
         ready=ready,
         arrival_notice_due=arrival_due,
         departure_notice_due=departure_due,

@@ -1,6 +1,8 @@
 """The arrivals board: the front desk's landing page (``reservations/board.py``
-reads it). Any day by ``?date=YYYY-MM-DD``, today (hotel time) by default;
-the links to the day before and after answer the ←/→ keys."""
+reads it). Any day by ``?date=YYYY-MM-DD``, today (hotel time) by default:
+typed (дд.мм.гггг), picked in the calendar (a native date input, whose value
+is ISO whatever the language) or by the links to the day before and after,
+which answer the ←/→ keys."""
 
 from __future__ import annotations
 

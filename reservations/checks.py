@@ -3,8 +3,11 @@
 Each check compares the person's papers with the stay's registration dates
 (``registration_from`` .. ``registration_to``, the dates the notice to the
 migration authorities declares). A document is valid up to and including its
-expiry date. Codes:
+expiry date. They are one set, judged here and shown the same everywhere: the
+guest card, the Гости tab, the arrivals board and the API. Codes:
 
+- ``citizenship_unknown``: no citizenship yet, so whether a migration
+  notice is due is open (``deadlines.notice_needed`` is None); never ready.
 - ``no_identity_document``: the person has no identity document at all
   (nothing scanned or typed yet); such a guest is never ready.
 - ``document_expired``: every identity document expired before arrival
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from . import deadlines
 from .countries import NO_MIGRATION_CARD
 from .models import NAME_PARTS, DocumentKind, Person
 
@@ -57,6 +61,7 @@ RESIDENCE_PERMITS = frozenset(
 NON_BLOCKING = frozenset({"name_transliterated"})
 
 _NAMED_VISAS = 3
+CITIZENSHIP_UNKNOWN = "citizenship_unknown"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,23 @@ class StayWarning:
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class StayChecks:
+    """A stay judged once: its warnings and whether it is ready."""
+
+    warnings: list[StayWarning]
+    ready: bool
+
+
+def stay_checks(
+    stay, *, documents: list | None = None, visas: list | None = None
+) -> StayChecks:
+    """The checks every page and the API show for a stay (no query when
+    prefetched, or given the person's papers, as ``stay_warnings``)."""
+    warnings = stay_warnings(stay, documents=documents, visas=visas)
+    return StayChecks(warnings, stay_is_ready(stay, warnings, documents=documents))
 
 
 def stay_warnings(
@@ -79,7 +101,10 @@ def stay_warnings(
     start, end = stay.registration_from, stay.registration_to
     if documents is None:
         documents = list(person.documents.all())
-    warnings = [*_document_warnings(documents, start, end)]
+    warnings = [
+        *_citizenship_warnings(person),
+        *_document_warnings(documents, start, end),
+    ]
     if person.is_foreigner and not _residence_permit_covers(documents, end):
         warnings += _visa_warnings(person, start, end, visas)
         warnings += _migration_card_warnings(person, end)
@@ -107,6 +132,16 @@ def reservation_readiness(stays: Iterable) -> tuple[int, int]:
     """``(ready, total)`` over a reservation's stays (prefetched as above)."""
     stays = list(stays)
     return sum(1 for stay in stays if stay_is_ready(stay)), len(stays)
+
+
+# --- Citizenship ------------------------------------------------------------
+
+
+def _citizenship_warnings(person: Person) -> list[StayWarning]:
+    if deadlines.notice_needed(person.citizenship) is not None:
+        return []
+    # Not "no notice needed": the question stays open until it is known.
+    return [StayWarning(CITIZENSHIP_UNKNOWN, _("Citizenship not set"))]
 
 
 # --- Identity documents -------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The fixed vocabularies of reservations' models: name parts, contact
-methods, document kinds and sources (imported by ``models`` and re-exported
-there)."""
+"""The fixed vocabularies of reservations' models: name parts, a
+reservation's status, a person's sex, contact methods, document kinds and
+sources, a visa's entries, and what wrote a history row and what it is about
+(imported by ``models`` and re-exported there)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +51,42 @@ class DocumentSource(models.TextChoices):
     MRZ = "mrz", _("MRZ")
     VISUAL = "visual", _("Visual zone")
     MANUAL = "manual", _("Entered manually")
+
+
+class ChangeSource(models.TextChoices):
+    WEBHOOK = "webhook", _("EMIS (saved in EMIS)")
+    PULL = "pull", _("EMIS (requested)")
+    SYNC = "sync", _("EMIS (background sync)")
+    MANUAL = "manual", _("Manual edit")
+    POLICY = "policy", _("Name policy")
+    # A conflict between the profile and EMIS decided by staff
+    # (emis/conflicts.py): EMIS's value taken, or the profile's kept.
+    KEEP_EMIS = "keep_emis", _("EMIS conflict: EMIS value taken")
+    KEEP_PROFILE = "keep_prof", _("EMIS conflict: profile value kept")
+    MERGE = "merge", _("Merge of duplicates")
+
+
+class ChangeEntity(models.TextChoices):
+    PERSON = "person", _("person")
+    DOCUMENT = "document", _("identity document")
+    VISA = "visa", _("visa")
+    MIGRATION_CARD = "migration_card", _("migration card")
+
+
+class ReservationStatus(models.TextChoices):
+    TENTATIVE = "tentative", _("Tentative")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CHECKED_OUT = "checked_out", _("Checked out")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PersonSex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class VisaEntries(models.TextChoices):
+    SINGLE = "single", _("Single entry")
+    DOUBLE = "double", _("Double entry")
+    MULTIPLE = "multiple", _("Multiple entry")

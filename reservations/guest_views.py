@@ -28,6 +28,7 @@ from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
 from . import history
 from .aliases import person_id_resolve
+from .checks import StayChecks, stay_checks
 from .duplicates import duplicates_of
 from .guest_forms import GuestProfileForms
 from .models import (
@@ -102,6 +103,8 @@ def _guest_forms(stay: Stay, data=None) -> GuestProfileForms:
 @role_required(Role.FRONT_DESK)
 def guest_edit(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
     stay = _stay_or_404(pk, stay_id)
+    # Judged as stored, before the posted values are set on the instances.
+    checks = stay_checks(stay)
     forms = _guest_forms(stay, request.POST or None)
     conflicts: list = []
     if request.method == "POST" and forms.is_valid():
@@ -120,7 +123,7 @@ def guest_edit(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
             )
             return _saved(request, stay)
         forms = _rebased(forms, stay)
-    return _guest_page(request, stay, forms, conflicts)
+    return _guest_page(request, stay, forms, conflicts, checks)
 
 
 @require_POST
@@ -130,9 +133,10 @@ def guest_refresh(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
     not saved kept (posted by htmx when EMIS data arrives, or by "Обновить
     карточку"): no reload loses typing."""
     stay = _stay_or_404(pk, stay_id)
+    checks = stay_checks(stay)
     forms = _guest_forms(stay, request.POST)
     conflicts = forms.conflicts()
-    return _guest_page(request, stay, _rebased(forms, stay), conflicts)
+    return _guest_page(request, stay, _rebased(forms, stay), conflicts, checks)
 
 
 def _rebased(forms: GuestProfileForms, stay: Stay) -> GuestProfileForms:
@@ -143,7 +147,11 @@ def _rebased(forms: GuestProfileForms, stay: Stay) -> GuestProfileForms:
 
 
 def _guest_page(
-    request: HttpRequest, stay: Stay, forms: GuestProfileForms, conflicts: list
+    request: HttpRequest,
+    stay: Stay,
+    forms: GuestProfileForms,
+    conflicts: list,
+    checks: StayChecks,
 ) -> HttpResponse:
     record_access(request, stay.person_id, Kind.GUEST_CARD)
     context = {
@@ -153,6 +161,8 @@ def _guest_page(
         "stay": stay,
         "history": history_rows(stay.person_id, request.user),
         "conflicts": conflicts,
+        # The same checks as the Гости tab, the board and the API.
+        "checks": checks,
         "arrived": request.POST.get("_arrived") == "1",
         "next_stay_id": next_stay_id(stay=stay),
         # A save that did not go through says so at the top, whatever the
@@ -214,7 +224,7 @@ class HistoryRow:
     # EMIS's"): shown in words instead of the old and new values.
     decision: str = ""
     change_id: int = 0
-    # A masked number staff may reveal (``personal_data.views``), or "".
+    # A masked number staff may reveal (``personal_data.access_log_views``), or "".
     reveal_url: str = ""
     revealed: bool = False  # this row's number is shown in full
 

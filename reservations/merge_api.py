@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from personal_data.access_log import Kind, record_accesses
-from pms.api import Conflict
-from pms.openapi import MERGED_PERSON, merged_person
+from pms.api import Conflict, validated
+from pms.openapi import person_schema
 from pms.pagination import MAX_LIMIT
 from pms.roles import IsAdmin
 
@@ -47,10 +47,10 @@ class PersonDuplicatesView(APIView):
     """Possible duplicates of a person: others holding one of their documents
     (same kind, issuing country, series and number), and which."""
 
-    @extend_schema(
+    @person_schema(
         operation_id="person_duplicates",
-        parameters=[MERGED_PERSON],
-        responses={200: DuplicateSerializer(many=True), **merged_person(301)},
+        moved=301,
+        responses={200: DuplicateSerializer(many=True)},
         tags=["persons"],
     )
     def get(self, request: Request, person_id: int) -> Response:
@@ -94,12 +94,11 @@ class PersonMergeView(APIView):
         tags=["persons"],
     )
     def post(self, request: Request, person_id: int) -> Response:
-        body = MergeRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        body = validated(MergeRequestSerializer(data=request.data))
         try:
             survivor = services.person_merge(
                 person_id=person_id,
-                into_id=body.validated_data["into"],
+                into_id=body["into"],
                 user=request.user,
             )
         except Person.DoesNotExist:
@@ -108,6 +107,9 @@ class PersonMergeView(APIView):
             raise Conflict(exc.message, exc.code) from None
         # The survivor as GET /persons/{id}/ answers it, ETag included.
         view = PersonView(
-            request=request, args=(), kwargs={"person_id": survivor.pk}, format_kwarg=None
+            request=request,
+            args=(),
+            kwargs={"person_id": survivor.pk},
+            format_kwarg=None,
         )
         return view.retrieve(request)

@@ -14,12 +14,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .choices import (  # noqa: F401 (re-exported: the models' vocabulary)
+from .choices import (  # noqa: F401 (re-exported; each model names its own too)
     NAME_FIELDS,
     NAME_PARTS,
+    ChangeEntity,
+    ChangeSource,
     ContactMethod,
     DocumentKind,
     DocumentSource,
+    PersonSex,
+    ReservationStatus,
+    VisaEntries,
 )
 from .document_key import number_key_field, number_key_index
 from .rules import StaffRules
@@ -27,12 +32,7 @@ from .validators import validate_country_code, validate_phone
 
 
 class Reservation(StaffRules, models.Model):
-    class Status(models.TextChoices):
-        TENTATIVE = "tentative", _("Tentative")
-        CONFIRMED = "confirmed", _("Confirmed")
-        CHECKED_IN = "checked_in", _("Checked in")
-        CHECKED_OUT = "checked_out", _("Checked out")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = ReservationStatus
 
     legal_entity = models.ForeignKey(
         "legal_entities.LegalEntity",
@@ -68,18 +68,13 @@ class Reservation(StaffRules, models.Model):
         "note",
     )
     field_rules = {"note": (rules.check_text, rules.check_note)}
-    order_rules = (("arrival", "departure", rules.ARRIVAL_ORDER_ERROR),)
+    order_rules = (rules.ARRIVAL_ORDER,)
 
     class Meta:
         ordering = ["-arrival", "-id"]
         verbose_name = _("reservation")
         verbose_name_plural = _("reservations")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(departure__gte=models.F("arrival")),
-                name="reservation_departure_after_arrival",
-            )
-        ]
+        constraints = [rules.ARRIVAL_ORDER.constraint("reservation_departure_after_arrival")]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -96,9 +91,7 @@ class Person(StaffRules, models.Model):
     received from the document and never regenerated from each other.
     """
 
-    class Sex(models.TextChoices):
-        MALE = "M", _("Male")
-        FEMALE = "F", _("Female")
+    Sex = PersonSex
 
     surname = models.CharField(_("surname"), max_length=200)
     given_names = models.CharField(_("given names"), max_length=200, blank=True)
@@ -211,7 +204,7 @@ class IdentityDocument(StaffRules, models.Model):
         "issuer_code",
         "issuing_country",
     )
-    order_rules = (("issue_date", "expiry_date", rules.EXPIRY_ORDER_ERROR),)
+    order_rules = (rules.Order("issue_date", "expiry_date", rules.EXPIRY_ORDER_ERROR),)
 
     class Meta:
         ordering = ["id"]
@@ -231,10 +224,7 @@ class IdentityDocument(StaffRules, models.Model):
 
 
 class Visa(StaffRules, models.Model):
-    class Entries(models.TextChoices):
-        SINGLE = "single", _("Single entry")
-        DOUBLE = "double", _("Double entry")
-        MULTIPLE = "multiple", _("Multiple entry")
+    Entries = VisaEntries
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="visas", verbose_name=_("person")
@@ -262,7 +252,7 @@ class Visa(StaffRules, models.Model):
         "valid_to",
         "issuing_country",
     )
-    order_rules = (("valid_from", "valid_to", rules.VISA_ORDER_ERROR),)
+    order_rules = (rules.Order("valid_from", "valid_to", rules.VISA_ORDER_ERROR),)
 
     class Meta:
         ordering = ["valid_from", "id"]
@@ -288,7 +278,7 @@ class MigrationCard(StaffRules, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     EDIT_FIELDS = ("series", "number", "entry_date", "valid_to", "visit_purpose")
-    order_rules = (("entry_date", "valid_to", rules.CARD_ORDER_ERROR),)
+    order_rules = (rules.Order("entry_date", "valid_to", rules.CARD_ORDER_ERROR),)
 
     class Meta:
         verbose_name = _("migration card")
@@ -321,9 +311,7 @@ class Stay(StaffRules, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     field_rules = {"note": (rules.check_text, rules.check_note)}
-    order_rules = (
-        ("registration_from", "registration_to", rules.REGISTRATION_ORDER_ERROR),
-    )
+    order_rules = (rules.REGISTRATION_ORDER,)
 
     class Meta:
         ordering = ["id"]
@@ -331,10 +319,7 @@ class Stay(StaffRules, models.Model):
         verbose_name_plural = _("stays")
         constraints = [
             models.UniqueConstraint(fields=["reservation", "person"], name="stay_unique_person"),
-            models.CheckConstraint(
-                condition=models.Q(registration_to__gte=models.F("registration_from")),
-                name="stay_registration_to_after_from",
-            ),
+            rules.REGISTRATION_ORDER.constraint("stay_registration_to_after_from"),
         ]
 
     def __str__(self) -> str:
@@ -347,23 +332,7 @@ class Stay(StaffRules, models.Model):
 class PersonChange(models.Model):
     """One changed field of a person: the "История изменений" of the card."""
 
-    class Source(models.TextChoices):
-        WEBHOOK = "webhook", _("EMIS (saved in EMIS)")
-        PULL = "pull", _("EMIS (requested)")
-        SYNC = "sync", _("EMIS (background sync)")
-        MANUAL = "manual", _("Manual edit")
-        POLICY = "policy", _("Name policy")
-        # A conflict between the profile and EMIS decided by staff
-        # (emis/conflicts.py): EMIS's value taken, or the profile's kept.
-        KEEP_EMIS = "keep_emis", _("EMIS conflict: EMIS value taken")
-        KEEP_PROFILE = "keep_prof", _("EMIS conflict: profile value kept")
-        MERGE = "merge", _("Merge of duplicates")
-
-    class Entity(models.TextChoices):
-        PERSON = "person", _("person")
-        DOCUMENT = "document", _("identity document")
-        VISA = "visa", _("visa")
-        MIGRATION_CARD = "migration_card", _("migration card")
+    Source, Entity = ChangeSource, ChangeEntity
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
     # What changed: the person, or one of their records (``reservations.history``

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -101,6 +101,28 @@ VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
 CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
 
 Rule = Callable[[Any], None]
+
+
+class Order(NamedTuple):
+    """Two dates of one row that must not run backwards: ``end`` is not
+    before ``start``. Staff writes check it (``StaffRules``, the message on
+    ``end``); where the database must refuse it too, its check constraint is
+    built from the same rule, so the two cannot drift apart."""
+
+    start: str
+    end: str
+    message: Any
+
+    def constraint(self, name: str) -> models.CheckConstraint:
+        # A NULL on either side passes, as the staff rule skips an empty one.
+        ends_after = models.Q(**{f"{self.end}__gte": models.F(self.start)})
+        return models.CheckConstraint(condition=ends_after, name=name)
+
+
+ARRIVAL_ORDER = Order("arrival", "departure", ARRIVAL_ORDER_ERROR)
+REGISTRATION_ORDER = Order(
+    "registration_from", "registration_to", REGISTRATION_ORDER_ERROR
+)
 # A document's, visa's or migration card's identifying text.
 CODE_FIELDS = frozenset({"number", "series"})
 
@@ -236,7 +258,7 @@ class StaffRules(models.Model):
 
     field_rules: ClassVar[Mapping[str, Sequence[Rule]]] = {}
     # (start, end, message): the end is not before the start.
-    order_rules: ClassVar[Sequence[tuple[str, str, Any]]] = ()
+    order_rules: ClassVar[Sequence[Order]] = ()
     # What the database holds, to tell what a write changes: the row as read
     # (its column names and values, kept as they came: most objects read are
     # never written, and a dict built for each was ~5% of a Гости tab), then

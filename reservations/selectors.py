@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .checks import StayWarning, stay_is_ready, stay_warnings
+from .checks import StayWarning, stay_checks
 from .duplicates import Duplicate, duplicates_of
 from .models import (
     DocumentKind,
@@ -131,10 +131,11 @@ class GuestRow:
         """The row of one guest, judged once (the page asks twice: the badge
         and the reservation's count)."""
         documents, visas = papers.documents, papers.visas
-        warnings = stay_warnings(stay, documents=documents, visas=visas)
-        ready = stay_is_ready(stay, warnings, documents=documents)
+        checks = stay_checks(stay, documents=documents, visas=visas)
         shown = (labels or PaperLabels()).papers(stay.person, documents, visas)
-        return cls(stay, warnings, ready, duplicates, shown, bool(documents))
+        return cls(
+            stay, checks.warnings, checks.ready, duplicates, shown, bool(documents)
+        )
 
     @property
     def person(self) -> Person:

@@ -17,12 +17,16 @@ _person_routes = [
     path("merge/", merge_views.person_merge_view, name="person_merge"),
     path("history/", guest_views.person_history_view, name="person_history"),
 ]
+# The list, a new one, and one reservation's card with its guests.
+_reservation_routes = [
+    path("", views.reservations_list, name="list"),
+    path("new/", views.reservation_new, name="create"),
+    path("<int:pk>/", views.reservation_detail, name="card"),
+    path("<int:pk>/guests/", include(_guest_routes)),
+]
 urlpatterns = [
     path("board/", board_views.board, name="board"),
     path("countries/name/", countries_views.country_name_view, name="country_name"),
-    path("reservations/", views.reservations_list, name="list"),
-    path("reservations/new/", views.reservation_new, name="create"),
-    path("reservations/<int:pk>/", views.reservation_detail, name="card"),
-    path("reservations/<int:pk>/guests/", include(_guest_routes)),
+    path("reservations/", include(_reservation_routes)),
     path("persons/<int:person_id>/", include(_person_routes)),
 ]

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from emis.models import EmisDelivery
+from pms.api import validated
 from pms.roles import IsAdmin
 
 from .selectors import delivery_list
@@ -83,9 +84,7 @@ class DeliveryListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        given = DeliveryFilterSerializer(data=self.request.query_params)
-        given.is_valid(raise_exception=True)
-        wanted = given.validated_data
+        wanted = validated(DeliveryFilterSerializer(data=self.request.query_params))
         return delivery_list(
             status=wanted.get("status"),
             person_id=wanted.get("person"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import Required, TypedDict, Unpack
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -23,45 +24,42 @@ MAX_FIELDS = 50
 _PRUNE_BATCH = 5000
 
 
+class Delivery(TypedDict, total=False):
+    """A delivery log row's values as the webhook knows them: IDs and the
+    outcome, never a value from the body. Those left out take the model's
+    defaults (no error code, no IDs, not signed)."""
+
+    delivery_id: Required[str]
+    status: Required[str]
+    http_status: Required[int]
+    error_code: str
+    person_id: int | None
+    legal_entity_id: int | None
+    version: int | None
+    signed: bool
+
+
 def delivery_record(
-    *,
-    delivery_id: str,
-    status: str,
-    http_status: int,
-    error_code: str = "",
-    person_id: int | None = None,
-    legal_entity_id: int | None = None,
-    version: int | None = None,
-    fields: Sequence[FieldError] = (),
-    signed: bool = False,
+    *, fields: Sequence[FieldError] = (), **values: Unpack[Delivery]
 ) -> None:
-    """Log one delivery. Only what the arguments say is stored: callers pass
-    IDs and field paths with reasons, never the body."""
-    row = EmisDelivery(
-        delivery_id=delivery_id,
-        status=status,
-        http_status=http_status,
-        error_code=error_code,
-        person_id=person_id,
-        legal_entity_id=legal_entity_id,
-        version=version,
-        bad_fields=[f.as_dict() for f in fields[:MAX_FIELDS]],
-        signed=signed,
-    )
-    bulk_sql.insert_one(row)
+    """Log one delivery, with the first bad fields' paths and reasons."""
+    bad_fields = [f.as_dict() for f in fields[:MAX_FIELDS]]
+    bulk_sql.insert_one(EmisDelivery(bad_fields=bad_fields, **values))
 
 
-def delivery_record_refusal(**kwargs) -> None:
+def delivery_record_refusal(
+    *, fields: Sequence[FieldError] = (), **values: Unpack[Delivery]
+) -> None:
     """Log a delivery that was refused or failed, after its transaction
     rolled back. A log the database cannot take must not turn the answer
     EMIS gets into a 500."""
     try:
-        delivery_record(**kwargs)
+        delivery_record(fields=fields, **values)
     except DatabaseError:
         log.exception(
             "delivery=%s not logged (status=%s)",
-            kwargs.get("delivery_id") or "-",
-            kwargs.get("http_status"),
+            values.get("delivery_id") or "-",
+            values.get("http_status"),
         )
 
 

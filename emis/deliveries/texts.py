@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from emis.field_labels import payload_field_label
 from emis.models import EmisDelivery
-from emis.payload.fields import fields_text, from_dicts
+from emis.payload.fields import JOINER, SEPARATOR, fields_text, from_dicts, reason_text
+from emis.payload.rules import NOT_A_COUNTRY
 
 # The webhook's error codes (emis/webhook.py), said for a reader.
 _CODES = {
@@ -31,10 +34,20 @@ _CODES = {
 }
 
 
+# The contract's reasons a clerk reads better in other words (the card's
+# notice; Стыковки keeps the contract's, for EMIS support).
+_GUEST_REASONS = {
+    NOT_A_COUNTRY: gettext_lazy("unknown country code"),
+}
+
+
 def refusal_reason(row: EmisDelivery, *, for_guest: bool = False) -> str:
     """Why a delivery was refused: each bad field (``path — reason``) for a
     400, else what its code means; ``for_guest`` words it for that guest's
-    card."""
+    card: the fields by the card's names ("гражданство — неизвестный код
+    страны"), not by their paths in the payload."""
+    if row.bad_fields and for_guest:
+        return _guest_fields_text(row.bad_fields)
     if row.bad_fields:
         return fields_text(from_dicts(row.bad_fields), translate=True)
     entity = row.legal_entity_id
@@ -43,6 +56,17 @@ def refusal_reason(row: EmisDelivery, *, for_guest: bool = False) -> str:
     if for_guest and row.error_code == "integration_inactive" and entity:
         return _("legal entity %(id)s is not active") % {"id": entity}
     return str(_CODES.get(row.error_code, row.error_code))
+
+
+def _guest_fields_text(bad_fields: list[dict]) -> str:
+    parts = []
+    for field in from_dicts(bad_fields):
+        label = payload_field_label(field.path) or field.path
+        reason = _GUEST_REASONS.get(field.reason) or reason_text(field.reason)
+        part = f"{label}{SEPARATOR}{reason}"
+        if part not in parts:
+            parts.append(part)
+    return capfirst(JOINER.join(parts))
 
 
 def refusal_line(row: EmisDelivery) -> str:

@@ -31,6 +31,7 @@ from emis.names import reapply
 from emis.names.policy import PARTS, resolve_names
 from emis.tasks import reapply_name_policy
 from legal_entities.models import LegalEntity
+from pms.api import validated
 from pms.roles import IsAdmin, IsFrontDesk
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -231,9 +232,7 @@ class PreviewView(APIView):
         responses=PreviewResponseSerializer,
     )
     def post(self, request: Request) -> Response:
-        serializer = PreviewRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(PreviewRequestSerializer(data=request.data))
         forms = {part: data.get(part) or {} for part in PARTS}
         entity = data.get("legal_entity")
         resolved = resolve_names(

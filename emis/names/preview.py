@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from emis.models import LatinStandard, LetterCase, Script
+from emis.choices import LatinStandard, LetterCase, Script
 from emis.names.affected import affected_guests
 from emis.names.policy import PARTS, PolicyFields, apply_policy
 

@@ -9,10 +9,10 @@ from functools import cached_property
 
 from django import template
 
+from emis.choices import Script
 from emis.conflicts import open_conflicts, persons_with_open_conflicts, shown_conflict
 from emis.deliveries.selectors import person_deliveries
 from emis.deliveries.texts import guest_notice
-from emis.models import Script
 from emis.names.policy import persons_without_policy_spelling, policy_for
 from emis.upload import integration_active
 from legal_entities.models import LegalEntity

@@ -306,3 +306,29 @@ def test_history_and_values_keep_quotes_commas_and_line_breaks_in_bulk():
     assert IdentityDocument.objects.get(person=person).issuer == ""
     assert person.transliterated_parts == []
     assert person.emis_updated_at == dt.datetime(2026, 11, 27, 9, 12, 45, tzinfo=dt.UTC)
+
+
+def test_a_patronymic_the_document_does_not_print_keeps_what_staff_typed():
+    # A foreign passport prints no patronymic; the guest told the desk one.
+    person = make_person("Иванов", patronymic="Борисович")
+    apply(person, foreigner(person.pk, version=1))
+    person.refresh_from_db()
+    assert person.patronymic == "Борисович"
+    # EMIS still gives none: kept again, and it is no conflict either.
+    apply(person, foreigner(person.pk, version=2))
+    person.refresh_from_db()
+    assert person.patronymic == "Борисович"
+    assert not person.emis_conflicts.exists()
+
+
+def test_a_patronymic_emis_gave_is_cleared_when_emis_corrects_it_to_none():
+    person = make_person("Иванов")
+    given = russian(person.pk, version=1)
+    apply(person, given)
+    person.refresh_from_db()
+    assert person.patronymic == "Борисович"
+    corrected = russian(person.pk, version=2)
+    corrected["patronymic"] = {"cyrillic": None, "latin": None}
+    apply(person, corrected)
+    person.refresh_from_db()
+    assert person.patronymic == ""

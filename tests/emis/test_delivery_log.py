@@ -402,9 +402,58 @@ def test_the_guest_card_names_each_rejected_field(anon, target, front_desk_clien
     data["documents"][0]["number"] = None
     post_webhook(anon, webhook_body(data, le.pk))
     page = front_desk_client.get(_card_url(stay)).content.decode()
-    assert "EMIS прислал данные этого гостя, но они отклонены:" in page
-    assert "person.sex — должно быть одним из: F, M" in page
-    assert "person.documents[0].number — обязательно" in page
+    notice = page.split("data-emis-rejected>", 1)[1].split("</span>", 1)[0]
+    assert "EMIS прислал данные этого гостя, но они отклонены:" in notice
+    # By the card's names of the fields, not their paths in the payload.
+    assert "Пол — должно быть одним из: F, M" in notice
+    assert "документ, удостоверяющий личность № 1: номер — обязательно" in notice
+    assert "person." not in notice
+
+
+def _uto_webhook(anon, le, stay) -> None:
+    """What the sandbox sends when its operator saves ICAO's specimen
+    passport of Utopia ("UTO", no ISO code): the PMS refuses it (400)."""
+    data = person_data(stay.person_id, citizenship="UTO")
+    data["documents"][0]["issuing_country"] = "UTO"
+    response = post_webhook(anon, webhook_body(data, le.pk))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        (
+            "ru",
+            "EMIS прислал данные этого гостя, но они отклонены: Гражданство — "
+            "неизвестный код страны; документ, удостоверяющий личность № 1: "
+            "страна выдачи — неизвестный код страны",
+        ),
+        (
+            "en",
+            "EMIS sent data for this guest that was rejected: Citizenship — "
+            "unknown country code; identity document no. 1: issuing country — "
+            "unknown country code",
+        ),
+    ],
+)
+def test_a_country_code_the_pms_refuses_is_said_in_a_clerks_words(
+    anon, target, front_desk_client, language, reason
+):
+    le, stay = target
+    if language == "en":
+        front_desk_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    _uto_webhook(anon, le, stay)
+    # Tied to the guest: the open card's poll brings it, and so does the card.
+    (row,) = logged()
+    assert (row.person_id, row.http_status) == (stay.person_id, 400)
+    state = reverse("emis:person_state", args=[stay.person_id])
+    polled = front_desk_client.get(state, {"v": "", "d": ""}).content.decode()
+    card = front_desk_client.get(_card_url(stay)).content.decode()
+    for page in (polled, card):
+        notice = " ".join(
+            page.split("data-emis-rejected>", 1)[1].split("<span", 1)[0].split()
+        )
+        assert notice == reason
 
 
 def test_the_card_says_why_when_the_guest_has_no_stay_with_that_entity(
@@ -489,7 +538,7 @@ def test_an_open_card_learns_of_a_rejection_when_it_asks_again(
     assert notice["HX-Reswap"] == "outerHTML"
     page = notice.content.decode()
     assert f"d={row.pk}" in page and "data-emis-flash" in page
-    assert "person.sex — должно быть одним из: F, M" in page
+    assert "Пол — должно быть одним из: F, M" in page
     # Asked again by the redrawn poller: nothing new, one read.
     with CaptureQueriesContext(connection) as queries:
         again = front_desk_client.get(state, {"v": "", "d": str(row.pk)})

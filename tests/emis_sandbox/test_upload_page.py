@@ -56,14 +56,6 @@ def test_link_works_once_then_410(emis_sandbox):
     assert "link already used or expired" in second.text
 
 
-def test_the_same_browser_cannot_reuse_the_link_either(emis_sandbox):
-    tab, url, _ = open_page(emis_sandbox)
-    reloaded = tab.get(url, timeout=10)  # F5
-    assert reloaded.status_code == 410
-    # Not a dead end: the page names the way to a fresh link.
-    assert "Загрузить новые документы" in reloaded.text
-
-
 def test_link_expires_after_the_session_ttl(emis_sandbox):
     emis_sandbox.configure(session_ttl=0)
     url = emis_sandbox.open_web_session("160848")

@@ -230,9 +230,15 @@ def test_stateless_and_refugees_need_papers(citizenship):
 
 
 def test_russians_and_unknown_citizenship_need_no_visa_or_card():
-    for person in (russian(), make_person(citizenship="")):
-        passport(person, None)
-        assert codes(stay_for(person)) == []
+    person = russian()
+    passport(person, None)
+    assert codes(stay_for(person)) == []
+    # No visa or card asked for, but the open question is said, and blocks.
+    unknown = make_person(citizenship="")
+    passport(unknown, None)
+    stay = stay_for(unknown)
+    assert codes(stay) == ["citizenship_unknown"]
+    assert reservation_readiness([stay]) == (0, 1)
 
 
 def test_a_residence_permit_replaces_visa_and_migration_card():

@@ -67,8 +67,12 @@ def test_the_whole_flow_keeps_one_person_id(api_admin):
     assert isinstance(person_id, int)
     assert stay["registration_from"] == "2026-11-27"
     assert stay["registration_to"] == "2026-11-30"
-    # Only a surname so far: no document yet, and the API says so.
-    assert [w["code"] for w in stay["warnings"]] == ["no_identity_document"]
+    # Only a surname so far: no citizenship nor document yet, and the API says
+    # so with the checks every page shows.
+    assert [w["code"] for w in stay["warnings"]] == [
+        "citizenship_unknown",
+        "no_identity_document",
+    ]
     assert stay["card_issued"] is False
 
     person_url = f"/api/v1/persons/{person_id}/"

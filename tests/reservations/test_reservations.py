@@ -176,7 +176,7 @@ def test_guests_tab_shows_ids_card_issued_warnings_and_readiness(
             return [StayWarning(code="visa_expired", message="Виза истекла")]
         return []
 
-    monkeypatch.setattr("reservations.selectors.stay_warnings", fake_warnings)
+    monkeypatch.setattr("reservations.checks.stay_warnings", fake_warnings)
     page = _card(front_desk_client, reservation, "guests").content.decode()
     assert "документы готовы: 1 из 3" in page
     assert f"ID: {ready.pk}" in page

@@ -64,6 +64,7 @@ def test_a_refusal_shows_on_the_open_card_without_a_reload(live_server, page):
     notice.wait_for()
     text = notice.inner_text()
     assert "EMIS прислал данные этого гостя, но они отклонены" in text
-    assert "person.sex — должно быть одним из: F, M" in text
-    assert "person.documents[0].number — обязательно" in text
+    # By the card's names of the fields, not their paths in the payload.
+    assert "Пол — должно быть одним из: F, M" in text
+    assert "документ, удостоверяющий личность № 1: номер — обязательно" in text
     assert page.input_value("input[name='person-phone']") == "+7 900 000-00-00"
