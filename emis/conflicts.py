@@ -113,11 +113,24 @@ def conflicts_record(found: list[Found]) -> list[Found]:
             changed.append(row)
             if row.resolved_at is not None or row.emis_value != emis:
                 # Reopened, or EMIS sent yet another value: a new question.
-                row.since, row.resolved_at, row.kept, row.resolved_by = now, None, "", None
+                row.since, row.resolved_at, row.kept, row.resolved_by = (
+                    now,
+                    None,
+                    "",
+                    None,
+                )
         row.path, row.profile_value, row.emis_value = item.change.key, profile, emis
         still_open.append(item)
     EmisConflict.objects.bulk_create(new)
-    fields = ["path", "profile_value", "emis_value", "since", "resolved_at", "kept", "resolved_by"]
+    fields = [
+        "path",
+        "profile_value",
+        "emis_value",
+        "since",
+        "resolved_at",
+        "kept",
+        "resolved_by",
+    ]
     EmisConflict.objects.bulk_update(changed, fields)
     return still_open
 
@@ -136,8 +149,12 @@ def open_conflicts(*, person_id: int) -> list[EmisConflict]:
     since set to EMIS's value (or whose record is gone) is closed, one they
     changed again shows their new value. At most one query per kind of
     record, besides the conflicts."""
+    # One person's: by path, as Meta.ordering would, without its join to
+    # order by the person's name.
     rows = list(
-        EmisConflict.objects.filter(person_id=person_id, resolved_at__isnull=True)
+        EmisConflict.objects.filter(
+            person_id=person_id, resolved_at__isnull=True
+        ).order_by("path")
     )
     current = _current_rows(person_id, rows)
     closed, moved = [], []
@@ -247,7 +264,11 @@ def conflicts_resolve(
         raise ValidationError({"field": _("This field has no open conflict.")})
     if seen is not None and any(c.emis_value != seen for c in decided):
         raise ValidationError(
-            {"emis": _("EMIS has sent another value since: look at the comparison again.")}
+            {
+                "emis": _(
+                    "EMIS has sent another value since: look at the comparison again."
+                )
+            }
         )
     changes = [_decide_one(person, conflict, keep) for conflict in decided]
     source = (
@@ -259,7 +280,9 @@ def conflicts_resolve(
     now = timezone.now()
     for conflict in decided:
         conflict.resolved_at, conflict.kept = now, keep
-        conflict.resolved_by = user if user is not None and user.is_authenticated else None
+        conflict.resolved_by = (
+            user if user is not None and user.is_authenticated else None
+        )
     EmisConflict.objects.bulk_update(decided, ["resolved_at", "kept", "resolved_by"])
     return decided
 
@@ -274,7 +297,10 @@ def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> Change:
         # Nothing changes in the data: the row tells who decided against
         # which EMIS value.
         return _as_change(row, name, conflict.emis_value, conflict.profile_value)
-    old, value = getattr(row, name), _from_text(model._meta.get_field(name), conflict.emis_value)
+    old, value = (
+        getattr(row, name),
+        _from_text(model._meta.get_field(name), conflict.emis_value),
+    )
     setattr(row, name, value)
     remember(row, name, value)
     extra = ["emis_values"]

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -51,18 +52,50 @@ def record_accesses(
     detail: str = "",
 ) -> None:
     """A list that shows several persons' data: one row each, one INSERT."""
-    row = _row(who, kind, detail, None)  # the values every row shares
-    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
-    rows = [
-        PersonalDataAccess(**{**values, "person_id": person_id})
-        for person_id in dict.fromkeys(person_ids)  # once each, in order
-    ]
-    if len(rows) == 1:
+    ids = list(dict.fromkeys(person_ids))  # once each, in order
+    if not ids:
+        Kind(kind)  # an unknown kind is a bug of the caller: ValueError
+        return
+    row = _row(who, kind, detail, ids[0])
+    if len(ids) == 1:
         # save(), not bulk_create(): no transaction of its own around the
         # INSERT (on PostgreSQL a BEGIN and a COMMIT more per page).
-        rows[0].save(force_insert=True)
-    elif rows:
-        PersonalDataAccess.objects.bulk_create(rows)
+        row.save(force_insert=True)
+    else:
+        _insert_for_persons(row, ids)
+
+
+def _insert_for_persons(row: PersonalDataAccess, person_ids: list[int | None]) -> None:
+    """``row`` once for each of ``person_ids``, in one multi-row INSERT: the
+    values the rows share (the moment, the user, the address...) are
+    prepared once. bulk_create() built a model object per person and
+    prepared each of its fields, in a transaction of its own: ~35 µs a
+    guest, a tenth of a Гости tab of 50 (docs/benchmarks.md)."""
+    meta = PersonalDataAccess._meta
+    db = connections[PersonalDataAccess.objects.db]
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(row, True), db) for f in fields]
+    at = [f.name for f in fields].index("person_id")
+    qn = db.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = db.features.max_query_params or len(person_ids) * len(fields)
+    step = max(1, limit // len(fields))
+    chunks = [person_ids[i : i + step] for i in range(0, len(person_ids), step)]
+    # All the rows or none, should a long list take several statements.
+    several = transaction.atomic(using=db.alias, savepoint=False)
+    with several if len(chunks) > 1 else nullcontext(), db.cursor() as cursor:
+        for chunk in chunks:
+            params = []
+            for person_id in chunk:
+                values[at] = person_id
+                params += values
+            # Table and column names are the model's; the values are params.
+            sql = (
+                f"INSERT INTO {qn(meta.db_table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join([marks] * len(chunk))}"
+            )
+            cursor.execute(sql, params)
 
 
 def record_accesses_selected(
@@ -78,7 +111,7 @@ def record_accesses_selected(
     parameters (~140 persons): the arrivals board can list hundreds."""
     row = _row(who, kind, detail, None)
     meta = PersonalDataAccess._meta
-    db = connections[router.db_for_write(PersonalDataAccess)]
+    db = connections[PersonalDataAccess.objects.db]
     fields = [f for f in meta.concrete_fields if f.attname not in ("id", "person_id")]
     values = [f.get_db_prep_save(f.pre_save(row, True), db) for f in fields]
     try:

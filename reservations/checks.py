@@ -90,41 +90,64 @@ class StayChecks:
     ready: bool
 
 
-def stay_checks(stay, *, name_script: str | None) -> StayChecks:
+def stay_checks(
+    stay,
+    *,
+    name_script: str | None,
+    documents: list | None = None,
+    visas: list | None = None,
+) -> StayChecks:
     """The checks every page and the API show for a stay (no query when
-    prefetched, as ``stay_warnings``). ``name_script``: the name policy's
-    script for the stay's legal entity (``name_scripts.policy_scripts``)."""
-    warnings = stay_warnings(stay, name_script=name_script)
-    return StayChecks(warnings, stay_is_ready(stay, warnings))
+    prefetched, or given the person's papers, as ``stay_warnings``).
+    ``name_script``: the name policy's script for the stay's legal entity
+    (``name_scripts.policy_scripts``)."""
+    warnings = stay_warnings(
+        stay, name_script=name_script, documents=documents, visas=visas
+    )
+    return StayChecks(warnings, stay_is_ready(stay, warnings, documents=documents))
 
 
-def stay_warnings(stay, *, name_script: str | None = None) -> list[StayWarning]:
+def stay_warnings(
+    stay,
+    *,
+    name_script: str | None = None,
+    documents: list | None = None,
+    visas: list | None = None,
+) -> list[StayWarning]:
     """Warnings for one stay. Reads ``stay.person`` with its ``documents``,
     ``visas`` and ``migration_card`` — prefetch them (see
-    ``reservations.selectors``) and this makes no query. Without
+    ``reservations.selectors``) and this makes no query. A caller that read
+    the person's documents and visas itself passes them as lists. Without
     ``name_script`` the name's script is not judged."""
     person = stay.person
     start, end = stay.registration_from, stay.registration_to
-    documents = list(person.documents.all())
+    if documents is None:
+        documents = list(person.documents.all())
     warnings = [
         *_citizenship_warnings(person),
         *_document_warnings(documents, start, end),
     ]
     if person.is_foreigner and not _residence_permit_covers(documents, end):
-        warnings += _visa_warnings(person, start, end)
+        warnings += _visa_warnings(person, start, end, visas)
         warnings += _migration_card_warnings(person, end)
     warnings += _name_warnings(person, name_script)
     return warnings
 
 
-def stay_is_ready(stay, warnings: Iterable[StayWarning] | None = None) -> bool:
+def stay_is_ready(
+    stay,
+    warnings: Iterable[StayWarning] | None = None,
+    *,
+    documents: list | None = None,
+) -> bool:
     """Ready for registration: at least one identity document (its absence
     is the warning ``no_identity_document`` too) and no warning other than the
     name's (``NON_BLOCKING``)."""
     if warnings is None:
-        warnings = stay_warnings(stay)
-    has_document = bool(stay.person.documents.all())
-    return has_document and all(w.code in NON_BLOCKING for w in warnings)
+        warnings = stay_warnings(stay, documents=documents)
+    if documents is None:
+        documents = stay.person.documents.all()
+    return bool(documents) and all(w.code in NON_BLOCKING for w in warnings)
 
 
 def reservation_readiness(stays: Iterable) -> tuple[int, int]:
@@ -155,7 +178,7 @@ def _document_warnings(documents, start: dt.date, end: dt.date) -> list[StayWarn
     expiry = best.expiry_date
     if expiry is None or expiry >= end:
         return []
-    values = {"document": best.get_kind_display(), "date": _date(expiry)}
+    values = {"document": _kind_label(best.kind), "date": _date(expiry)}
     if expiry < start:
         return [
             StayWarning(
@@ -173,6 +196,12 @@ def _document_warnings(documents, start: dt.date, end: dt.date) -> list[StayWarn
     ]
 
 
+def _kind_label(kind: str) -> str:
+    # As get_kind_display(): the Гости tab hands the checks its documents'
+    # values, not model objects (reservations.selectors.TabDocument).
+    return str(DocumentKind(kind).label) if kind in DocumentKind.values else kind
+
+
 def _residence_permit_covers(documents, end: dt.date) -> bool:
     return any(
         d.kind in RESIDENCE_PERMITS and (d.expiry_date is None or d.expiry_date >= end)
@@ -183,10 +212,13 @@ def _residence_permit_covers(documents, end: dt.date) -> bool:
 # --- Visa and migration card -------------------------------------------------
 
 
-def _visa_warnings(person: Person, start: dt.date, end: dt.date) -> list[StayWarning]:
+def _visa_warnings(
+    person: Person, start: dt.date, end: dt.date, visas: list | None
+) -> list[StayWarning]:
     if person.citizenship.upper() in VISA_NOT_REQUIRED:
         return []
-    visas = list(person.visas.all())
+    if visas is None:
+        visas = list(person.visas.all())
     if any(_visa_covers(v, start, end) for v in visas):
         return []
     stay = _period(start, end)

@@ -114,7 +114,41 @@ class MigrationCardForm(TrackedChangesMixin, forms.ModelForm):
         widgets = {"entry_date": DateInput(), "valid_to": DateInput()}
 
 
-_formset_options = {"extra": 1, "can_delete": True, "can_delete_extra": False}
+class _RecordFormSet(forms.BaseInlineFormSet):
+    """A person's records as the page read them with the person
+    (``selectors.stay_detail`` prefetches the documents and visas and joins
+    the migration card), not one more query per list."""
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            loaded = _loaded_records(self.instance, self.fk.remote_field)
+            if loaded is None:
+                return super().get_queryset()
+            self._queryset = loaded
+        return self._queryset
+
+
+def _loaded_records(person: Person, rel) -> list | None:
+    """The person's rows of ``rel`` already read (in the model's order), or
+    None when they were not."""
+    if person.pk is None:
+        return None
+    if rel.one_to_one:
+        if not rel.is_cached(person):
+            return None
+        card = rel.get_cached_value(person)
+        return [] if card is None else [card]
+    prefetched = getattr(person, "_prefetched_objects_cache", {})
+    name = rel.get_accessor_name()
+    return list(prefetched[name]) if name in prefetched else None
+
+
+_formset_options = {
+    "formset": _RecordFormSet,
+    "extra": 1,
+    "can_delete": True,
+    "can_delete_extra": False,
+}
 DocumentFormSet = inlineformset_factory(
     Person, IdentityDocument, form=IdentityDocumentForm, **_formset_options
 )
@@ -179,7 +213,9 @@ def _shown(form: forms.Form, name: str, value: Any) -> str:
     if isinstance(form.fields[name], CountryField):
         return f"{country_name(value)} ({value})"
     choices = getattr(form.fields[name], "choices", None) or []
-    labels = {key: label for key, label in choices if not isinstance(label, list | tuple)}
+    labels = {
+        key: label for key, label in choices if not isinstance(label, list | tuple)
+    }
     return str(labels.get(value, value))
 
 
@@ -238,7 +274,9 @@ class GuestProfileForms:
         errors = []
         for formset in self.records.values():
             for form in formset.forms:
-                if form.is_bound and any(form[f.name].errors for f in form.hidden_fields()):
+                if form.is_bound and any(
+                    form[f.name].errors for f in form.hidden_fields()
+                ):
                     errors.append(RECORD_GONE)
         return list(dict.fromkeys(errors))
 

@@ -176,7 +176,9 @@ def _guest_page(
         "not_saved": request.method == "POST"
         and request.resolver_match.url_name == "guest",
         # The documents are prefetched: one query for the other holders.
-        "duplicates": duplicates_of(stay.person.documents.all()).get(stay.person_id, []),
+        "duplicates": duplicates_of(stay.person.documents.all()).get(
+            stay.person_id, []
+        ),
         "can_merge": has_role(request.user, Role.ADMIN),
     }
     return render(request, "reservations/guest.html", context)
@@ -280,7 +282,9 @@ class _FieldRef:
             field, models.DateTimeField
         ):
             try:
-                return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+                return formats.date_format(
+                    date.fromisoformat(value), "SHORT_DATE_FORMAT"
+                )
             except ValueError:
                 return value
         return value
@@ -293,13 +297,15 @@ def _part_label(part: str) -> str:
         return part
 
 
-def history_rows(person_id: int, user, *, reveal: int | None = None) -> list[HistoryRow]:
+def history_rows(
+    person_id: int, user, *, reveal: int | None = None
+) -> list[HistoryRow]:
     """Document numbers are masked for everyone here (the full number is in
     the card's form only) but in the row ``reveal`` (a staff member asked,
     and the access log says so); roles that may not see personal data
     (support) get which field changed, when and by whom, and no value."""
     see_values = can_see_document_numbers(user)
-    sources = dict(PersonChange.Source.choices)
+    sources = {key: str(name) for key, name in PersonChange.Source.choices}
     rows = []
     changes = person_history(person_id=person_id)
     titles = history.record_titles(changes)  # one title per record
@@ -315,7 +321,9 @@ def history_rows(person_id: int, user, *, reveal: int | None = None) -> list[His
         if not see_values:
             old, new = (str(_HIDDEN) if value else "" for value in (old, new))
         reveal_url = (
-            _reveal_url(person_id, change.pk) if masked and see_values and (old or new) else ""
+            _reveal_url(person_id, change.pk)
+            if masked and see_values and (old or new)
+            else ""
         )
         decision = ""
         if see_values and change.source == PersonChange.Source.KEEP_PROFILE:
@@ -328,7 +336,7 @@ def history_rows(person_id: int, user, *, reveal: int | None = None) -> list[His
                 old=old,
                 new=new,
                 decision=decision,
-                source=str(sources.get(change.source, change.source)),
+                source=sources.get(change.source, change.source),
                 user=change.user.get_username() if change.user else "",
                 created_at=change.created_at,
                 change_id=change.pk,

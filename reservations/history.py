@@ -141,8 +141,11 @@ def record_titles(changes) -> dict[int, str]:
             ids.setdefault((change.entity, change.entity_label), change.entity_id)
             labels.setdefault((change.entity, change.entity_id), change.entity_label)
     titles = {}
+    by_label: dict[tuple[str, str], str] = {}  # a record's rows share one
     for change in changes:
         pk = change.entity_id or ids.get((change.entity, change.entity_label))
         label = labels.get((change.entity, pk), change.entity_label)
-        titles[change.pk] = title(change.entity, label)
+        if (change.entity, label) not in by_label:
+            by_label[(change.entity, label)] = title(change.entity, label)
+        titles[change.pk] = by_label[(change.entity, label)]
     return titles

@@ -120,7 +120,9 @@ class Order(NamedTuple):
 
 
 ARRIVAL_ORDER = Order("arrival", "departure", ARRIVAL_ORDER_ERROR)
-REGISTRATION_ORDER = Order("registration_from", "registration_to", REGISTRATION_ORDER_ERROR)
+REGISTRATION_ORDER = Order(
+    "registration_from", "registration_to", REGISTRATION_ORDER_ERROR
+)
 # A document's, visa's or migration card's identifying text.
 CODE_FIELDS = frozenset({"number", "series"})
 
@@ -257,7 +259,12 @@ class StaffRules(models.Model):
     field_rules: ClassVar[Mapping[str, Sequence[Rule]]] = {}
     # (start, end, message): the end is not before the start.
     order_rules: ClassVar[Sequence[Order]] = ()
-    _stored: dict[str, Any] | None = None
+    # What the database holds, to tell what a write changes: the row as read
+    # (its column names and values, kept as they came: most objects read are
+    # never written, and a dict built for each was ~5% of a Гости tab), then
+    # what saves and refreshes wrote or read (``_stored``).
+    _row: tuple[Sequence[str], Sequence[Any]] | None = None
+    _stored_values: dict[str, Any] | None = None
     _staff_rules = True
 
     class Meta:
@@ -270,9 +277,15 @@ class StaffRules(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # What the database holds, to tell what a write changes.
-        instance._stored = dict(zip(field_names, values, strict=True))
+        instance._row = (field_names, values)
         return instance
+
+    @property
+    def _stored(self) -> dict[str, Any] | None:
+        """The stored values by attribute name; None for a new object."""
+        if self._stored_values is None and self._row is not None:
+            self._stored_values = dict(zip(*self._row, strict=True))
+        return self._stored_values
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
         super().refresh_from_db(using, fields, from_queryset)
@@ -282,7 +295,7 @@ class StaffRules(models.Model):
         """The values just saved or read are what the database holds."""
         names = set(names) if names is not None else None
         deferred = self.get_deferred_fields()
-        self._stored = {
+        self._stored_values = {
             **(self._stored or {}),
             **{
                 f.attname: getattr(self, f.attname)

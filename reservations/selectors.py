@@ -3,8 +3,10 @@ a fixed number of queries, whatever the number of guests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -94,14 +96,14 @@ class PaperLabels:
         self.visa = _("Visa")
         self.migration_card = _("Migration card")
 
-    def papers(self, person: Person) -> list[Paper]:
+    def papers(self, person: Person, documents: list, visas: list) -> list[Paper]:
         """A person's papers as the Гости tab lists them."""
         kinds = self.kinds
         papers = [
             Paper(kinds.get(doc.kind, doc.kind), _until(doc.expiry_date))
-            for doc in person.documents.all()
+            for doc in documents
         ]
-        papers += [Paper(self.visa, _until(v.valid_to)) for v in person.visas.all()]
+        papers += [Paper(self.visa, _until(v.valid_to)) for v in visas]
         if hasattr(person, "migration_card"):  # joined: no query, none when absent
             papers.append(Paper(self.migration_card))
         return papers
@@ -123,17 +125,20 @@ class GuestRow:
     def of(
         cls,
         stay: Stay,
+        papers: GuestPapers,
         duplicates: list[Duplicate],
         labels: PaperLabels | None = None,
         name_script: str | None = None,
     ) -> GuestRow:
         """The row of one guest, judged once (the page asks twice: the badge
         and the reservation's count)."""
-        checks = stay_checks(stay, name_script=name_script)
-        papers = (labels or PaperLabels()).papers(stay.person)
-        has_document = bool(stay.person.documents.all())
+        documents, visas = papers.documents, papers.visas
+        checks = stay_checks(
+            stay, name_script=name_script, documents=documents, visas=visas
+        )
+        shown = (labels or PaperLabels()).papers(stay.person, documents, visas)
         return cls(
-            stay, checks.warnings, checks.ready, duplicates, papers, has_document
+            stay, checks.warnings, checks.ready, duplicates, shown, bool(documents)
         )
 
     @property
@@ -173,7 +178,6 @@ _PERSON_COLUMNS_NOT_ON_THE_TAB = (
 
 
 def _guests_tab_stays() -> QuerySet[Stay]:
-    skip = _RECORD_COLUMNS_NOT_ON_THE_TAB
     return (
         Stay.objects.select_related("person", "person__migration_card")
         .defer(
@@ -184,32 +188,86 @@ def _guests_tab_stays() -> QuerySet[Stay]:
             "created_at",
             "updated_at",
             *(f"person__{name}" for name in _PERSON_COLUMNS_NOT_ON_THE_TAB),
-            *(f"person__migration_card__{name}" for name in skip),
-        )
-        .prefetch_related(
-            Prefetch(
-                "person__documents", queryset=IdentityDocument.objects.defer(*skip)
+            *(
+                f"person__migration_card__{name}"
+                for name in _RECORD_COLUMNS_NOT_ON_THE_TAB
             ),
-            Prefetch("person__visas", queryset=Visa.objects.defer(*skip)),
         )
         .order_by("id")
     )
 
 
+class TabDocument(NamedTuple):
+    """An identity document as the Гости tab lists, checks (``checks``) and
+    matches it (``duplicates_of``): the columns it reads, as values rather
+    than a model object (~8 µs each, two per guest, docs/benchmarks.md)."""
+
+    pk: int
+    person_id: int
+    kind: str
+    series: str
+    number: str
+    number_key: str
+    issuing_country: str
+    expiry_date: dt.date | None
+    # Its holder, as a prefetched document knows it: ``duplicates_of`` names
+    # a twin in the same reservation without a query.
+    person: Person
+
+
+class TabVisa(NamedTuple):
+    """A visa as the Гости tab lists and checks it (as ``TabDocument``)."""
+
+    person_id: int
+    category: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class GuestPapers:
+    """One guest's documents and visas, in the models' order."""
+
+    documents: list[TabDocument] = field(default_factory=list)
+    visas: list[TabVisa] = field(default_factory=list)
+
+
+def _guests_papers(persons: list[Person]) -> dict[int, GuestPapers]:
+    """The persons' documents and visas: two queries, grouped here. Django's
+    prefetch would hold each person's in a queryset of its own, and every
+    ``person.documents.all()`` of the checks makes a manager (together ~40 µs
+    a guest, docs/benchmarks.md)."""
+    by_id = {person.pk: person for person in persons}
+    papers = {pk: GuestPapers() for pk in by_id}
+    ids = list(by_id)
+    documents = IdentityDocument.objects.filter(person_id__in=ids)
+    for row in documents.values_list(*TabDocument._fields[:-1]):
+        papers[row[1]].documents.append(TabDocument(*row, by_id[row[1]]))
+    for row in Visa.objects.filter(person_id__in=ids).values_list(*TabVisa._fields):
+        papers[row[0]].visas.append(TabVisa(*row))
+    return papers
+
+
 def reservation_card(reservation_id: int) -> ReservationCard:
-    """The reservation with its guests, their documents and warnings."""
-    reservation = (
-        Reservation.objects.select_related("legal_entity")
-        .prefetch_related(Prefetch("stays", queryset=_guests_tab_stays()))
-        .get(pk=reservation_id)
+    """The reservation with its guests, their documents and warnings: six
+    queries (one the name policy's script), whatever the number of guests."""
+    reservation = Reservation.objects.select_related("legal_entity").get(
+        pk=reservation_id
     )
-    stays = reservation.stays.all()
-    # One query for the whole reservation, from the prefetched documents.
-    duplicates = duplicates_of(d for s in stays for d in s.person.documents.all())
+    stays = list(_guests_tab_stays().filter(reservation_id=reservation_id))
+    papers = _guests_papers([stay.person for stay in stays])
+    # One query for the whole reservation, from the documents just read.
+    duplicates = duplicates_of(d for p in papers.values() for d in p.documents)
     labels = PaperLabels()
     script = policy_script(reservation.legal_entity_id)
     guests = [
-        GuestRow.of(stay, duplicates.get(stay.person_id, []), labels, script)
+        GuestRow.of(
+            stay,
+            papers[stay.person_id],
+            duplicates.get(stay.person_id, []),
+            labels,
+            script,
+        )
         for stay in stays
     ]
     return ReservationCard(reservation=reservation, guests=guests)

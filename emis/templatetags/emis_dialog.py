@@ -5,6 +5,8 @@ rejected delivery for this guest."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import template
 
 from emis.conflicts import open_conflicts, persons_with_open_conflicts, shown_conflict
@@ -16,23 +18,45 @@ from legal_entities.models import LegalEntity
 register = template.Library()
 
 
-@register.simple_tag
-def emis_dialog_state(reservation=None, person=None) -> dict:
+class DialogState:
     """Whether EMIS is on, and the legal entities to choose from: the active
     ones the guest stays with (EMIS may write only there, emis/scope.py),
-    the reservation's preselected."""
-    entities = LegalEntity.objects.active().only("id", "name")
-    if person is not None and person.pk is not None:
-        entities = entities.filter(reservations__stays__person=person).distinct()
-    entities = list(entities)
-    wanted = getattr(reservation, "legal_entity_id", None)
-    # Preselect the reservation's entity only while it is still active.
-    selected = wanted if any(e.pk == wanted for e in entities) else None
-    return {
-        "active": integration_active(),
-        "legal_entities": entities,
-        "selected_id": selected,
-    }
+    the reservation's preselected. The entities are read when first asked
+    for: the card's EMIS button needs only ``active``."""
+
+    def __init__(self, active: bool, reservation=None, person=None) -> None:
+        self.active = active
+        self._reservation, self._person = reservation, person
+
+    @cached_property
+    def legal_entities(self) -> list[LegalEntity]:
+        entities = LegalEntity.objects.active().only("id", "name")
+        person = self._person
+        if person is not None and person.pk is not None:
+            entities = entities.filter(reservations__stays__person=person).distinct()
+        return list(entities)
+
+    @cached_property
+    def selected_id(self) -> int | None:
+        wanted = getattr(self._reservation, "legal_entity_id", None)
+        # Preselect the reservation's entity only while it is still active.
+        return wanted if any(e.pk == wanted for e in self.legal_entities) else None
+
+
+@register.simple_tag(takes_context=True)
+def emis_dialog_state(context, reservation=None, person=None) -> DialogState:
+    return DialogState(_integration_active(context), reservation, person)
+
+
+def _integration_active(context) -> bool:
+    """Read once per request: the guest card's button and its dialog both
+    ask."""
+    request = context.get("request")
+    if request is None:
+        return integration_active()
+    if not hasattr(request, "_emis_integration_active"):
+        request._emis_integration_active = integration_active()
+    return request._emis_integration_active
 
 
 @register.simple_tag

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from personal_data.access_log import record_access
+from personal_data.access_log import record_access, record_accesses
 from personal_data.models import AppendOnlyError, PersonalDataAccess
 from pms.roles import Role
 from reservations.models import IdentityDocument
@@ -115,7 +115,10 @@ def test_a_refused_page_records_nothing(guest):
 def test_the_person_api_records_reads_and_patches(guest, api_front_desk):
     url = reverse("api-person", args=[guest.person_id])
     assert api_front_desk.get(url).status_code == 200
-    assert api_front_desk.patch(url, {"phone": "+79123456789"}, format="json").status_code == 200
+    assert (
+        api_front_desk.patch(url, {"phone": "+79123456789"}, format="json").status_code
+        == 200
+    )
     kinds = list(PersonalDataAccess.objects.values_list("kind", "person_id"))
     assert kinds == [("person_api", guest.person_id)] * 2
 
@@ -151,6 +154,32 @@ def test_search_results_record_each_person_listed_in_one_insert(guest):
     assert "Репин" in page
     # The query itself (a surname, a document number) is never stored.
     assert not PersonalDataAccess.objects.exclude(detail="").exists()
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production
+def test_a_list_is_one_insert_with_each_person_once_in_order_at_one_moment(guest):
+    clerk = make_user(Role.FRONT_DESK, username="clerk")
+    with CaptureQueriesContext(connection) as queries:
+        record_accesses(
+            clerk, [30, 10, 30, None, 20], Kind.GUEST_LIST, detail="x" * 300
+        )
+    assert _log_queries(queries) == ["INSERT"]
+    assert not [q for q in queries if q["sql"] in ("BEGIN", "COMMIT")]
+    rows = PersonalDataAccess.objects.order_by("id")
+    assert [r.person_id for r in rows] == [30, 10, None, 20]
+    assert {(r.username, r.user_id, r.kind, r.detail) for r in rows} == {
+        ("clerk", clerk.pk, "guest_list", "x" * 200)
+    }
+    assert len({r.at for r in rows}) == 1
+
+
+def test_a_list_longer_than_one_statement_takes_is_written_whole(guest, monkeypatch):
+    monkeypatch.setattr(connection.features, "max_query_params", 7 * 4)  # 4 rows
+    with CaptureQueriesContext(connection) as queries:
+        record_accesses(make_user(Role.ADMIN), range(1, 11), Kind.SEARCH)
+    assert _log_queries(queries) == ["INSERT"] * 3
+    ids = PersonalDataAccess.objects.order_by("id").values_list("person_id", flat=True)
+    assert list(ids) == list(range(1, 11))
 
 
 def test_the_merge_confirmation_records_both_persons(guest):

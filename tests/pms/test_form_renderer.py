@@ -6,16 +6,19 @@ import datetime as dt
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from pms.form_renderer import FormRenderer
+from pms.form_renderer import FIELD_TEMPLATE, FormRenderer
 from reservations.guest_forms import (
+    DocumentFormSet,
     IdentityDocumentForm,
     PersonForm,
     StayForm,
     VisaForm,
 )
+from reservations.models import Person
 
 
 class Sample(forms.Form):
@@ -52,6 +55,30 @@ def test_every_widget_and_error_list_renders_as_django_renders_it(data):
 def test_the_guest_page_forms_render_as_with_django_templates(form_class):
     for fast, slow in _both(form_class, prefix="p"):
         assert str(fast) == str(slow)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"p-surname": "", "p-discount": "x"}])
+@pytest.mark.parametrize("form_class", [Sample, PersonForm, StayForm])
+def test_a_field_group_renders_as_its_template(form_class, data):
+    """``{{ field.as_field_group }}``: label (a required mark), widget, help
+    text, errors; a checkbox inside its label."""
+    form = form_class(renderer=FormRenderer(), prefix="p", data=data)
+    for field in form:
+        # Stripped, as a renderer strips what a template renders.
+        expected = render_to_string(FIELD_TEMPLATE, {"field": field}).strip()
+        assert field.as_field_group() == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"documents-TOTAL_FORMS": "x"}])
+def test_a_management_form_renders_as_with_django_templates(data):
+    fast = DocumentFormSet(data, instance=Person(), prefix="documents")
+    slow = DocumentFormSet(data, instance=Person(), prefix="documents")
+    fast.management_form.renderer = FormRenderer()
+    slow.management_form.renderer = DjangoTemplates()
+    assert str(fast.management_form) == str(slow.management_form)
+    assert 'name="documents-TOTAL_FORMS"' in str(fast.management_form)
 
 
 def test_the_project_uses_it(settings):

@@ -58,7 +58,13 @@ def test_an_unknown_country_matches_but_another_country_or_kind_does_not():
     a, blank, other_country, other_kind = (make_person(str(i)) for i in range(4))
     _doc(a, kind="national_passport", series="", number="C01X00T47", country="DEU")
     _doc(blank, kind="national_passport", series="", number="c01x00t47", country="")
-    _doc(other_country, kind="national_passport", series="", number="C01X00T47", country="AUT")
+    _doc(
+        other_country,
+        kind="national_passport",
+        series="",
+        number="C01X00T47",
+        country="AUT",
+    )
     _doc(other_kind, kind="id_card", series="", number="C01X00T47", country="DEU")
     assert _other_ids(a) == [blank.pk]
     assert _other_ids(other_country) == [blank.pk]
@@ -77,7 +83,9 @@ def test_staff_saving_a_document_another_guest_holds_shows_on_both_cards(
     first = make_guest(make_reservation(), surname="Репин")
     _doc(first.person)
     second = make_guest(make_reservation(), surname="Репин")
-    data = form_data(front_desk_client.get(_guest_url(second)).content.decode(), "guest-form")
+    data = form_data(
+        front_desk_client.get(_guest_url(second)).content.decode(), "guest-form"
+    )
     data.update(
         {
             "documents-0-kind": "passport_rf",
@@ -89,7 +97,9 @@ def test_staff_saving_a_document_another_guest_holds_shows_on_both_cards(
     assert front_desk_client.post(_guest_url(second), data).status_code == 302
 
     page = front_desk_client.get(_guest_url(second)).content.decode()
-    notice = page.split('class="card msg msg-warning duplicates"')[1].split("</section>")[0]
+    notice = page.split('class="card msg msg-warning duplicates"')[1].split(
+        "</section>"
+    )[0]
     assert f"Возможно, это тот же гость: ID персоны {first.person_id}" in notice
     # masked; "123 456" is stored as "123456" (reservations/rules.py)
     assert "тот же документ: Паспорт гражданина РФ ********56" in notice
@@ -160,6 +170,28 @@ def test_the_duplicate_lookup_does_not_add_a_query_per_guest(front_desk_client):
     assert _tab_queries(front_desk_client, 1) == _tab_queries(front_desk_client, 40)
 
 
+def _twins_inside_tab_queries(client, pairs: int) -> int:
+    """Twins who are guests of the same reservation: each names the other."""
+    reservation = make_reservation()
+    for n in range(pairs):
+        for surname in (f"Гость{n}", f"Двойник{n}"):
+            _doc(
+                make_guest(reservation, surname=surname).person,
+                number=f"{reservation.pk}-{n}",
+            )
+    with CaptureQueriesContext(connection) as ctx:
+        page = _tab(client, reservation).content.decode()
+    assert page.count('data-code="possible_duplicate"') == 2 * pairs
+    return len(ctx.captured_queries)
+
+
+def test_twins_in_the_same_reservation_add_no_query_either(front_desk_client):
+    _twins_inside_tab_queries(front_desk_client, 1)  # warm up
+    assert _twins_inside_tab_queries(front_desk_client, 1) == (
+        _twins_inside_tab_queries(front_desk_client, 10)
+    )
+
+
 def test_duplicates_api_lists_candidates_with_why(api_front_desk):
     a, b = make_person("Репин"), make_person("Repin", birth_date="1985-04-12")
     mine, theirs = _doc(a), _doc(b)
@@ -186,8 +218,12 @@ def test_duplicates_api_lists_candidates_with_why(api_front_desk):
 
 def test_duplicates_api_is_for_front_desk(api_support, api_anonymous):
     person = make_person()
-    assert api_support.get(f"/api/v1/persons/{person.pk}/duplicates/").status_code == 403
-    assert api_anonymous.get(f"/api/v1/persons/{person.pk}/duplicates/").status_code == 401
+    assert (
+        api_support.get(f"/api/v1/persons/{person.pk}/duplicates/").status_code == 403
+    )
+    assert (
+        api_anonymous.get(f"/api/v1/persons/{person.pk}/duplicates/").status_code == 401
+    )
 
 
 def test_hidden_characters_of_older_rows_do_not_hide_a_duplicate():
@@ -198,7 +234,10 @@ def test_hidden_characters_of_older_rows_do_not_hide_a_duplicate():
     a, b, c = make_person("Ремарк"), make_person("Remarque"), make_person("Другой")
     _doc(a, kind="national_passport", series="", number="C01X00T47", country="DEU")
     old = _doc(
-        b, kind="national_passport", series="", number="C01X\u00ad00\u200dT47\u200e",
+        b,
+        kind="national_passport",
+        series="",
+        number="C01X\u00ad00\u200dT47\u200e",
         country="DEU",
     )
     _doc(c, kind="national_passport", series="", number="C01X\u3164", country="DEU")

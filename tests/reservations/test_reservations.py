@@ -171,7 +171,7 @@ def test_guests_tab_shows_ids_card_issued_warnings_and_readiness(
     bare.card_issued = True
     bare.save()
 
-    def fake_warnings(stay, **_):
+    def fake_warnings(stay, **papers):
         if stay.pk == warned.pk:
             return [StayWarning(code="visa_expired", message="Виза истекла")]
         return []
