@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -129,18 +130,23 @@ class _RecordFormSet(forms.BaseInlineFormSet):
 
 
 def _loaded_records(person: Person, rel) -> list | None:
-    """The person's rows of ``rel`` already read (in the model's order), or
-    None when they were not."""
+    """Copies of the person's rows of ``rel`` already read (in the model's
+    order), or None when they were not. Copies: a bound form writes the
+    posted values onto its instance, and the page reads the stored ones from
+    the same prefetched rows (the card drawn again with the user's typing
+    showed a record's old value where EMIS had just changed it)."""
     if person.pk is None:
         return None
     if rel.one_to_one:
         if not rel.is_cached(person):
             return None
         card = rel.get_cached_value(person)
-        return [] if card is None else [card]
+        return [] if card is None else [copy.copy(card)]
     prefetched = getattr(person, "_prefetched_objects_cache", {})
     name = rel.get_accessor_name()
-    return list(prefetched[name]) if name in prefetched else None
+    if name not in prefetched:
+        return None
+    return [copy.copy(record) for record in prefetched[name]]
 
 
 _formset_options = {

@@ -40,7 +40,9 @@ def _emis_writes(stay, **values):
     )
 
 
-def test_stale_save_of_other_fields_writes_only_the_clerks_change(front_desk_client, stay):
+def test_stale_save_of_other_fields_writes_only_the_clerks_change(
+    front_desk_client, stay
+):
     data = _opened(front_desk_client, stay)
     _emis_writes(stay, birth_place="ГОР. МОСКВА")  # meanwhile
     data["person-phone"] = "+79123456789"
@@ -132,3 +134,29 @@ def test_a_save_over_a_document_deleted_meanwhile_says_so(front_desk_client, sta
     assert form_data(page, "guest-form")["person-phone"] == "+79123456789"
     stay.person.refresh_from_db()
     assert stay.person.phone == ""
+
+
+def test_refresh_shows_a_records_new_stored_value_the_clerk_did_not_touch(
+    front_desk_client, stay
+):
+    # The card lists a document; the clerk types elsewhere; EMIS changes the
+    # document's expiry meanwhile. The card drawn again shows EMIS's expiry
+    # (the posted form once wrote the old value onto the rows the page reads
+    # the stored ones from).
+    document = IdentityDocument.objects.create(
+        person=stay.person,
+        kind="passport_rf",
+        number="123456",
+        expiry_date=dt.date(2032, 1, 1),
+    )
+    data = _opened(front_desk_client, stay)
+    assert data["documents-0-expiry_date"] == "01.01.2032"
+    data["person-phone"] = "+79123456789"
+    IdentityDocument.objects.filter(pk=document.pk).update(
+        expiry_date=dt.date(2033, 5, 5)
+    )
+    answer = front_desk_client.post(_url(stay, "refresh/"), {**data, "_arrived": "1"})
+
+    shown = form_data(answer.content.decode(), "guest-form")
+    assert shown["documents-0-expiry_date"] == "05.05.2033"
+    assert shown["person-phone"] == "+79123456789"
