@@ -100,12 +100,6 @@ class BoardGuest:
         return DocState.WARNINGS
 
     @property
-    def listed_warnings(self) -> list[StayWarning]:
-        """The warnings to list beside the state: "nothing yet" says the
-        missing document already."""
-        return [w for w in self.warnings if w.code != "no_identity_document"]
-
-    @property
     def deadline_kind(self) -> str:
         if self.deadline is None:
             return ""

@@ -156,3 +156,20 @@ def test_a_known_latin_spelling_or_a_cyrillic_policy_says_nothing(
     latin_policy.save()
     assert NAME_CODE not in _card(front_desk_client, stay)
     assert NAME_CODE not in _tab_row(front_desk_client, stay)
+
+
+# --- No identity document: "ничего нет" and the warning that says why --------
+
+
+def test_no_identity_document_is_said_on_every_page(front_desk_client, stay):
+    """The board showed the state "ничего нет" but left the warning out, which
+    the card, the Гости tab and the API name (issue 12, second review)."""
+    stay.person.citizenship = "RUS"
+    stay.person.save()
+    stay.person.documents.all().delete()
+    expected = ("no_identity_document", "Нет документа, удостоверяющего личность")
+    assert expected in _warnings(_card(front_desk_client, stay))
+    assert expected in _warnings(_tab_row(front_desk_client, stay))
+    board = _board_row(front_desk_client, stay)
+    assert 'data-state="nothing"' in board and "ничего нет" in board
+    assert expected in _warnings(board)
