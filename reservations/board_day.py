@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from pms.strict_json import ISO_DATE
 
 from .deadlines import hotel_today
 from .rules import MAX_DATE, MIN_DATE
+
+# Languages that write a weekday in lower case inside a sentence: Django's
+# names are capitalised ("Воскресенье"), a heading reads "29.11.2026,
+# воскресенье" — and "11/29/2026, Sunday" in English.
+LOWER_CASE_WEEKDAYS = frozenset({"ru"})
 
 DAY_ERROR = _("Enter a date as YYYY-MM-DD in the years %(min)s–%(max)s.")
 
@@ -64,3 +69,13 @@ def neighbour(day: dt.date, days: int) -> dt.date | None:
     """The day ``days`` away, or None past the board's range (no link)."""
     other = day + dt.timedelta(days=days)
     return other if MIN_DATE <= other <= MAX_DATE else None
+
+
+def day_heading(day: dt.date) -> str:
+    """The day as the board's heading names it, in the active language: its
+    short date (дд.мм.гггг, mm/dd/yyyy) and the weekday."""
+    weekday = formats.date_format(day, "l")
+    language = (translation.get_language() or "").split("-")[0]
+    if language in LOWER_CASE_WEEKDAYS:
+        weekday = weekday.lower()
+    return f"{formats.date_format(day, 'SHORT_DATE_FORMAT')}, {weekday}"

@@ -21,7 +21,7 @@ from pms.roles import Role, role_required
 
 from . import deadlines
 from .board import arrivals_board, board_stays
-from .board_day import BadDay, board_day, neighbour
+from .board_day import BadDay, board_day, day_heading, neighbour
 from .forms import DateInput
 
 LIST_LABELS = {
@@ -64,6 +64,7 @@ def board(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "day": day,
+        "day_heading": day_heading(day),
         "today": deadlines.hotel_today(),
         "form": BoardDateForm(initial={"date": day}),
         "bad_date": bad_date,

@@ -358,6 +358,24 @@ def test_day_navigation(front_desk_client):
     assert "01.03.2026" in page
 
 
+def _heading(page) -> str:
+    return re.search(r'<span class="board-day">([^<]*)</span>', page).group(1)
+
+
+def test_the_heading_names_the_day_as_the_language_writes_it(front_desk_client):
+    """Russian: дд.мм.гггг and the weekday in lower case, as a sentence
+    writes it; English: the English short date and "Sunday" (it read
+    "29.11.2026, sunday" beside an mm/dd/yyyy field); the summary's date too."""
+    day = D(2025, 11, 30)  # a past Sunday: not today, whose summary has no date
+    page = _page(front_desk_client, day)
+    assert _heading(page) == "30.11.2025, воскресенье"
+    front_desk_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = _page(front_desk_client, day)
+    assert _heading(page) == "11/30/2025, Sunday"
+    assert 'value="11/30/2025"' in page  # the date field says it the same way
+    assert _summary(page).startswith("On 11/30/2025:")
+
+
 def test_a_day_typed_as_the_russians_write_it(front_desk_client):
     page = front_desk_client.get("/board/", {"date": "01.03.2026"}).content.decode()
     assert 'value="01.03.2026"' in page and 'href="/board/?date=2026-03-02"' in page
