@@ -4,7 +4,10 @@ papers and the migration notices' deadlines (reads only).
 A guest (a stay) is on the board of a day when their registration covers it:
 *arriving* on the first day, *departing* on the last, *in house* between (a
 one-day stay is arriving); and the day after its last, as *departed
-yesterday*: their departure notice is due that day by 12:00. Cancelled
+yesterday*: their departure notice is due that day by 12:00. A foreign guest
+who left before that still has the arrival notice due on the day when it
+falls after the stay (arrived on Friday, left on Saturday: due on Monday):
+such a stay is on that day's board as *left earlier*. Cancelled
 reservations are left out. Each guest is
 judged by ``checks.stay_checks`` and given the deadlines of
 ``deadlines.py``; the board shows the one its list is about:
@@ -15,7 +18,8 @@ judged by ``checks.stay_checks`` and given the deadlines of
   while the guest's documents are not ready; else the departure notice;
 - departing: the departure notice, or the arrival notice when it has passed
   and the documents are still not ready;
-- departed yesterday: the departure notice (due on the board's day).
+- departed yesterday: the departure notice (due on the board's day);
+- left earlier: the arrival notice (due on the board's day).
 
 The PMS does not see whether EMIS has filed a notice: *ready* documents are
 what EMIS needs to file it, so a passed arrival notice of a guest whose
@@ -25,9 +29,10 @@ citizenship has an open question, not "no notice": the checks' warning
 ``citizenship_unknown`` (never ready; the card and the Гости tab show it
 too) and no deadline.
 
-The stays of a day are one query, their documents and visas two more, the
-name policies of their legal entities one: a board of 200 guests costs what
-a board of one does.
+The stays of a day are one query (those who left earlier with them: their
+days of arrival are worked out first, ``deadlines.arrivals_due_on``), their
+documents and visas two more, the name policies of their legal entities
+one: a board of 200 guests costs what a board of one does.
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 
 from . import deadlines
@@ -52,6 +58,9 @@ class BoardList(StrEnum):
     IN_HOUSE = "in_house"
     DEPARTING = "departing"
     DEPARTED = "departed"  # yesterday: the departure notice is due today
+    # Before yesterday, the arrival notice due today (Friday to Saturday,
+    # seen on Monday).
+    LEFT_EARLIER = "left_earlier"
 
 
 LIST_ORDER = (
@@ -59,6 +68,7 @@ LIST_ORDER = (
     BoardList.IN_HOUSE,
     BoardList.DEPARTING,
     BoardList.DEPARTED,
+    BoardList.LEFT_EARLIER,
 )
 
 
@@ -150,8 +160,16 @@ def board_stays(day: dt.date) -> QuerySet[Stay]:
     """The stays on the board of ``day``, in the board's order, with all that
     the checks read (select_related and two prefetches)."""
     yesterday = day - dt.timedelta(days=1)
+    on_board = Q(registration_from__lte=day, registration_to__gte=yesterday)
+    # Gone before yesterday, the arrival notice due on ``day``: foreigners
+    # (the citizenship set and not exempt) who arrived on one of its days.
+    left_earlier = Q(
+        registration_from__in=deadlines.arrivals_due_on(day),
+        registration_to__lt=yesterday,
+    ) & ~Q(citizenship_code__in=[*deadlines.exempt_citizenships(), ""])
     return (
-        Stay.objects.filter(registration_from__lte=day, registration_to__gte=yesterday)
+        Stay.objects.alias(citizenship_code=Upper(Trim("person__citizenship")))
+        .filter(on_board | left_earlier)
         .exclude(reservation__status=Reservation.Status.CANCELLED)
         .select_related(
             "person",
@@ -162,6 +180,7 @@ def board_stays(day: dt.date) -> QuerySet[Stay]:
         .prefetch_related(*GUEST_RELATED)
         .annotate(
             board_order=Case(
+                When(registration_to__lt=yesterday, then=Value(4)),
                 When(registration_to=yesterday, then=Value(3)),
                 When(registration_from=day, then=Value(0)),
                 When(registration_to=day, then=Value(2)),
@@ -174,6 +193,8 @@ def board_stays(day: dt.date) -> QuerySet[Stay]:
 
 
 def stay_list(stay: Stay, day: dt.date) -> BoardList:
+    if stay.registration_to < day - dt.timedelta(days=1):
+        return BoardList.LEFT_EARLIER
     if stay.registration_to < day:
         return BoardList.DEPARTED
     if stay.registration_from == day:
@@ -226,6 +247,8 @@ def _shown_deadline(
 ) -> dt.datetime | None:
     if which is BoardList.DEPARTED or arrival_due is None:
         return departure_due
+    if which is BoardList.LEFT_EARLIER:
+        return arrival_due
     if which is BoardList.ARRIVING:
         return arrival_due
     local = timezone.get_default_timezone()
@@ -258,7 +281,7 @@ def board_rows(
 
 
 def arrivals_board(day: dt.date, *, now: dt.datetime | None = None) -> Board:
-    """The board of ``day``: four lists of reservations with their guests."""
+    """The board of ``day``: five lists of reservations with their guests."""
     sections = {key: BoardSection(key) for key in LIST_ORDER}
     guests = board_rows(board_stays(day), day=day, now=now)
     for guest in guests:

@@ -1,7 +1,8 @@
 """``GET /api/v1/arrivals/?date=YYYY-MM-DD``: the arrivals board's rows.
 
 Front desk role, as the board. Rows come in the board's order (arriving, in
-house, departing, departed yesterday; by reservation, then stay), paged like every API list.
+house, departing, departed yesterday, left earlier with the arrival notice
+due that day; by reservation, then stay), paged like every API list.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class ArrivalSerializer(serializers.Serializer):
     false, or null when no citizenship is set (the warning
     ``citizenship_unknown`` says so too). ``list`` is the board's list of
     the row, ``departed`` for yesterday's departures (their departure notice
-    is due on the board's day)."""
+    is due on the board's day), ``left_earlier`` for a foreign guest who
+    left before yesterday and whose arrival notice is due on the board's day
+    (arrived on Friday, left on Saturday: due on Monday)."""
 
     stay_id = serializers.IntegerField(source="stay.pk")
     person_id = serializers.IntegerField(source="stay.person_id")

@@ -29,6 +29,7 @@ LIST_LABELS = {
     "in_house": _("In house"),
     "departing": _("Departing"),
     "departed": _("Departed yesterday"),
+    "left_earlier": _("Left earlier, arrival notice due this day"),
 }
 
 

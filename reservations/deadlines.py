@@ -118,6 +118,34 @@ def next_working_day(
 # --- Who and when ------------------------------------------------------------
 
 
+def arrivals_due_on(
+    day: dt.date, *, swaps: dict[dt.date, bool] | None = None
+) -> list[dt.date]:
+    """The days of arrival whose arrival notice is due on ``day`` (Friday,
+    Saturday and Sunday for a Monday; none for a day off). The later the
+    arrival, the later its notice: the search goes back from ``day`` until
+    a notice falls due earlier, within the longest search for a working day
+    (``_SEARCH_DAYS``, past the longest run of days off)."""
+    swaps = workday_swaps() if swaps is None else swaps
+    if not is_working_day(day, swaps=swaps):
+        return []
+    after = settings.PMS_ARRIVAL_NOTICE_WORKING_DAYS
+    found = []
+    for back in range(1, _SEARCH_DAYS * max(after, 1) + 1):
+        arrival = day - dt.timedelta(days=back)
+        due = next_working_day(arrival, after=after, swaps=swaps)
+        if due < day:
+            break
+        if due == day:
+            found.append(arrival)
+    return found
+
+
+def exempt_citizenships() -> list[str]:
+    """``PMS_NOTICE_EXEMPT_CITIZENSHIPS`` as upper-case codes."""
+    return [c.strip().upper() for c in settings.PMS_NOTICE_EXEMPT_CITIZENSHIPS]
+
+
 def needs_notice(citizenship: str) -> bool:
     """Whether the hotel notifies the migration authority of this guest
     (False while the citizenship is unknown: see ``notice_needed``)."""
@@ -130,8 +158,7 @@ def notice_needed(citizenship: str) -> bool | None:
     code = (citizenship or "").strip().upper()
     if not code:
         return None
-    exempt = {c.strip().upper() for c in settings.PMS_NOTICE_EXEMPT_CITIZENSHIPS}
-    return code not in exempt
+    return code not in exempt_citizenships()
 
 
 def _local(day: dt.date, time: dt.time) -> dt.datetime:

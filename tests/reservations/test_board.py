@@ -69,6 +69,7 @@ def test_three_lists_by_the_registration_dates():
         BoardList.IN_HOUSE: ["Staying"],
         BoardList.DEPARTING: ["Leaving"],
         BoardList.DEPARTED: ["Gone"],
+        BoardList.LEFT_EARLIER: [],  # LongGone's notices were due in February
     }
 
 
@@ -449,3 +450,47 @@ def test_query_count_is_the_same_for_200_arrivals_in_50_reservations(front_desk_
     _board_queries(front_desk_client, 1)  # warm up session and user caches
     one = _board_queries(front_desk_client, 1)
     assert _board_queries(front_desk_client, 200, per_reservation=4) == one
+
+
+# --- Gone before yesterday, the arrival notice still to come ---------------------
+
+MONDAY = D(2026, 3, 16)
+
+
+def test_a_guest_gone_over_the_weekend_is_on_mondays_board():
+    """Issue 12, second review: arrived on Friday, left on Saturday — the
+    arrival notice is due on Monday, after the guest left, and the board of
+    Monday listed them nowhere and counted nothing."""
+    gone = stay("Rossi", D(2026, 3, 13), D(2026, 3, 14), citizenship="ITA")
+    ready_russian("Иванов", D(2026, 3, 13), D(2026, 3, 14))  # no notice
+    stay("Earlier", D(2026, 3, 12), D(2026, 3, 14))  # due Friday: not Monday's
+    monday_noon = dt.datetime(2026, 3, 16, 12, 0, tzinfo=MSK)
+    board = arrivals_board(MONDAY, now=monday_noon)
+    (guest,) = board.guests
+    assert (guest.stay, guest.list) == (gone, BoardList.LEFT_EARLIER)
+    assert guest.deadline == dt.datetime(2026, 3, 16, 23, 59, 59, tzinfo=MSK)
+    assert (guest.deadline_kind, guest.urgency) == ("arrival", Urgency.TODAY)
+    s = board.summary
+    assert (s.due_today, s.due_today_not_ready, s.overdue) == (1, 1, 0)
+    # Passed (seen on Tuesday): red, and counted as overdue.
+    tuesday = dt.datetime(2026, 3, 17, 9, 0, tzinfo=MSK)
+    late = arrivals_board(MONDAY, now=tuesday)
+    assert late.guests[0].urgency == Urgency.OVERDUE
+    assert (late.summary.due_today_passed, late.summary.overdue) == (1, 1)
+    # Tuesday's board has nothing of theirs due.
+    assert arrivals_board(D(2026, 3, 17), now=tuesday).guests == []
+
+
+def test_the_page_lists_them_apart_and_counts_the_notice(front_desk_client):
+    gone = stay("Росси", D(2026, 3, 13), D(2026, 3, 14), citizenship="ITA")
+    page = _page(front_desk_client, MONDAY)
+    section = page.split('id="list-left_earlier"')[1].split("</section>")[0]
+    assert "Уже выехали — уведомление о прибытии в этот день" in section
+    row = _row(section, gone)
+    assert 'data-kind="arrival"' in row and "16.03.2026 23:59" in row
+    assert _summary(page).startswith(
+        "На 16.03.2026: 1 иностранный гость — уведомление в этот день, документы"
+        " не готовы у 1"
+    )
+    # Shown only when someone is on it.
+    assert 'id="list-left_earlier"' not in _page(front_desk_client, D(2026, 3, 17))

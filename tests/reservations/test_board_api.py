@@ -168,3 +168,17 @@ def test_yesterdays_departures_and_unknown_citizenship(api_front_desk):
     assert rows[0]["arrival_notice_due"] is None
     assert rows[0]["ready"] is False
     assert rows[0]["warnings"][0]["code"] == "citizenship_unknown"
+
+
+def test_a_guest_gone_before_yesterday_with_the_arrival_notice_due(api_front_desk):
+    """Arrived on Friday, left on Saturday: Monday's arrival notice is a row
+    of Monday's board, list ``left_earlier``."""
+    gone = make_guest(
+        make_reservation(arrival=D(2026, 3, 13), departure=D(2026, 3, 14)),
+        surname="Rossi",
+        citizenship="ITA",
+    )
+    (row,) = api_front_desk.get(URL, {"date": "2026-03-16"}).json()["results"]
+    assert (row["stay_id"], row["list"]) == (gone.pk, "left_earlier")
+    assert row["arrival_notice_due"] == "2026-03-16T23:59:59+03:00"
+    assert api_front_desk.get(URL, {"date": "2026-03-17"}).json()["count"] == 0

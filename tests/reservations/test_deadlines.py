@@ -130,3 +130,33 @@ def test_urgency_at_a_moment():
     # 21:30 UTC on the 3rd is already the 4th in Moscow: overdue.
     late = dt.datetime(2026, 3, 3, 21, 30, tzinfo=dt.UTC)
     assert deadlines.urgency(due, now=late) == Urgency.OVERDUE
+
+
+def _days(*texts: str) -> list[dt.date]:
+    return [dt.date.fromisoformat(t) for t in texts]
+
+
+def test_the_arrivals_whose_notice_falls_due_on_a_day():
+    """What the board asks for the guests who have already left: Monday has
+    the weekend's arrivals and Friday's; a day off has none; the first
+    working day after the New Year holidays has all of them."""
+    monday, sunday = dt.date(2026, 3, 16), dt.date(2026, 3, 15)
+    assert deadlines.arrivals_due_on(monday) == _days(
+        "2026-03-15", "2026-03-14", "2026-03-13"
+    )
+    assert deadlines.arrivals_due_on(dt.date(2026, 3, 17)) == [monday]
+    assert deadlines.arrivals_due_on(sunday) == []
+    after_new_year = deadlines.arrivals_due_on(dt.date(2026, 1, 12))
+    assert after_new_year[0] == dt.date(2026, 1, 11)
+    assert len(after_new_year) == 13  # 30.12.2025 (a Tuesday) to 11.01
+    for arrival in after_new_year:
+        assert _due(arrival.isoformat()) == _end_of("2026-01-12")
+
+
+def test_the_arrivals_follow_the_number_of_working_days(settings):
+    settings.PMS_ARRIVAL_NOTICE_WORKING_DAYS = 2
+    # Two working days after Friday to Sunday (Monday, Tuesday): Tuesday;
+    # Monday's arrival is due on Wednesday.
+    assert deadlines.arrivals_due_on(dt.date(2026, 3, 17)) == _days(
+        "2026-03-15", "2026-03-14", "2026-03-13"
+    )
