@@ -28,8 +28,9 @@ guest card, the Гости tab, the arrivals board and the API. Codes:
   day, like a document).
 - ``name_transliterated``: part of the name was derived by transliteration.
 - ``name_not_in_policy_script``: part of the main name is in the other
-  script than the name policy's and no spelling in the policy's script is
-  known (typed by staff; see ``name_scripts.py``).
+  script than the name policy's (typed by staff, which a re-apply keeps);
+  the text says whether a spelling in the policy's script is known, and
+  which (see ``name_scripts.py``).
 
 The two name warnings do not stop a guest being ready: they are information,
 the documents can be filed all the same. Everything is read from
@@ -47,10 +48,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from . import deadlines, name_scripts
+from . import deadlines
 from .countries import NO_MIGRATION_CARD
 from .models import NAME_PARTS, DocumentKind, Person
-from .name_scripts import name_not_in_script
+from .name_scripts import name_script_message
 
 # Citizens of these states enter Russia without a visa: the CIS visa-free
 # agreements (Abkhazia and South Ossetia also, but they have no ISO code).
@@ -294,9 +295,9 @@ def _name_warnings(person: Person, name_script: str | None) -> list[StayWarning]
             "parts": labels
         }
         warnings.append(StayWarning("name_transliterated", message))
-    if name_not_in_script(person, name_script):
-        message = str(name_scripts.MESSAGES[name_script])
-        warnings.append(StayWarning(NAME_NOT_IN_POLICY_SCRIPT, message))
+    script_message = name_script_message(person, name_script)
+    if script_message:
+        warnings.append(StayWarning(NAME_NOT_IN_POLICY_SCRIPT, script_message))
     return warnings
 
 

@@ -144,18 +144,40 @@ def test_the_apis_name_it_too_and_keep_the_guest_ready(
     assert one.json()["warnings"] == row["warnings"]
 
 
-def test_a_known_latin_spelling_or_a_cyrillic_policy_says_nothing(
-    front_desk_client, stay, latin_policy
+KNOWN_TEXT = (
+    "Имя введено вручную кириллицей; известно латинское написание: "
+    "BEZGRAZHDANSTVA. Политика имён не заменяет введённое вручную — исправьте "
+    "имя в карточке, если нужно."
+)
+
+
+def test_a_known_latin_spelling_is_named_on_every_page_and_in_the_apis(
+    front_desk_client, api_front_desk, stay, latin_policy
 ):
+    """Typed in Cyrillic, the Latin spelling on file (issue 12, second
+    review): a re-apply keeps the typed name, and said nothing why."""
     stay.person.surname_latin = "BEZGRAZHDANSTVA"
     stay.person.save()
-    assert NAME_CODE not in _board_row(front_desk_client, stay)
-    stay.person.surname_latin = ""
-    stay.person.save()
+    expected = (NAME_CODE, KNOWN_TEXT)
+    assert expected in _warnings(_card(front_desk_client, stay))
+    assert expected in _warnings(_tab_row(front_desk_client, stay))
+    assert expected in _warnings(_board_row(front_desk_client, stay))
+    day = stay.registration_from.isoformat()
+    (row,) = api_front_desk.get("/api/v1/arrivals/", {"date": day}).json()["results"]
+    assert row["warnings"] == [{"code": NAME_CODE, "message": KNOWN_TEXT}]
+    assert row["ready"] is True
+    guests = api_front_desk.get(f"/api/v1/reservations/{stay.reservation_id}/guests/")
+    assert guests.json()[0]["warnings"] == row["warnings"]
+
+
+def test_a_name_in_the_policys_script_says_nothing(
+    front_desk_client, stay, latin_policy
+):
     latin_policy.script = "cyrillic"
     latin_policy.save()
     assert NAME_CODE not in _card(front_desk_client, stay)
     assert NAME_CODE not in _tab_row(front_desk_client, stay)
+    assert NAME_CODE not in _board_row(front_desk_client, stay)
 
 
 # --- No identity document: "ничего нет" and the warning that says why --------

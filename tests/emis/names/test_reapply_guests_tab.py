@@ -2,9 +2,10 @@
 "Сидоров": the guest whose name stayed Cyrillic says why (issue 12)."""
 
 import pytest
+from django.utils.translation import override
 
 from emis.names.policy import policy_scripts
-from reservations.name_scripts import name_not_in_script
+from reservations.name_scripts import name_script_message
 from reservations.services import stay_create
 from tests.factories import make_legal_entity, make_person, make_reservation
 
@@ -38,15 +39,69 @@ def test_the_guest_left_in_cyrillic_says_no_latin_spelling_is_known(
     assert "латинское написание неизвестно" in row
 
 
-def test_only_a_name_without_a_spelling_in_the_policys_script_is_named():
+@override("en")
+def test_a_name_in_the_other_script_is_named_with_what_is_known():
+    """Every main name in the other script than the policy's is named: with
+    "no spelling known", or with the one on file (issue 12, second review:
+    "Ван Ли" typed, WANG LI from the passport, said nothing)."""
     typed = make_person("Сидоров")
-    known = make_person("Репин", surname_latin="REPIN")  # not re-applied yet
+    known = make_person(
+        "Ван", given_names="Ли", surname_latin="WANG", given_names_latin="LI"
+    )
     mixed = make_person("MUELLER", given_names="Ханс")
-    persons = [typed, known, mixed]
-    assert [name_not_in_script(p, "latin") for p in persons] == [True, False, True]
-    # "MUELLER" has no Cyrillic form.
-    assert [name_not_in_script(p, "cyrillic") for p in persons] == [False, False, True]
-    assert not name_not_in_script(mixed, None)  # no policy known: nothing said
+    latin_ok = make_person("MUELLER", given_names="HANS")
+    unknown = "The name stays in Cyrillic: no Latin spelling is known"
+    assert name_script_message(typed, "latin").startswith(unknown)
+    assert name_script_message(known, "latin") == (
+        "The name was typed by staff in Cyrillic; the Latin spelling on file: "
+        "WANG LI. The name policy does not replace a name typed by staff: "
+        "correct the name on the card if needed."
+    )
+    # "Ханс" has no Latin form: one part unknown is "no spelling known".
+    assert name_script_message(mixed, "latin").startswith(unknown)
+    assert name_script_message(latin_ok, "latin") is None
+    # Under a Cyrillic policy: "MUELLER" has no Cyrillic form.
+    assert name_script_message(typed, "cyrillic") is None
+    assert name_script_message(mixed, "cyrillic").startswith(
+        "The name stays in Latin: no Cyrillic spelling is known"
+    )
+    latin_typed = make_person(
+        "WANG", given_names="LI", surname_cyrillic="Ван", given_names_cyrillic="Ли"
+    )
+    assert "the Cyrillic spelling on file: Ван Ли." in name_script_message(
+        latin_typed, "cyrillic"
+    )
+    assert name_script_message(mixed, None) is None  # no policy known
+
+
+def test_a_typed_name_with_a_known_latin_spelling_says_so_after_a_reapply(
+    front_desk_client, django_capture_on_commit_callbacks
+):
+    """Re-apply keeps what staff typed ("Ван Ли") though the passport gave
+    WANG LI; the Гости tab says so instead of mixing names silently."""
+    reservation = make_reservation()
+    wang = stay_create(
+        reservation=reservation,
+        person=make_person(
+            "Ван",
+            given_names="Ли",
+            surname_latin="WANG",
+            given_names_latin="LI",
+            name_sources={"surname": "staff", "given_names": "staff"},
+        ),
+    )
+    set_policy(script="latin")
+    run_job(django_capture_on_commit_callbacks)
+    wang.person.refresh_from_db()
+    assert (wang.person.surname, wang.person.given_names) == ("Ван", "Ли")
+    row = _row(
+        front_desk_client.get(
+            f"/reservations/{reservation.pk}/?tab=guests"
+        ).content.decode(),
+        wang,
+    )
+    assert NOTE in row
+    assert "известно латинское написание: WANG LI" in row
 
 
 def test_the_policys_script_per_legal_entity_in_one_query(django_assert_num_queries):
