@@ -16,8 +16,8 @@ judged by ``checks.stay_checks`` and given the deadlines of
 - in house: the arrival notice while it can still be due (on or after the
   board's day: a guest who came last night is due today) or, once passed,
   while the guest's documents are not ready; else the departure notice;
-- departing: the departure notice, or the arrival notice when it has passed
-  and the documents are still not ready;
+- departing: the departure notice, or the arrival notice when it is due on
+  the board's day, or has passed and the documents are still not ready;
 - departed yesterday: the departure notice (due on the board's day);
 - left earlier: the arrival notice (due on the board's day).
 
@@ -256,7 +256,9 @@ def _shown_deadline(
     # Passed with the documents not ready: EMIS cannot have filed it.
     unfiled = due_day < day and not ready
     if which is BoardList.DEPARTING:
-        return arrival_due if unfiled else departure_due
+        # Due today (Friday to Monday, seen on Monday) comes before
+        # tomorrow's departure notice.
+        return arrival_due if due_day == day or unfiled else departure_due
     return arrival_due if due_day >= day or unfiled else departure_due
 
 

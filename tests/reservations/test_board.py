@@ -494,3 +494,15 @@ def test_the_page_lists_them_apart_and_counts_the_notice(front_desk_client):
     )
     # Shown only when someone is on it.
     assert 'id="list-left_earlier"' not in _page(front_desk_client, D(2026, 3, 17))
+
+
+def test_a_guest_leaving_on_monday_shows_mondays_arrival_notice():
+    """Friday to Monday: on Monday the arrival notice is due (by the end of
+    the day) before the departure notice (Tuesday 12:00) — shown and
+    counted, not hidden behind Tuesday's."""
+    stay("Bianchi", D(2026, 3, 13), MONDAY, citizenship="ITA")
+    board = arrivals_board(MONDAY, now=dt.datetime(2026, 3, 16, 9, 0, tzinfo=MSK))
+    (guest,) = board.guests
+    assert guest.list == BoardList.DEPARTING
+    assert (guest.deadline_kind, guest.urgency) == ("arrival", Urgency.TODAY)
+    assert board.summary.due_today == 1
