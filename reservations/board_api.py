@@ -60,8 +60,18 @@ class ArrivalSerializer(serializers.Serializer):
         # In the hotel's zone, whatever the API's: "…T23:59:59+03:00".
         for key in ("arrival_notice_due", "departure_notice_due"):
             value = getattr(instance, key)
-            data[key] = value.astimezone(_hotel_zone()).isoformat() if value else None
+            data[key] = _hotel_time(value) if value else None
         return data
+
+
+def _hotel_time(value: dt.datetime) -> str:
+    local = value.astimezone(_hotel_zone())
+    offset = local.utcoffset() or dt.timedelta()
+    if offset.total_seconds() % 60:
+        # RFC 3339 offsets are whole minutes; a zone's local mean time (Moscow
+        # before 1919: +02:30:17, reachable with the board's 1900) is not.
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return local.isoformat()
 
 
 _DAY_SCHEMA = {

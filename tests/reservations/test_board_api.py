@@ -182,3 +182,25 @@ def test_a_guest_gone_before_yesterday_with_the_arrival_notice_due(api_front_des
     assert (row["stay_id"], row["list"]) == (gone.pk, "left_earlier")
     assert row["arrival_notice_due"] == "2026-03-16T23:59:59+03:00"
     assert api_front_desk.get(URL, {"date": "2026-03-17"}).json()["count"] == 0
+
+
+def test_a_deadline_in_1900_is_rfc3339_in_utc(api_front_desk):
+    # Moscow kept its local mean time then (+02:30:17): an offset with seconds
+    # is no RFC 3339 date-time, so such a moment is given in UTC.
+    make_guest(
+        make_reservation(arrival=D(1900, 1, 1), departure=D(1900, 1, 3)),
+        surname="Smith",
+        citizenship="GBR",
+    )
+    row = api_front_desk.get(URL, {"date": "1900-01-01"}).json()["results"][0]
+    due = row["arrival_notice_due"]
+    assert due.endswith("Z"), due
+    assert dt.datetime.fromisoformat(due).utcoffset() == dt.timedelta(0)
+    # Whole-minute offsets stay in the hotel's time (+03:00).
+    make_guest(
+        make_reservation(arrival=D(2026, 3, 2), departure=D(2026, 3, 3)),
+        surname="Müller",
+        citizenship="DEU",
+    )
+    row = api_front_desk.get(URL, {"date": "2026-03-02"}).json()["results"][0]
+    assert row["arrival_notice_due"] == "2026-03-03T23:59:59+03:00"
