@@ -12,8 +12,9 @@ from .sync import sync_status_lines
 
 
 def _when(value) -> str:
-    # In the hotel's time zone, like every other time on the page.
-    return date_filter(localtime(value), "d.m.Y H:i") if value else "—"
+    # In the hotel's time zone and the language's format, like every other
+    # time on the page.
+    return date_filter(localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"
 
 
 def sync_status() -> list[StatusLine]:

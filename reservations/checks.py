@@ -46,6 +46,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from . import deadlines
@@ -302,7 +303,8 @@ def _name_warnings(person: Person, name_script: str | None) -> list[StayWarning]
 
 
 def _date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "…"
+    # The language's short date (дд.мм.гггг in Russian), as the pages show.
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "…"
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:

@@ -80,7 +80,7 @@ def refusal_line(row: EmisDelivery) -> str:
         "Rejected EMIS delivery %(delivery)s, %(when)s, HTTP %(status)s%(about)s: %(reason)s"
     ) % {
         "delivery": row.delivery_id or "—",
-        "when": date_filter(timezone.localtime(row.received_at), "d.m.Y H:i"),
+        "when": date_filter(timezone.localtime(row.received_at), "SHORT_DATETIME_FORMAT"),
         "status": row.http_status,
         "about": "".join(f", {part}" for part in about),
         "reason": refusal_reason(row),
@@ -96,7 +96,7 @@ def unsigned_line(unsigned, not_logged: int) -> str:
         "%(count)s, the last at %(when)s (HTTP %(status)s: %(reason)s)."
     ) % {
         "count": unsigned.count,
-        "when": date_filter(timezone.localtime(last.received_at), "d.m.Y H:i"),
+        "when": date_filter(timezone.localtime(last.received_at), "SHORT_DATETIME_FORMAT"),
         "status": last.http_status,
         "reason": refusal_reason(last),
     }

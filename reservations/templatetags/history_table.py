@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -43,7 +43,9 @@ def _words(language: str | None) -> dict[str, str]:
 def history_cells(row) -> SafeString:
     w = _words(get_language())
     # As the template's date filter: in the current time zone.
-    when = f"{timezone.template_localtime(row.created_at):%d.%m.%Y %H:%M}"
+    when = formats.date_format(
+        timezone.template_localtime(row.created_at), "SHORT_DATETIME_FORMAT"
+    )
     if row.decision:
         values = f'<td class="decision" colspan="2">{escape_value(row.decision)}</td>'
     else:

@@ -101,5 +101,9 @@ def test_every_time_on_the_page_is_local_and_alike(admin_client_, settings):
 
     html = admin_client_.get(LIST).content.decode()
 
-    assert html.count("29.11.2026 11:05") == 3  # the sync, the last success, the error
+    # The sync, the last success, the error: in the language's short format.
+    assert html.count("11/29/2026 11:05") == 3
     assert "08:05" not in html and "UTC" not in html
+    settings.LANGUAGE_CODE = "ru"
+    russian = admin_client_.get(LIST, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert russian.count("29.11.2026 11:05") == 3

@@ -78,7 +78,7 @@ def test_a_day_picked_in_the_calendar_shows_its_board(
 
     _pick(page, day)
     expect(_arriving(page, world)).to_have_count(1)
-    expect(page.locator("h1")).to_contain_text(day.strftime("%d.%m.%Y"))
+    expect(page.locator("h1")).to_contain_text(day.strftime(shown))
     # Both controls now hold the picked day; F5 keeps it.
     expect(page.locator("input[type=text][name=date]")).to_have_value(
         day.strftime(shown)

@@ -89,11 +89,12 @@ def test_expiry_boundaries(expiry, expected):
 
 
 def test_expired_message_names_the_document_and_date():
+    # Dates in the language's short format: m/d/Y in English, дд.мм.гггг in Russian.
     person = russian()
     passport(person, D(2026, 3, 12), kind="foreign_passport_rf")
     (warning,) = stay_warnings(stay_for(person))
     assert warning.message == (
-        "Russian international passport expired on 12.03.2026, before arrival"
+        "Russian international passport expired on 03/12/2026, before arrival"
     )
     with translation.override("ru"):
         (ru,) = stay_warnings(stay_for(person))
@@ -105,7 +106,7 @@ def test_expires_during_stay_message():
     person = russian()
     passport(person, D(2026, 11, 28), kind="foreign_passport_rf")
     (warning,) = stay_warnings(stay_for(person))
-    assert "28.11.2026" in warning.message and "30.11.2026" in warning.message
+    assert "11/28/2026" in warning.message and "11/30/2026" in warning.message
 
 
 def test_one_valid_document_among_expired_ones_is_enough():
@@ -121,7 +122,7 @@ def test_all_expired_names_the_latest_document():
     passport(person, D(2025, 5, 5), kind="foreign_passport_rf", number="2")
     (warning,) = stay_warnings(stay_for(person))
     assert warning.code == "document_expired"
-    assert "05.05.2025" in warning.message
+    assert "05/05/2025" in warning.message
     assert "international passport" in warning.message
 
 
@@ -176,10 +177,10 @@ def test_two_visas_none_covering_names_them():
     stay = stay_for(example_person(), D(2025, 7, 10), D(2025, 7, 15))
     (warning,) = stay_warnings(stay)
     assert warning.code == "visa_not_valid_for_stay"
-    assert "10.07.2025–15.07.2025" in warning.message
+    assert "07/10/2025–07/15/2025" in warning.message
     # The closest visa comes first.
-    first = warning.message.index("01.06.2025–30.06.2025 (tourist)")
-    second = warning.message.index("01.11.2026–31.10.2027 (business)")
+    first = warning.message.index("06/01/2025–06/30/2025 (tourist)")
+    second = warning.message.index("11/01/2026–10/31/2027 (business)")
     assert first < second
 
 
@@ -296,7 +297,7 @@ def test_migration_card_expiry_message_names_both_dates():
     MigrationCard.objects.create(person=person, number="1", valid_to=D(2026, 11, 29))
     (warning,) = stay_warnings(stay_for(person, D(2026, 11, 27), D(2026, 11, 30)))
     assert warning.message == (
-        "The migration card is valid until 29.11.2026, before departure (30.11.2026)"
+        "The migration card is valid until 11/29/2026, before departure (11/30/2026)"
     )
     assert reservation_readiness([stay_for(person)]) == (0, 1)
 
