@@ -18,7 +18,9 @@ judged by ``checks.stay_checks`` and given the deadlines of
   while the guest's documents are not ready; else the departure notice;
 - departing: the departure notice, or the arrival notice when it is due on
   the board's day, or has passed and the documents are still not ready;
-- departed yesterday: the departure notice (due on the board's day);
+- departed yesterday: the departure notice (due on the board's day), and
+  beside it the arrival notice while it is open (due that day, or passed
+  with the documents not ready: Friday to Sunday, seen on Monday);
 - left earlier: the arrival notice (due on the board's day).
 
 The PMS does not see whether EMIS has filed a notice: *ready* documents are
@@ -92,6 +94,11 @@ class BoardGuest:
     # The notice this guest's list is about, and how it stands now.
     deadline: dt.datetime | None
     urgency: deadlines.Urgency | None
+    # Left yesterday with the arrival notice still open (due today, or passed
+    # with the documents not ready: Friday to Sunday, seen on Monday): shown
+    # beside the departure notice.
+    arrival_also: dt.datetime | None = None
+    arrival_also_urgency: deadlines.Urgency | None = None
 
     @property
     def person(self) -> Person:
@@ -224,6 +231,9 @@ def board_guest(
     which = stay_list(stay, day)
     ready = checks.ready
     shown = _shown_deadline(which, day, arrival_due, departure_due, ready=ready)
+    also = None
+    if which is BoardList.DEPARTED:
+        also = _open_arrival_notice(day, arrival_due, ready=ready)
     return BoardGuest(
         stay=stay,
         list=which,
@@ -234,7 +244,20 @@ def board_guest(
         notice_needed=notice_needed,
         deadline=shown,
         urgency=deadlines.urgency(shown, now=now) if shown else None,
+        arrival_also=also,
+        arrival_also_urgency=deadlines.urgency(also, now=now) if also else None,
     )
+
+
+def _open_arrival_notice(
+    day: dt.date, arrival_due: dt.datetime | None, *, ready: bool
+) -> dt.datetime | None:
+    """The arrival notice if it is due on ``day``, or passed while the
+    documents are not ready (EMIS cannot have filed it)."""
+    if arrival_due is None:
+        return None
+    due_day = arrival_due.astimezone(timezone.get_default_timezone()).date()
+    return arrival_due if due_day == day or (due_day < day and not ready) else None
 
 
 def _shown_deadline(
@@ -309,7 +332,9 @@ def _summary(guests: list[BoardGuest], day: dt.date) -> BoardSummary:
         due_today=len(today),
         due_today_not_ready=sum(1 for g in today if not g.ready),
         due_today_passed=sum(1 for g in today if g.urgency is overdue),
-        overdue=sum(1 for g in guests if g.urgency is overdue),
+        # Notices, not guests: one who left yesterday may have two.
+        overdue=sum(1 for g in guests if g.urgency is overdue)
+        + sum(1 for g in guests if g.arrival_also_urgency is overdue),
     )
 
 

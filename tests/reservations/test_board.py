@@ -123,8 +123,10 @@ def test_a_passed_arrival_notice_stays_red_while_the_documents_are_not_ready():
     assert guests["Ready"].deadline_kind == "departure"
     assert guests["Departed"].list == BoardList.DEPARTED
     assert guests["Departed"].urgency == Urgency.TODAY
+    # Departed's arrival notice (due 21.11, papers not ready) is open too.
+    assert guests["Departed"].arrival_also_urgency == Urgency.OVERDUE
     summary = board.summary
-    assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (1, 1, 2)
+    assert (summary.due_today, summary.due_today_not_ready, summary.overdue) == (1, 1, 3)
 
 
 def test_a_passed_deadline_is_overdue():
@@ -506,3 +508,36 @@ def test_a_guest_leaving_on_monday_shows_mondays_arrival_notice():
     assert guest.list == BoardList.DEPARTING
     assert (guest.deadline_kind, guest.urgency) == ("arrival", Urgency.TODAY)
     assert board.summary.due_today == 1
+
+
+def test_left_yesterday_with_the_arrival_notice_still_open_shows_both_notices(
+    front_desk_client,
+):
+    """Friday to Sunday, seen on Monday (2 March 2026): the departure notice
+    is due at 12:00 and the arrival notice by the end of the day; both are
+    shown, and each passed one counts as overdue."""
+    monday = D(2026, 3, 2)
+    afternoon = dt.datetime(2026, 3, 2, 15, 0, tzinfo=MSK)
+    weekend = stay("Rossi", D(2026, 2, 27), D(2026, 3, 1), citizenship="ITA")
+    # Arrived Thursday: its arrival notice passed on Friday, papers not ready.
+    unfiled = stay("Bianchi", D(2026, 2, 26), D(2026, 3, 1), citizenship="ITA")
+    # Arrived Thursday with the papers ready: only the departure notice.
+    filed = ready_foreigner("Ready", D(2026, 2, 26), D(2026, 3, 1))
+    board = arrivals_board(monday, now=afternoon)
+    guests = by_surname(board)
+    rossi, bianchi = guests["Rossi"], guests["Bianchi"]
+    assert rossi.list is BoardList.DEPARTED
+    assert rossi.deadline == dt.datetime(2026, 3, 2, 12, 0, tzinfo=MSK)
+    assert rossi.urgency is Urgency.OVERDUE
+    assert rossi.arrival_also == dt.datetime(2026, 3, 2, 23, 59, 59, tzinfo=MSK)
+    assert rossi.arrival_also_urgency is Urgency.TODAY
+    assert bianchi.arrival_also == dt.datetime(2026, 2, 27, 23, 59, 59, tzinfo=MSK)
+    assert bianchi.arrival_also_urgency is Urgency.OVERDUE
+    assert guests["Ready"].arrival_also is None
+    # Three departure notices and Bianchi's arrival notice have passed.
+    assert board.summary.overdue == 4
+
+    row = _row(_page(front_desk_client, monday), weekend)
+    assert 'data-kind="departure"' in row and 'data-kind="arrival"' in row
+    assert _row(_page(front_desk_client, monday), filed).count("data-kind=") == 1
+    assert _row(_page(front_desk_client, monday), unfiled).count("data-kind=") == 2
