@@ -211,6 +211,9 @@ class Conflict:
     label: str
     yours: str
     stored: str
+    # The field's name in the page's form ("person-birth_place"): the
+    # stored value is shown beside it too.
+    html_name: str = ""
 
 
 def _shown(form: forms.Form, name: str, value: Any) -> str:
@@ -315,6 +318,7 @@ class GuestProfileForms:
                             label=str(form[name].label),
                             yours=_shown(form, name, _plain(yours)),
                             stored=_shown(form, name, _plain(stored)),
+                            html_name=form.add_prefix(name),
                         )
                     )
         return found
@@ -351,6 +355,18 @@ class GuestProfileForms:
             if not any(f.has_changed() for f in formset.forms)
             and not formset.deleted_forms
         ]
+
+    def mark_conflicts(self, conflicts: list[Conflict]) -> None:
+        """Beside each field changed here and elsewhere: the stored value
+        (the table at the top lists them all). Fields are per form
+        instance, so the note stays on this page."""
+        stored = {c.html_name: c.stored for c in conflicts}
+        for form in self._existing():
+            for name, field in form.fields.items():
+                value = stored.get(form.add_prefix(name))
+                if value is not None:
+                    note = _("Stored now: %(value)s") % {"value": value}
+                    field.help_text = " ".join(filter(None, [str(field.help_text), note]))
 
     def show_stored(self, names: list[str], person: Person) -> None:
         for name in names:

@@ -128,7 +128,7 @@ def guest_edit(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
                 user=request.user,
             )
             return _saved(request, stay)
-        forms = _rebased(forms, stay)
+        forms = _rebased(forms, stay, conflicts)
     return _guest_page(request, stay, forms, conflicts, checks)
 
 
@@ -142,13 +142,18 @@ def guest_refresh(request: HttpRequest, pk: int, stay_id: int) -> HttpResponse:
     checks = _checks(stay)
     forms = _guest_forms(stay, request.POST)
     conflicts = forms.conflicts()
-    return _guest_page(request, stay, _rebased(forms, stay), conflicts, checks)
+    return _guest_page(
+        request, stay, _rebased(forms, stay, conflicts), conflicts, checks
+    )
 
 
-def _rebased(forms: GuestProfileForms, stay: Stay) -> GuestProfileForms:
+def _rebased(
+    forms: GuestProfileForms, stay: Stay, conflicts: list
+) -> GuestProfileForms:
     untouched = forms.untouched_records()
     rebased = _guest_forms(stay, forms.rebased_data())
     rebased.show_stored(untouched, stay.person)
+    rebased.mark_conflicts(conflicts)
     return rebased
 
 

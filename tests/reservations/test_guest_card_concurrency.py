@@ -160,3 +160,30 @@ def test_refresh_shows_a_records_new_stored_value_the_clerk_did_not_touch(
     shown = form_data(answer.content.decode(), "guest-form")
     assert shown["documents-0-expiry_date"] == "05.05.2033"
     assert shown["person-phone"] == "+79123456789"
+
+
+def test_the_stored_value_is_shown_beside_the_field_changed_on_both_sides(
+    front_desk_client, stay, english
+):
+    # Issue 12: a field the clerk is typing in keeps the clerk's text and shows
+    # EMIS's value beside it (and in the table at the top).
+    data = _opened(front_desk_client, stay)
+    data["person-birth_place"] = "Тверь"
+    _emis_writes(stay, birth_place="ГОР. МОСКВА")
+    answer = front_desk_client.post(_url(stay, "refresh/"), {**data, "_arrived": "1"})
+    page = answer.content.decode()
+    group = page.split('name="person-birth_place"')[1].split('<div class="field')[0]
+    assert "Stored now: ГОР. МОСКВА" in group
+    assert form_data(page, "guest-form")["person-birth_place"] == "Тверь"
+    # Only there: a field changed on one side alone has no note.
+    phone = page.split('name="person-phone"')[1].split('<div class="field')[0]
+    assert "Stored now" not in phone
+
+
+def test_the_stored_value_beside_a_field_is_escaped(front_desk_client, stay):
+    data = _opened(front_desk_client, stay)
+    data["person-birth_place"] = "Тверь"
+    _emis_writes(stay, birth_place="<b>x</b>")
+    page = front_desk_client.post(_url(stay, "refresh/"), data).content.decode()
+    assert "<b>x</b>" not in page
+    assert "Сохранено сейчас: &lt;b&gt;x&lt;/b&gt;" in page
