@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 
 from pms.masking import mask_document, mask_number
 
+from .history_text import as_text  # noqa: F401 (re-exported: the rows' text form)
 from .models import (
     DocumentKind,
     IdentityDocument,
@@ -101,18 +102,6 @@ def record_changes(obj: models.Model, triples) -> list[Change]:
         Change(entity, obj.pk, label, name, old, new, name in SENSITIVE_FIELDS)
         for name, old, new in triples
     ]
-
-
-def as_text(value: Any) -> str:
-    # Called for every history row (~30 per person in a sync): strings, the
-    # common case, return first.
-    if value.__class__ is str:
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def title(entity: str, label: str) -> str:

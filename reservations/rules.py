@@ -31,6 +31,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .history_text import as_text
+
 # Dates: a typo ("0202" for "2022", "2202" for "2022") makes a valid date
 # that no guest document, visa or stay has; nobody alive was born before
 # 1900, and no document issued today runs past 2100.
@@ -353,8 +355,6 @@ class StaffRules(models.Model):
 
     def _is_emis_value(self, name: str, value: Any) -> bool:
         # ``emis_values`` holds each field as the history's text.
-        from .history import as_text  # it imports the models
-
         emis = getattr(self, "emis_values", None)
         return isinstance(emis, dict) and name in emis and emis[name] == as_text(value)
 

@@ -55,6 +55,18 @@ _CYRILLIC_CHAR = re.compile(r"[А-ЯЁа-яё]")
 _APOSTROPHES = str.maketrans(
     {"’": "'", "ʼ": "'", "`": "'", "‘": "'", "«": '"', "»": '"'}
 )
+# Latin letters that Unicode does not split into a base letter and a mark
+# (NFKD keeps "Ł" whole, so the A–Z filter below would drop it: "Łukasz" →
+# "Укасз"): written as ICAO Doc 9303 Part 3 transliterates them in the MRZ,
+# so a name reads the same from its printed and its machine-readable form.
+_UNSPLIT_LATIN = {
+    "Æ": "AE", "Ð": "D", "Đ": "D", "Ħ": "H", "Ĳ": "IJ", "Ŀ": "L", "Ł": "L",
+    "Ŋ": "N", "Ø": "OE", "Œ": "OE", "Þ": "TH", "Ŧ": "T", "ẞ": "SS",
+}  # fmt: skip
+_UNSPLIT = str.maketrans(
+    {**_UNSPLIT_LATIN, **{k.lower(): v.lower() for k, v in _UNSPLIT_LATIN.items()},
+     "ı": "i", "ß": "ss"}
+)  # fmt: skip
 # What ICAO Doc 9303 can produce from words without Ы.
 _ICAO_SHAPED = re.compile(r"(?:SHCH|ZH|KH|CH|SH|TS|[ABDEFGIKLMNOPRSTUVZ])+")
 _RUSSIAN_ENDING = re.compile(
@@ -96,7 +108,7 @@ def _ascii_name(text: str) -> str:
     # A schema may leave a Cyrillic letter ("ё") or a typographic sign.
     text = "".join(
         iuliia.ICAO_DOC_9303.translate(ch) if _CYRILLIC_CHAR.match(ch) else ch
-        for ch in text.translate(_APOSTROPHES)
+        for ch in text.translate(_APOSTROPHES).translate(_UNSPLIT)
     )
     text = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in text if ch.isascii() and (ch.isalpha() or ch in " -'"))
@@ -123,7 +135,8 @@ def to_cyrillic(latin: str, role: str | None = None) -> str:
 
 def cyrillic_reading(latin: str, role: str | None = None) -> Reading:
     """``to_cyrillic`` with the alternatives (see ``emis.names.lexicon``)."""
-    text = unicodedata.normalize("NFKD", latin.translate(_APOSTROPHES).upper())
+    text = latin.translate(_APOSTROPHES).upper().translate(_UNSPLIT)
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if _latin_input_char(ch))
     parts = [p for p in _SEPARATORS.split(text.strip()) if p]
     words = [

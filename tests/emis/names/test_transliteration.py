@@ -218,3 +218,23 @@ def test_icao_shaped_dictionary_keys_map_back_to_themselves():
 
 def test_every_dictionary_word_is_reachable_by_its_icao_spelling():
     assert all(names()[icao(word)] == word for word in russian.all_words())
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic", "key"),
+    [
+        # Letters Unicode does not decompose: read as the MRZ writes them
+        # (ICAO Doc 9303 Part 3), never dropped.
+        ("ŁUKASZ", "Лукасз", "LUKASZ"),
+        ("Łukasz", "Лукасз", "LUKASZ"),
+        ("ĐORĐEVIĆ", "Дордевик", "DORDEVIC"),
+        ("ÞÓR", "Тор", "THOR"),
+        ("ØSTERGÅRD", "Оестергард", "OESTERGARD"),
+        ("Straße", "Страссе", "STRASSE"),
+        # Decomposable letters keep their base letter, as before.
+        ("MÜLLER-ŁUKASZ", "Муллер-Лукасз", "MULLERLUKASZ"),
+    ],
+)
+def test_latin_letters_without_decomposition_are_kept(latin, cyrillic, key):
+    assert to_cyrillic(latin, "surname") == cyrillic
+    assert latin_key(latin) == key
