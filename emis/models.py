@@ -172,7 +172,7 @@ class EmisDelivery(models.Model):
     # or legal entity this PMS does not have.
     person_id = models.BigIntegerField(_("person ID"), null=True, blank=True)
     legal_entity_id = models.BigIntegerField(_("legal entity ID"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("EMIS version"), null=True, blank=True)
+    version = models.PositiveBigIntegerField(_("EMIS version"), null=True, blank=True)
     bad_fields = models.JSONField(_("bad fields"), default=list, blank=True)
     # Its signature was verified: EMIS sent it. Unsigned refusals are anyone's
     # (Стыковки counts them apart, so a flood cannot hide EMIS's own).
@@ -292,7 +292,7 @@ class SyncUnknownPerson(models.Model):
 
     legal_entity = models.ForeignKey("legal_entities.LegalEntity", on_delete=models.CASCADE)
     emis_person_id = models.CharField(max_length=32)
-    version = models.PositiveIntegerField(null=True, blank=True)
+    version = models.PositiveBigIntegerField(null=True, blank=True)
     seen_at = models.DateTimeField(auto_now=True)
 
     class Meta:

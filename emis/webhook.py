@@ -66,7 +66,9 @@ _DELIVERY_MAX = WebhookDelivery._meta.get_field("delivery_id").max_length
 # ASCII only, bounded: "²" and "١٢٣" are digits to str.isdigit() and int(),
 # and int() of 5,000 digits raises. 12 digits reach the year 33658.
 _TIMESTAMP_RE = re.compile(r"[0-9]{1,12}")
-_SIGNATURE_RE = re.compile(r"sha256=[0-9a-f]{64}")
+# Hex digits in either case: the contract says "<hex>", and an upper-case
+# digest is the same digest.
+_SIGNATURE_RE = re.compile(r"sha256=[0-9a-fA-F]{64}")
 _DELIVERY_RE = re.compile(rf"[\x20-\x7e]{{1,{_DELIVERY_MAX}}}")
 # Optional whitespace around a field value is not part of it (RFC 9110 5.5).
 _OWS = " \t"
@@ -152,7 +154,7 @@ def signature_for(secret: str, timestamp: str, body: bytes) -> str:
 def signature_is_valid(
     *, secret: str, timestamp: str | None, signature: str | None, body: bytes, now=None
 ) -> bool:
-    """Whether ``signature`` is ``sha256=`` + the 64 lowercase hex digits of
+    """Whether ``signature`` is ``sha256=`` + the 64 hex digits (either case) of
     the body's HMAC and ``timestamp`` (ASCII digits) is within 300 s of now.
     Anything malformed is simply not valid."""
     if not secret or timestamp is None or signature is None:
@@ -163,7 +165,8 @@ def signature_is_valid(
     if abs(now - int(timestamp)) > MAX_CLOCK_SKEW:
         return False
     expected = signature_for(secret, timestamp, body)
-    return hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii"))
+    given = signature.lower().encode("ascii")
+    return hmac.compare_digest(expected.encode("ascii"), given)
 
 
 def _header(request: HttpRequest, name: str) -> str | None:

@@ -34,7 +34,7 @@ class PersonAlias(models.Model):
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    emis_version = models.PositiveIntegerField(null=True, blank=True)
+    emis_version = models.PositiveBigIntegerField(null=True, blank=True)
     emis_content_hash = models.CharField(max_length=64, blank=True)
     emis_updated_at = models.DateTimeField(null=True, blank=True)
 

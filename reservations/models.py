@@ -136,7 +136,7 @@ class Person(StaffRules, models.Model):
 
     # What EMIS last gave us: the version orders deliveries (stale ones are
     # refused) and the hash tells "unchanged" from "applied".
-    emis_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    emis_version = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     emis_content_hash = models.CharField(max_length=64, blank=True, editable=False)
     emis_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The value EMIS last gave each field (as text): a field that no longer

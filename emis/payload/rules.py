@@ -19,9 +19,10 @@ from pydantic_core import PydanticCustomError
 from reservations.countries import COUNTRY_CODES
 
 MAX_TEXT = 200
-# Person.emis_version is a PositiveIntegerField: a 32-bit column on
-# PostgreSQL. A larger version would fail at the database, not here.
-MAX_VERSION = 2**31 - 1
+# The contract only says the version is an integer that grows: an EMIS may
+# number saves by a millisecond clock (1.7e12). The columns are 64-bit
+# (PositiveBigIntegerField); a larger version would fail at the database.
+MAX_VERSION = 2**63 - 1
 MAX_CURSOR = 500  # SyncState.cursor's width
 NAME_PARTS = ("surname", "given_names", "patronymic")
 # ISO 3166-1 alpha-3 and the ICAO Doc 9303 codes, from the PMS's one list

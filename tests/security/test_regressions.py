@@ -13,6 +13,7 @@ from emis.client import EmisClient
 from emis.errors import EmisError
 from emis.models import SyncState
 from emis.sync import sync_legal_entity
+from reservations.models import Person
 from tests.emis.conftest import russian
 from tests.factories import make_guest, make_legal_entity, make_reservation
 
@@ -41,9 +42,8 @@ def _send(person: dict, le: int):
 @pytest.mark.parametrize(
     ("mutate", "path"),
     [
-        # Person.emis_version is a 32-bit column on PostgreSQL; 2**63 did
-        # not even fit SQLite (OverflowError → 500).
-        (lambda d: d.update(version=2**31), "person.version"),
+        # Person.emis_version is a 64-bit column; 2**63 did not even fit
+        # SQLite (OverflowError → 500).
         (lambda d: d.update(version=2**63), "person.version"),
         # UnicodeEncodeError → 500 when hashing or storing.
         (lambda d: d["surname"].update(latin="A\ud800"), "person.surname.latin"),
@@ -66,11 +66,22 @@ def test_values_a_database_cannot_hold_are_a_400(target, mutate, path):
     assert stored_state(person_id) == before
 
 
-def test_the_largest_version_the_column_holds_is_accepted(target):
+@pytest.mark.parametrize(
+    "version",
+    [
+        # A millisecond clock: the contract says only "an integer that grows".
+        1_764_421_200_123,
+        2**63 - 1,  # the largest the 64-bit column holds
+    ],
+)
+def test_a_large_version_is_accepted_and_ordered(target, version):
     person_id, le = target
-    assert _send(russian(person_id, version=2**31 - 1), le).json() == {
+    assert _send(russian(person_id, version=version), le).json() == {
         "status": "applied"
     }
+    assert Person.objects.get(pk=person_id).emis_version == version
+    older = russian(person_id, version=version - 1)
+    assert _send(older, le).json() == {"status": "stale"}
 
 
 def test_a_feed_cursor_with_nul_is_not_stored(connection):
