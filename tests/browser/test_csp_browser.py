@@ -257,7 +257,9 @@ def test_form_action_allows_the_emis_origin_only(browser, world, emis_page_serve
     # Anywhere else: blocked by form-action, reported as a violation.
     page.context.unroute(f"{browser.base_url}/csp-probe/")
     _probe_redirect(page, browser.base_url, f"{_dead_origin()}/steal")
-    _submit_form(page, "/csp-probe/", target="_self")
-    page.wait_for_timeout(1500)
+    # Chromium reports the blocked redirect (its own console error, then the
+    # securitypolicyviolation event) once it has refused to follow it.
+    with page.expect_console_message(lambda message: "form-action" in message.text):
+        _submit_form(page, "/csp-probe/", target="_self")
     assert page.url.startswith(browser.base_url + "/reservations/")
     assert any("form-action" in v for v in browser.violations), browser.violations

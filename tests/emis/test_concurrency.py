@@ -11,6 +11,7 @@ from django.test import Client
 from reservations.models import IdentityDocument, Person, PersonChange
 from reservations.services import person_update, stay_create
 from tests.factories import make_legal_entity, make_person, make_reservation
+from tests.support.pg_locks import wait_until_queued
 
 from .conftest import post_webhook, russian, webhook_body
 
@@ -51,15 +52,15 @@ def test_webhook_and_staff_update_racing_on_postgres(connection):
         )
     le, person = _guest()
     body = webhook_body(russian(person.pk), le.pk)
-    locked, results = threading.Event(), {}
+    locked, release, results = threading.Event(), threading.Event(), {}
 
     def staff():
         try:
             with transaction.atomic():
                 person_update(person_id=person.pk, values={"phone": "+79123456789"})
                 locked.set()
-                # Hold the row lock a moment so the webhook queues behind it.
-                threading.Event().wait(0.5)
+                # Hold the row lock until the webhook queues behind it.
+                release.wait(30)
         finally:
             db.close()
 
@@ -73,6 +74,14 @@ def test_webhook_and_staff_update_racing_on_postgres(connection):
     threads = [threading.Thread(target=staff), threading.Thread(target=emis)]
     for t in threads:
         t.start()
+    try:
+        wait_until_queued(
+            1,
+            lambda: int(not threads[1].is_alive()),
+            what="the webhook waiting on the staff's lock",
+        )
+    finally:
+        release.set()
     for t in threads:
         t.join(30)
     assert results["webhook"] == {"status": "applied"}
@@ -101,7 +110,7 @@ def test_the_same_delivery_racing_twice_is_applied_once(connection):
             with transaction.atomic():
                 Person.objects.select_for_update().get(pk=person.pk)
                 locked.set()
-                release.wait(10)
+                release.wait(30)
         finally:
             db.close()
 
@@ -117,8 +126,15 @@ def test_the_same_delivery_racing_twice_is_applied_once(connection):
     senders = [threading.Thread(target=deliver) for _ in range(2)]
     for t in senders:
         t.start()
-    threading.Event().wait(0.5)  # let both reach the database
-    release.set()
+    try:
+        # The first waits on the person's lock, the second on the first's claim.
+        wait_until_queued(
+            2,
+            lambda: sum(not t.is_alive() for t in senders),
+            what="both deliveries waiting in the database",
+        )
+    finally:
+        release.set()
     for t in [holder, *senders]:
         t.join(30)
     assert sorted(s["status"] for s in statuses) == ["applied", "duplicate"]

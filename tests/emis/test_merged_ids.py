@@ -28,7 +28,6 @@ pytestmark = pytest.mark.django_db
 def _fast(settings):
     settings.EMIS_MAX_ATTEMPTS = 1
     settings.EMIS_RETRY_BACKOFF = (0,)
-    settings.EMIS_EAGER_RETRY_MAX_SLEEP = 0
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import threading
 import pytest
 import requests
 
+from tests.support.processes import wait_until
 from tests.support.sandbox import sample_person
 
 pytestmark = pytest.mark.sandbox
@@ -98,6 +99,7 @@ def test_latency_delays_the_answer_past_a_client_timeout(emis_sandbox, api):
 
 def test_a_slow_request_does_not_block_others(emis_sandbox, api):
     emis_sandbox.set_faults(latency_ms=1500, paths=["/api/v1/changes"])
+    before = emis_sandbox.request_counts().get("/api/v1/changes", 0)
     slow = threading.Thread(
         target=lambda: emis_sandbox.api().get(
             f"{emis_sandbox.base_url}/api/v1/changes?legal_entity_id=17", timeout=10
@@ -105,6 +107,13 @@ def test_a_slow_request_does_not_block_others(emis_sandbox, api):
         daemon=True,
     )
     slow.start()
+    # The sandbox counts a request on arrival, before the fault's latency.
+    wait_until(
+        lambda: emis_sandbox.request_counts().get("/api/v1/changes", 0) > before,
+        timeout=10,
+        what="the slow request reaching the sandbox",
+        interval=0.02,
+    )
 
     # Served while the slow request is still sleeping in another thread.
     assert ping(emis_sandbox, api, timeout=2).status_code == 200

@@ -23,6 +23,7 @@ from tests.factories import (
     make_user,
     work_pull,
 )
+from tests.support.pg_locks import wait_until_queued
 from tests.support.sandbox import sample_person
 
 from .htmlform import form_data
@@ -77,7 +78,7 @@ def test_webhook_pull_and_staff_save_at_once_lose_nothing(emis_sandbox):
         with transaction.atomic():
             Person.objects.select_for_update().get(pk=person_id)
             locked.set()
-            release.wait(20)
+            release.wait(30)
 
     def pull():
         job = enqueue_pull(person_id=person_id, legal_entity_id=le, user=None)
@@ -102,8 +103,14 @@ def test_webhook_pull_and_staff_save_at_once_lose_nothing(emis_sandbox):
         thread.start()
     # Let all three reach the lock (not a timing assertion: any order must
     # give the same end state), then let them through.
-    threading.Event().wait(0.5)
-    release.set()
+    try:
+        wait_until_queued(
+            len(writers),
+            lambda: sum(not thread.is_alive() for thread in writers),
+            what="the webhook, the pull and the staff save waiting on the row",
+        )
+    finally:
+        release.set()
     for thread in [holder, *writers]:
         thread.join(30)
         assert not thread.is_alive(), thread.name

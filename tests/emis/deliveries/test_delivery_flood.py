@@ -19,8 +19,7 @@ import pytest
 from django.urls import reverse
 
 from emis.models import EmisDelivery
-
-from .conftest import post_webhook, russian, webhook_body
+from tests.emis.conftest import post_webhook, russian, webhook_body
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,8 @@ from emis.models import EmisDelivery, WebhookDelivery
 from emis.tasks import prune_delivery_log
 from reservations.models import Person
 from reservations.services import stay_create
+from tests.emis.conftest import post_webhook, russian, webhook_body
 from tests.factories import make_guest, make_legal_entity, make_reservation
-
-from .conftest import post_webhook, russian, webhook_body
 
 pytestmark = pytest.mark.django_db
 
