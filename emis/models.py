@@ -276,6 +276,11 @@ class SyncState(models.Model):
     persons_unchanged = models.PositiveIntegerField(default=0)
     persons_unknown = models.PositiveIntegerField(default=0)
     persons_conflicts = models.PositiveIntegerField(default=0)
+    # The last run's feed records that broke the contract, skipped: their
+    # person IDs and bad fields (``{"person_id", "version", "fields"}``, at
+    # most ``emis.sync.REFUSED_KEPT``), never a value.
+    persons_refused = models.PositiveIntegerField(default=0)
+    refused = models.JSONField(default=list, blank=True)
     pages = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -25,13 +25,20 @@ from emis.connection.selectors import connection_is_active
 from emis.errors import EmisError, bad_response_message
 from emis.models import EmisJob, SyncState, SyncUnknownPerson
 from emis.names import policy as name_policy
-from emis.payload import ChangesPage, EmisPerson, PayloadError, parse_changes_page
+from emis.payload import (
+    ChangesPage,
+    EmisPerson,
+    PayloadError,
+    RefusedItem,
+    parse_changes_page,
+)
 from legal_entities.models import LegalEntity
 
 log = logging.getLogger("emis.sync")
 
 LEASE = dt.timedelta(minutes=5)
 PAGE_SIZE = 200
+REFUSED_KEPT = 20  # refused records named on the Стыковки page per run
 _ERROR_MAX = SyncState._meta.get_field("last_error").max_length
 
 
@@ -47,6 +54,7 @@ class SyncRun:
     applied: int = 0
     unchanged: int = 0
     unknown: int = 0
+    refused: int = 0  # records that broke the contract, skipped
     error: str = ""
 
 
@@ -129,12 +137,14 @@ def sync_legal_entity(*, legal_entity_id: int) -> SyncRun:
     finally:
         _release(state.pk, token, run.error)
     log.info(
-        "legal_entity=%s pages=%s applied=%s unchanged=%s unknown=%s error=%s",
+        "legal_entity=%s pages=%s applied=%s unchanged=%s unknown=%s refused=%s "
+        "error=%s",
         legal_entity_id,
         run.pages,
         run.applied,
         run.unchanged,
         run.unknown,
+        run.refused,
         run.error or "-",
     )
     return run
@@ -186,6 +196,7 @@ def _apply_page(
         policy=policy,
     )
     _record_unknown(run.legal_entity_id, outcome.unknown)
+    _record_refused(state_pk, run.legal_entity_id, page.refused)
     applied = outcome.count(APPLIED)
     unchanged = len(outcome.results) - applied  # "stale" changed nothing either
     conflicted = sum(1 for _item, result in outcome.results if result.conflicts)
@@ -207,6 +218,7 @@ def _apply_page(
     run.applied += applied
     run.unchanged += unchanged
     run.unknown += len(outcome.unknown)
+    run.refused += len(page.refused)
 
 
 def _record_unknown(legal_entity_id: int, items: list[EmisPerson]) -> None:
@@ -231,6 +243,37 @@ def _record_unknown(legal_entity_id: int, items: list[EmisPerson]) -> None:
     )
 
 
+def _record_refused(state_pk: int, legal_entity_id: int, items) -> None:
+    """Records that broke the contract are skipped, not applied: named on
+    the Стыковки page (the first ``REFUSED_KEPT`` of the run) and in the
+    log, by person ID and field paths only. EMIS sends a person again when
+    it is saved again; until then a pull shows the same error on the card."""
+    if not items:
+        return
+    rows = [_refused_row(item) for item in items]
+    state = SyncState.objects.only("refused").get(pk=state_pk)
+    kept = (state.refused + rows)[:REFUSED_KEPT]
+    SyncState.objects.filter(pk=state_pk).update(
+        persons_refused=F("persons_refused") + len(items), refused=kept
+    )
+    for row in rows:
+        log.warning(
+            "legal_entity=%s person_id=%s version=%s refused: %s",
+            legal_entity_id,
+            row["person_id"] or "?",
+            row["version"] if row["version"] is not None else "?",
+            "; ".join(f"{f['path']} — {f['reason']}" for f in row["fields"]),
+        )
+
+
+def _refused_row(item: RefusedItem) -> dict:
+    return {
+        "person_id": "" if item.person_id is None else str(item.person_id),
+        "version": item.version,
+        "fields": [f.as_dict() for f in item.error.fields],
+    }
+
+
 def _claim(state_pk: int, token: str) -> bool:
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
@@ -246,6 +289,8 @@ def _claim(state_pk: int, token: str) -> bool:
             persons_applied=0,
             persons_unchanged=0,
             persons_unknown=0,
+            persons_refused=0,
+            refused=[],
         )
     )
     return claimed == 1
@@ -288,6 +333,8 @@ def _status_line(entity: LegalEntity, unknown_total: int, now) -> dict:
         "applied": state.persons_applied,
         "unchanged": state.persons_unchanged,
         "unknown": state.persons_unknown,
+        "refused": state.persons_refused,
+        "refused_items": state.refused,
         "conflicts": state.persons_conflicts,
         "unknown_total": unknown_total,
         "last_error": state.last_error,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.template.defaultfilters import date as date_filter
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from integrations.registry import StatusLine
 
+from .payload.fields import fields_text, from_dicts
 from .sync import sync_status_lines
 
 
@@ -38,7 +40,37 @@ def sync_status() -> list[StatusLine]:
             ) % {"n": row["conflicts"]}
         level = "ok" if row["last_success_at"] and not row["last_error"] else ""
         lines.append(StatusLine(text, level))
+        if row["refused"]:
+            lines.append(StatusLine(_refused_text(row), "err"))
         if row["last_error"]:
             message = row["last_error_message"] or row["last_error"]
             lines.append(StatusLine(_("Sync error: %(message)s") % {"message": message}, "err"))
     return lines
+
+
+def _refused_text(row: dict) -> str:
+    """"EMIS sent 2 records that break the contract; skipped: person ID 999 —
+    sex — must be one of F, M; …" in the reader's language."""
+    named = []
+    for item in row["refused_items"]:
+        fields = from_dicts(
+            {**f, "path": f.get("path", "").partition("].")[2] or f.get("path", "")}
+            for f in item.get("fields", [])
+        )
+        who = item.get("person_id") or "?"
+        named.append(
+            _("person ID %(id)s: %(fields)s")
+            % {"id": who, "fields": fields_text(fields, translate=True)}
+        )
+    text = ngettext(
+        "Sync · %(entity)s: EMIS sent %(n)s record that breaks the contract; "
+        "skipped until EMIS saves it again: %(named)s",
+        "Sync · %(entity)s: EMIS sent %(n)s records that break the contract; "
+        "skipped until EMIS saves them again: %(named)s",
+        row["refused"],
+    )
+    return text % {
+        "entity": row["legal_entity"],
+        "n": row["refused"],
+        "named": " · ".join(named),
+    }

@@ -13,13 +13,14 @@ compatibility); an unknown document kind becomes ``other``.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from emis.payload.fields import FieldError, field_errors, fields_text
 from emis.payload.models import (
-    ChangesPage,
+    ChangesEnvelope,
     EmisDocument,
     EmisMigrationCard,
     EmisPerson,
@@ -32,6 +33,7 @@ from emis.payload.rules import NAME_PARTS, message_of, readable_id, readable_ver
 __all__ = [
     "NAME_PARTS",
     "ChangesPage",
+    "RefusedItem",
     "EmisDocument",
     "EmisMigrationCard",
     "EmisPerson",
@@ -136,6 +138,42 @@ def _note_subject(exc: PayloadError, data: Any) -> None:
     exc.version = readable_version(person.get("version"))
 
 
+@dataclass(frozen=True)
+class RefusedItem:
+    """A record of the changes feed that breaks the contract: whom it names
+    (each only if readable) and what is wrong, under ``items[i]`` paths."""
+
+    index: int
+    person_id: int | None
+    version: int | None
+    error: PayloadError
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    items: tuple[EmisPerson, ...]
+    next_cursor: str
+    has_more: bool
+    refused: tuple[RefusedItem, ...] = ()
+
+
 def parse_changes_page(data: Any) -> ChangesPage:
-    """One page of ``GET /api/v1/changes``."""
-    return _validate(ChangesPage, data, root="page")
+    """One page of ``GET /api/v1/changes``. A broken envelope (no items
+    array, no cursor) refuses the page; a broken item only itself: "a value
+    of the wrong form is an error" of that record, and the next cursor moves
+    past it (EMIS sends the person again when it changes)."""
+    envelope = _validate(ChangesEnvelope, data, root="page")
+    items: list[EmisPerson] = []
+    refused: list[RefusedItem] = []
+    for index, raw in enumerate(envelope.items):
+        path = f"items[{index}]"
+        try:
+            items.append(_validate(EmisPerson, raw, root=path, prefix=path))
+        except PayloadError as exc:
+            subject = raw if isinstance(raw, dict) else {}
+            person_id = readable_id(subject.get("person_id"))
+            version = readable_version(subject.get("version"))
+            refused.append(RefusedItem(index, person_id, version, exc))
+    return ChangesPage(
+        tuple(items), envelope.next_cursor, envelope.has_more, tuple(refused)
+    )

@@ -148,8 +148,12 @@ class WebhookEvent(_Contract):
     person: EmisPerson
 
 
-class ChangesPage(_Contract):
-    items: Rows[EmisPerson]
+class ChangesEnvelope(_Contract):
+    """A page of the changes feed, its items not yet read: each is parsed on
+    its own (``parse_changes_page``), so one record that breaks the contract
+    is skipped and named instead of stopping the feed for everyone."""
+
+    items: Rows[Any]
     # Checked when absent too, with their own message rather than "required".
     next_cursor: Cursor = Field(None, validate_default=True)
     has_more: Flag = Field(None, validate_default=True)

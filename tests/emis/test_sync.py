@@ -102,23 +102,62 @@ def test_a_failing_page_leaves_the_cursor_at_the_last_committed_page(http, le):
     assert state(le).cursor == "c2" and state(le).last_error == ""
 
 
-def test_a_page_breaking_the_contract_is_not_applied_and_not_passed(http, le):
-    a, b = make_person("А"), make_person("Б")
+def test_a_record_breaking_the_contract_is_skipped_and_named_not_the_feed(http, le):
+    """"A value of the wrong form is an error" of that record: the rest of
+    the page, an unknown ID on it and the pages after it still arrive."""
+    a, b, c = make_person("А"), make_person("Б"), make_person("В")
     broken = russian(b.pk, sex="?")
+    broken["documents"][0]["number"] = ""
     page(http, le, None, items=[russian(a.pk)], next_cursor="c1", has_more=True)
     page(
         http,
         le,
         "c1",
-        items=[foreigner(a.pk), broken],
+        items=[foreigner(a.pk), broken, russian(777000111)],
         next_cursor="c2",
-        has_more=False,
+        has_more=True,
     )
+    page(http, le, "c2", items=[russian(c.pk)], next_cursor="c3", has_more=False)
     run = sync_legal_entity(legal_entity_id=le.pk)
-    assert state(le).cursor == "c1"
-    assert "bad_response" in run.error and "items[1].sex" in run.error
-    assert Person.objects.get(pk=a.pk).surname_latin == "KRUPKIN"  # page 2 not applied
-    assert Person.objects.get(pk=b.pk).emis_version is None
+    assert run.error == ""
+    assert (run.pages, run.refused, run.unknown) == (3, 1, 1)
+    assert state(le).cursor == "c3" and state(le).last_error == ""
+    assert Person.objects.get(pk=a.pk).surname_latin == "KRUPKIN"  # page 2 applied
+    assert Person.objects.get(pk=b.pk).emis_version is None  # the broken one not
+    assert Person.objects.get(pk=c.pk).emis_version is not None
+    assert SyncUnknownPerson.objects.filter(emis_person_id="777000111").exists()
+    assert state(le).refused == [
+        {
+            "person_id": str(b.pk),
+            "version": broken["version"],
+            "fields": [
+                {"path": "items[1].sex", "reason": "must be one of F, M"},
+                {"path": "items[1].documents[0].number", "reason": "required"},
+            ],
+        }
+    ]
+
+
+def test_refused_records_are_named_on_the_status_page_and_cleared_next_run(http, le):
+    from django.utils import translation
+
+    from emis.sync_status import sync_status
+
+    broken = russian(make_person().pk, sex="?")
+    page(http, le, None, items=[broken], next_cursor="c1", has_more=False)
+    sync_legal_entity(legal_entity_id=le.pk)
+    with translation.override("ru"):
+        lines = [x for x in sync_status() if le.name in x.text]
+    refused = [x for x in lines if x.level == "err"]
+    assert len(refused) == 1
+    assert f"ID персоны {broken['person_id']}: sex — должно быть одним из: F, M" in (
+        refused[0].text
+    )
+    assert "items[0]" not in refused[0].text  # the person ID says which record
+    page(http, le, "c1", items=[], next_cursor="c1", has_more=False)
+    sync_legal_entity(legal_entity_id=le.pk)
+    assert state(le).persons_refused == 0 and state(le).refused == []
+    assert not [x for x in sync_status() if le.name in x.text and x.level == "err"]
 
 
 def test_a_run_that_loses_its_lease_does_not_commit_the_page(http, le):
@@ -236,24 +275,17 @@ def test_status_lines_for_the_integrations_page(
 
 
 def test_a_broken_page_names_each_field_with_its_reason(http, le):
-    """As the delivery log names them: "<path> — <reason>", in the stored
-    error and, in the reader's language, on the status line."""
+    """A page whose envelope breaks the contract stops the run (no cursor to
+    go on from), named as the delivery log names fields: "<path> — <reason>",
+    in the stored error and, in the reader's language, on the status line."""
     from django.utils import translation
 
-    broken = russian(make_person().pk, sex="?")
-    broken["documents"][0]["number"] = ""
-    page(http, le, None, items=[broken], next_cursor="c1", has_more=False)
+    page(http, le, None, items=[], next_cursor="c" * 501, has_more=False)
     run = sync_legal_entity(legal_entity_id=le.pk)
-    assert run.error == (
-        "bad_response: items[0].sex — must be one of F, M; "
-        "items[0].documents[0].number — required"
-    )
+    assert run.error.startswith("bad_response: next_cursor — ")
+    assert state(le).cursor == ""
     with translation.override("en"):
         (line,) = sync_status_lines()
-    assert line["last_error_message"] == (
-        "EMIS answered with data that breaks the contract. Bad fields: "
-        "items[0].sex — must be one of F, M; items[0].documents[0].number — required"
+    assert line["last_error_message"].startswith(
+        "EMIS answered with data that breaks the contract. Bad fields: next_cursor — "
     )
-    with translation.override("ru"):
-        (line,) = sync_status_lines()
-    assert "items[0].sex — должно быть одним из: F, M" in line["last_error_message"]

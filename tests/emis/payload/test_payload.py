@@ -206,14 +206,22 @@ def test_webhook_envelope_errors():
     assert "body" in info.value.errors
 
 
-def test_changes_page_errors_name_the_item():
+def test_changes_page_errors_name_the_envelope_and_each_broken_item_apart():
     page = example("changes-page.json")
     page["items"][1]["sex"] = "?"
     page["has_more"] = "no"
     page["next_cursor"] = 42
     with pytest.raises(PayloadError) as info:
         parse_changes_page(page)
-    assert set(info.value.errors) == {"items[1].sex", "has_more", "next_cursor"}
+    assert set(info.value.errors) == {"has_more", "next_cursor"}
+    # A sound envelope: the broken item is set apart, the others parsed.
+    page["has_more"], page["next_cursor"] = False, "c"
+    parsed = parse_changes_page(page)
+    assert [p.person_id for p in parsed.items] == ["160848"]
+    (refused,) = parsed.refused
+    assert (refused.index, refused.person_id) == (1, 160902)
+    assert refused.version == page["items"][1]["version"]
+    assert set(refused.error.errors) == {"items[1].sex"}
 
 
 def test_each_bad_field_has_a_reason_and_one_text_names_them_all():
