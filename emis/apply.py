@@ -219,7 +219,7 @@ class _Batch(RecordPlanning):
                 # Same data, but the operator asked for it explicitly: the main
                 # names follow the policy in force now, so a policy switched
                 # since the last delivery shows on the next "Получить данные".
-                changes = self._main_names(person, data)
+                changes = self._main_names(person)
             met = [f for f in self.conflicts if f.person_id == person.pk]
             self._bookkeeping(state, data, digest)
             self._record(person, changes)
@@ -249,12 +249,14 @@ class _Batch(RecordPlanning):
         latin, cyrillic = data.names("latin"), data.names("cyrillic")
         changes: list[Change] = []
         for part in NAME_PARTS:
-            # Both scripts exactly as the document gave them ("" for null):
-            # never regenerated from each other.
+            # Both scripts as the document gave them, never made from each
+            # other; a null keeps a form typed while EMIS never gave one.
             for script, values in (("latin", latin), ("cyrillic", cyrillic)):
                 name = f"{part}_{script}"
+                if values[part] is None and self._told_not_printed(person, name):
+                    continue
                 changes += self._set(person, name, values[part] or "")
-        changes += self._main_names(person, data, mark=False)
+        changes += self._main_names(person, mark=False)
         changes += self._set(person, "sex", data.sex)
         changes += self._set(person, "citizenship", data.citizenship)
         # A document that prints no birth date/place (many foreign passports
@@ -271,10 +273,9 @@ class _Batch(RecordPlanning):
         return changes
 
     def _told_not_printed(self, person: Person, part: str) -> bool:
-        """A name part the document does not print (most foreign passports
-        have no patronymic) while EMIS never gave one: what the guest told
-        the front desk stays, as with the birth place. Once EMIS has given a
-        value, its null is a correction and clears the part as before."""
+        """A name part or form the document does not print (a patronymic, the
+        Latin MUELLER) while EMIS never gave one: what the desk typed stays,
+        as with the birth place. After a value EMIS gave, null clears it."""
         if not getattr(person, part) or (person.emis_values or {}).get(part):
             return False
         if conflicts.remember(person, part, ""):
@@ -317,14 +318,13 @@ class _Batch(RecordPlanning):
         }[type(obj)]
         pending.mark(obj, [], ["emis_values"])
 
-    def _main_names(
-        self, person: Person, data: EmisPerson, *, mark: bool = True
-    ) -> list[Change]:
+    def _main_names(self, person: Person, *, mark: bool = True) -> list[Change]:
         """The main name fields under the name policy, and which were derived.
 
         ``mark`` (a re-pull of unchanged data, for a policy switched since):
         only the policy's own parts are rewritten, never one staff typed."""
-        resolved = self.resolve(data.names("latin"), data.names("cyrillic"))
+        # From the forms stored now, like a re-apply: kept ones are the profile's.
+        resolved = self.resolve(*name_policy.stored_forms(person))
         sources = dict(person.name_sources or {})
         changes: list[Change] = []
         for part in NAME_PARTS:

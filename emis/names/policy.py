@@ -116,6 +116,16 @@ def resolve_names_with(
     return apply_policy(policy, latin, cyrillic)
 
 
+def stored_forms(person) -> tuple[NameForms, NameForms]:
+    """A profile's own Latin and Cyrillic forms (``surname_latin``, …): an
+    EMIS apply and a re-apply both resolve the main names from these."""
+    latin, cyrillic = (
+        {part: getattr(person, f"{part}_{script}") for part in PARTS}
+        for script in ("latin", "cyrillic")
+    )
+    return latin, cyrillic
+
+
 # --- Pure -------------------------------------------------------------------
 
 

@@ -21,7 +21,13 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from emis.models import EmisJob
-from emis.names.policy import PARTS, PolicyFields, all_policies, resolve_names_with
+from emis.names.policy import (
+    PARTS,
+    PolicyFields,
+    all_policies,
+    resolve_names_with,
+    stored_forms,
+)
 from reservations.models import Person, PersonChange, Stay
 from reservations.services import person_lock, person_update
 
@@ -61,11 +67,8 @@ def planned_values(person: Person, policy: PolicyFields) -> dict:
     """The fields re-applying ``policy`` would change on ``person``: only
     name parts EMIS or the policy gave, never one staff typed ("Ван Ли"
     stays through any number of policy switches)."""
-    resolved = resolve_names_with(
-        policy,
-        latin={p: getattr(person, f"{p}_latin") for p in PARTS},
-        cyrillic={p: getattr(person, f"{p}_cyrillic") for p in PARTS},
-    )
+    latin, cyrillic = stored_forms(person)
+    resolved = resolve_names_with(policy, latin=latin, cyrillic=cyrillic)
     typed = _typed_parts(person)
     values = {
         part: value

@@ -332,3 +332,34 @@ def test_a_patronymic_emis_gave_is_cleared_when_emis_corrects_it_to_none():
     apply(person, corrected)
     person.refresh_from_db()
     assert person.patronymic == ""
+
+
+def test_latin_staff_typed_is_kept_when_emis_gives_cyrillic_names_only():
+    """Outside walkthrough: an EMIS save with Cyrillic names only erased the
+    MUELLER / HANS the desk had typed, and a Latin policy then printed the
+    transliteration guess «Miuller Khans»."""
+    from emis.models import NamePolicyOverride
+
+    le = make_legal_entity()
+    NamePolicyOverride.objects.create(legal_entity=le, script="latin")
+    person = make_person(
+        "Мюллер", given_names="Ханс", surname_latin="MUELLER", given_names_latin="HANS"
+    )
+    data = foreigner(person.pk, version=1)
+    data["surname"] = {"cyrillic": "Мюллер", "latin": None}
+    data["given_names"] = {"cyrillic": "Ханс", "latin": None}
+    apply(person, data, legal_entity=le)
+    person.refresh_from_db()
+    assert (person.surname_latin, person.given_names_latin) == ("MUELLER", "HANS")
+    assert (person.surname_cyrillic, person.given_names_cyrillic) == ("Мюллер", "Ханс")
+    # The policy's Latin is the form the profile holds, not a guess.
+    assert (person.surname, person.given_names) == ("Mueller", "Hans")
+    assert not PersonChange.objects.filter(person=person, field="surname_latin").exists()
+    # A Latin form EMIS gives later meets the typed one as a conflict (as
+    # the birth place does): the profile keeps MUELLER until staff decide.
+    data = foreigner(person.pk, version=2)
+    apply(person, data, legal_entity=le)
+    person.refresh_from_db()
+    assert person.surname_latin == "MUELLER"
+    conflict = person.emis_conflicts.get(field="surname_latin")
+    assert conflict.emis_value == data["surname"]["latin"]
