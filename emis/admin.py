@@ -129,12 +129,12 @@ class NamePolicyAdmin(SupportOnly, admin.ModelAdmin):
             path("preview/", wrap(self.preview_view), name="emis_namepolicy_preview"),
             path("reapply/", wrap(self.reapply_view), name="emis_namepolicy_reapply"),
             path(
-                "reapply/<int:job_id>/",
+                "reapply/<id:job_id>/",
                 wrap(self.reapply_progress_view),
                 name="emis_namepolicy_reapply_job",
             ),
             path(
-                "reapply/<int:job_id>/status/",
+                "reapply/<id:job_id>/status/",
                 wrap(self.reapply_status_view),
                 name="emis_namepolicy_reapply_status",
             ),

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from legal_entities.models import LegalEntity
+from pms.ids import id_or_404, parse_id
 from pms.roles import Role, role_required
 from reservations.models import (
     Person,
@@ -53,23 +54,16 @@ from .upload import (
 )
 
 
-def _int_or_404(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
-        raise Http404 from None
-
-
 def _entity(value: str | None) -> LegalEntity:
     # Any legal entity: an inactive one is refused by the scope check (403).
-    return get_object_or_404(LegalEntity, pk=_int_or_404(value))
+    return get_object_or_404(LegalEntity, pk=id_or_404(value))
 
 
 def _reservation_of(person: Person, value: str | None) -> Reservation | None:
     # Optional, but when given it must be one the person is a guest in.
     if not value:
         return None
-    return get_object_or_404(Reservation, pk=_int_or_404(value), stays__person=person)
+    return get_object_or_404(Reservation, pk=id_or_404(value), stays__person=person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,13 +139,13 @@ def dialog_actions(request: HttpRequest, person_id: int) -> HttpResponse:
     own legal entity (naming it under another is refused by the upload)."""
     person = get_object_or_404(Person, pk=person_id)
     reservation = _reservation_of(person, request.GET.get("reservation"))
-    value = request.GET.get("legal_entity") or ""
+    chosen_id = parse_id(request.GET.get("legal_entity"))
     selected = (
         LegalEntity.objects.active()
-        .filter(pk=int(value))
+        .filter(pk=chosen_id)
         .values_list("pk", flat=True)
         .first()
-        if value.isdigit()
+        if chosen_id is not None
         else None
     )
     context = {

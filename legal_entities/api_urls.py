@@ -2,7 +2,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api import LegalEntityViewSet
 
-# IDs through the API's "id" converter (pms/api_urls.py): a path with a
+# IDs through the "id" converter (pms/ids.py): a path with a
 # number no row can have is a 404, not a database overflow.
 router = SimpleRouter(use_regex_path=False)
 router.register("legal-entities", LegalEntityViewSet, basename="api-legal-entity")

@@ -6,5 +6,5 @@ app_name = "legal_entities"
 urlpatterns = [
     path("", views.entity_list, name="list"),
     path("add/", views.entity_form, name="add"),
-    path("<int:pk>/", views.entity_form, name="edit"),
+    path("<id:pk>/", views.entity_form, name="edit"),
 ]

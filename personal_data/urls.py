@@ -6,7 +6,7 @@ app_name = "personal_data"
 # One person's pages: a history row's full number, the erasure, the export.
 _person_routes = [
     path(
-        "history/<int:change_id>/reveal/",
+        "history/<id:change_id>/reveal/",
         access_log_views.history_reveal,
         name="history_reveal",
     ),
@@ -16,5 +16,5 @@ _person_routes = [
 urlpatterns = [
     path("access-log/", access_log_views.access_log_page, name="access_log"),
     path("access-log.csv", access_log_views.access_log_csv, name="access_log_csv"),
-    path("persons/<int:person_id>/", include(_person_routes)),
+    path("persons/<id:person_id>/", include(_person_routes)),
 ]

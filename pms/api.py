@@ -15,7 +15,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .pagination import MAX_QUERY_INT
 from .roles import Role, has_role
 
 # Machine clients authenticate with a token; naming it in WWW-Authenticate is
@@ -45,23 +44,6 @@ def exception_handler(exc, context):
         # scheme already.
         response.setdefault("WWW-Authenticate", AUTH_CHALLENGE)
     return response
-
-
-class IdConverter:
-    """A row's ID in an API path: 1 to 2**63 - 1. Anything else matches no
-    path, so the answer is a 404 (from the URL resolver) and a number too
-    big for the database never reaches a query."""
-
-    regex = "[0-9]{1,19}"
-
-    def to_python(self, value: str) -> int:
-        number = int(value)
-        if not 1 <= number <= MAX_QUERY_INT:
-            raise ValueError(value)
-        return number
-
-    def to_url(self, value) -> str:
-        return str(value)
 
 
 def validated(serializer: serializers.Serializer) -> dict:

@@ -9,10 +9,11 @@ class PmsConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from . import api, middleware, signals, strict_json
+        from . import ids, middleware, signals, strict_json
 
         signals.connect()
         strict_json.connect()
-        # Before any URL module uses it: <id:person_id> in the API's paths.
-        register_converter(api.IdConverter, "id")
+        # Before any URL module uses it: <id:person_id> in every path that
+        # names a row, pages and API alike (pms/ids.py).
+        register_converter(ids.IdConverter, "id")
         middleware.connect_signals()

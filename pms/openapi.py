@@ -186,7 +186,7 @@ def document_errors(result: dict, generator, request, public) -> dict:
 
 
 def _bound_ids(operation: dict) -> None:
-    """An ID in a path is a positive 64-bit integer (``pms.api.IdConverter``:
+    """An ID in a path is a positive 64-bit integer (``pms.ids.IdConverter``:
     any other is a 404)."""
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})

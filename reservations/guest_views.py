@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from personal_data.access_log import Kind, record_access, record_accesses
+from pms.ids import id_or_404
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
 
@@ -193,7 +194,7 @@ def _guest_page(
 @role_required(Role.FRONT_DESK)
 def guest_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     reservation = _reservation_or_404(pk)
-    person = get_object_or_404(Person, pk=request.POST.get("person_id") or 0)
+    person = get_object_or_404(Person, pk=id_or_404(request.POST.get("person_id")))
     try:
         stay = guest_attach(reservation=reservation, person=person, user=request.user)
     except ValidationError:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from personal_data.access_log import Kind, record_accesses
+from pms.ids import parse_id
 from pms.roles import Role, role_required
 
 from .aliases import person_id_resolve
@@ -41,21 +42,17 @@ def person_page(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("reservations:person_history", survivor)
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @role_required(Role.ADMIN)
 def person_merge_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """GET: what merging ``person_id`` into ``?into=`` will do, and why it
     cannot when it cannot. POST (the confirmation's button): merge."""
     data = request.POST if request.method == "POST" else request.GET
-    into_id = _int_or_none(data.get("into"))
-    if into_id is None:
+    raw_into = data.get("into", "")
+    if not raw_into:
         return _page(request, person_id, None, _("Choose the person to merge into."))
+    into_id = parse_id(raw_into)
+    if into_id is None:  # "-1", a word, past 64 bits: an ID no person has
+        return _page(request, person_id, None, _("No such person."))
     if request.method == "POST":
         try:
             survivor = person_merge(person_id=person_id, into_id=into_id, user=request.user)

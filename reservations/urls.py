@@ -7,9 +7,9 @@ app_name = "reservations"
 _guest_routes = [
     path("new/", guest_views.guest_new, name="guest_new"),
     path("attach/", guest_views.guest_attach_view, name="guest_attach"),
-    path("<int:stay_id>/", guest_views.guest_edit, name="guest"),
+    path("<id:stay_id>/", guest_views.guest_edit, name="guest"),
     path("state/", views.guests_state, name="guests_state"),
-    path("<int:stay_id>/refresh/", guest_views.guest_refresh, name="guest_refresh"),
+    path("<id:stay_id>/refresh/", guest_views.guest_refresh, name="guest_refresh"),
 ]
 # One person's pages, wherever their stays are.
 _person_routes = [
@@ -21,12 +21,12 @@ _person_routes = [
 _reservation_routes = [
     path("", views.reservations_list, name="list"),
     path("new/", views.reservation_new, name="create"),
-    path("<int:pk>/", views.reservation_detail, name="card"),
-    path("<int:pk>/guests/", include(_guest_routes)),
+    path("<id:pk>/", views.reservation_detail, name="card"),
+    path("<id:pk>/guests/", include(_guest_routes)),
 ]
 urlpatterns = [
     path("board/", board_views.board, name="board"),
     path("countries/name/", countries_views.country_name_view, name="country_name"),
     path("reservations/", include(_reservation_routes)),
-    path("persons/<int:person_id>/", include(_person_routes)),
+    path("persons/<id:person_id>/", include(_person_routes)),
 ]

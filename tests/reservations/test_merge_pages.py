@@ -107,3 +107,31 @@ def test_the_person_page_without_a_stay_is_the_history(front_desk_client):
     assert response["Location"] == reverse("reservations:person_history", args=[person.pk])
     missing = front_desk_client.get(reverse("reservations:person", args=[987654]))
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("into", ["-1", "0", str(2**63), "9" * 5000, "abc", " 7", "²"])
+def test_an_into_no_person_can_have_is_no_such_person_never_a_500(
+    admin_client_, pair, into
+):
+    _, newer = pair
+    url = _merge_url(newer.person_id)
+    # The page's refusal: 200 on the confirmation, 409 on the merge itself.
+    for method, status in ((admin_client_.get, 200), (admin_client_.post, 409)):
+        response = method(url, {"into": into})
+        assert response.status_code == status, (method.__name__, into)
+        assert "Такой персоны нет." in response.content.decode()
+    assert Person.objects.filter(pk=newer.person_id).exists()
+
+
+def test_the_largest_id_is_read_and_found_to_be_nobody(admin_client_, pair):
+    _, newer = pair
+    response = admin_client_.get(_merge_url(newer.person_id), {"into": 2**63 - 1})
+    assert response.status_code == 200
+    assert "Такой персоны нет." in response.content.decode()
+    assert 'name="into"' not in response.content.decode()  # nothing to confirm
+
+
+def test_no_into_asks_for_one(admin_client_, pair):
+    _, newer = pair
+    response = admin_client_.get(_merge_url(newer.person_id), {"into": ""})
+    assert "Выберите персону, с которой объединить." in response.content.decode()
