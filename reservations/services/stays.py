@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from pms.services import model_create
+from pms.services import model_create, model_update
 
 from ..models import Person, PersonChange, Reservation, Stay
-from .base import locked, model_update
+from .base import locked
 from .documents import RecordEdit, person_records_save
 from .persons import person_create, person_update
 
