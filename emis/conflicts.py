@@ -235,16 +235,6 @@ def _display(field: models.Field, text: str) -> str:
     return text
 
 
-def conflict_as_dict(conflict: EmisConflict) -> dict:
-    """As the API shows it."""
-    return {
-        "field": conflict.path,
-        "profile": conflict.profile_value,
-        "emis": conflict.emis_value,
-        "since": conflict.since,
-    }
-
-
 @transaction.atomic
 def conflicts_resolve(
     *,
