@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from pms.services import model_update
 from reservations.history import (
     ENTITY_MODELS,
     Change,
@@ -64,11 +65,20 @@ def decide(obj: models.Model, name: str, new: Any) -> Decision:
 def remember(obj: models.Model, name: str, value: Any) -> bool:
     """Note ``value`` as what EMIS gave for ``name``; True if that changed."""
     text = as_text(value)
-    values = obj.emis_values if isinstance(obj.emis_values, dict) else {}
-    if values.get(name) == text:
+    if _given(obj).get(name) == text:
         return False
-    obj.emis_values = {**values, name: text}
+    obj.emis_values = {**_given(obj), name: text}
     return True
+
+
+def remembered(obj: models.Model, name: str, value: Any) -> dict[str, str]:
+    """``obj``'s ``emis_values`` with ``value`` noted for ``name``, to write
+    with the value itself."""
+    return {**_given(obj), name: as_text(value)}
+
+
+def _given(obj: models.Model) -> dict[str, str]:
+    return obj.emis_values if isinstance(obj.emis_values, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -225,16 +235,6 @@ def _display(field: models.Field, text: str) -> str:
     return text
 
 
-def conflict_as_dict(conflict: EmisConflict) -> dict:
-    """As the API shows it."""
-    return {
-        "field": conflict.path,
-        "profile": conflict.profile_value,
-        "emis": conflict.emis_value,
-        "since": conflict.since,
-    }
-
-
 @transaction.atomic
 def conflicts_resolve(
     *,
@@ -270,7 +270,9 @@ def conflicts_resolve(
                 )
             }
         )
-    changes = [_decide_one(person, conflict, keep) for conflict in decided]
+    changes = [
+        change for conflict in decided for change in _decide_one(person, conflict, keep)
+    ]
     source = (
         PersonChange.Source.KEEP_EMIS
         if keep == EmisConflict.Keep.EMIS
@@ -287,7 +289,7 @@ def conflicts_resolve(
     return decided
 
 
-def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> Change:
+def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> list[Change]:
     model = ENTITY_MODELS[conflict.entity]
     row = person
     if model is not Person:
@@ -296,26 +298,26 @@ def _decide_one(person: Person, conflict: EmisConflict, keep: str) -> Change:
     if keep == EmisConflict.Keep.PROFILE:
         # Nothing changes in the data: the row tells who decided against
         # which EMIS value.
-        return _as_change(row, name, conflict.emis_value, conflict.profile_value)
-    old, value = (
-        getattr(row, name),
-        _from_text(model._meta.get_field(name), conflict.emis_value),
-    )
-    setattr(row, name, value)
-    remember(row, name, value)
-    extra = ["emis_values"]
+        return _as_changes(row, [(name, conflict.emis_value, conflict.profile_value)])
+    value = _from_text(model._meta.get_field(name), conflict.emis_value)
+    values = {name: value, "emis_values": remembered(row, name, value)}
     if model is Person and name in NAME_PARTS:
-        row.name_sources = {**(row.name_sources or {}), name: "emis"}
-        extra.append("name_sources")
-    row.full_clean(exclude=_other_fields(model, name))
-    row.save(update_fields=[name, *extra, "updated_at"])
-    return _as_change(row, name, old, value)
+        values["name_sources"] = {**(row.name_sources or {}), name: "emis"}
+    # Only the decided field is judged: the others are as stored.
+    changed = model_update(
+        instance=row, values=values, clean_exclude=_other_fields(model, name)
+    )
+    return _as_changes(row, [c for c in changed if c[0] not in _BOOKKEEPING])
 
 
-def _as_change(row: models.Model, name: str, old: Any, new: Any) -> Change:
+# What EMIS gave and where a name part came from: no history rows.
+_BOOKKEEPING = ("emis_values", "name_sources")
+
+
+def _as_changes(row: models.Model, triples: list[tuple[str, Any, Any]]) -> list[Change]:
     if isinstance(row, Person):
-        return person_change(name, old, new)
-    return record_changes(row, [(name, old, new)])[0]
+        return [person_change(*triple) for triple in triples]
+    return record_changes(row, triples)
 
 
 def _from_text(model_field: models.Field, text: str) -> Any:

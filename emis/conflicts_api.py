@@ -5,7 +5,6 @@ value staff changed against a newer EMIS value, and staff's decision on them
 from __future__ import annotations
 
 from django.urls import include, path
-from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,19 +16,23 @@ from pms.openapi import person_schema
 from pms.roles import IsFrontDesk
 from reservations.api_aliases import person_or_moved
 
-from .conflicts import conflict_as_dict, conflicts_resolve, open_conflicts
+from .conflicts import conflicts_resolve, open_conflicts
 from .models import EmisConflict
 
-OpenConflicts = inline_serializer(
-    "EmisConflict",
-    many=True,
-    fields={
-        "field": serializers.CharField(),
-        "profile": serializers.CharField(allow_blank=True),
-        "emis": serializers.CharField(allow_blank=True),
-        "since": serializers.DateTimeField(),
-    },
-)
+
+# One open conflict as the API shows it. A serializer, not a dict: ``since``
+# is written as every timestamp of the API is (DRF's ``DateTimeField``, the
+# server's offset: docs/api.md), not as the JSON encoder writes a bare
+# datetime (UTC, "Z"). (A comment, not a docstring: that would become the
+# document's description.)
+class EmisConflictSerializer(serializers.Serializer):
+    field = serializers.CharField(source="path")
+    profile = serializers.CharField(source="profile_value", allow_blank=True)
+    emis = serializers.CharField(source="emis_value", allow_blank=True)
+    since = serializers.DateTimeField()
+
+
+OpenConflicts = EmisConflictSerializer(many=True)
 
 
 class ResolveSerializer(serializers.Serializer):
@@ -43,7 +46,7 @@ class ResolveSerializer(serializers.Serializer):
 def _open(request: Request, person_id: int) -> list[dict]:
     """The open conflicts, recorded as a read: they hold the profile's and
     EMIS's values (an empty list shows none)."""
-    rows = [conflict_as_dict(c) for c in open_conflicts(person_id=person_id)]
+    rows = EmisConflictSerializer(open_conflicts(person_id=person_id), many=True).data
     if rows:
         record_access(request, person_id, Kind.CONFLICTS)
     return rows

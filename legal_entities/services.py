@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pms.services import model_create
+from pms.services import model_create, model_update
 
 from .models import LegalEntity
 
@@ -21,9 +21,5 @@ def legal_entity_update(
     """Write only the given fields, so two admins editing different fields of
     the same entity do not undo each other."""
     entity = LegalEntity.objects.select_for_update().get(pk=legal_entity_id)
-    for field, value in values.items():
-        setattr(entity, field, value)
-    if values:
-        entity.full_clean()
-        entity.save(update_fields=[*values, "updated_at"])
+    model_update(instance=entity, values=values)
     return entity

@@ -231,13 +231,21 @@ def clean_phone_value(value: str) -> str:
 
 
 class _LegalEntityChoiceMixin:
+    """The select offers the active legal entities and the stored one; any
+    other is still parsed, so that an inactive one is refused by the model's
+    rule (``rules.check_legal_entity_active``) with the API's message rather
+    than as "not one of the choices"."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "legal_entity" in self.fields:
-            current = self.instance.legal_entity_id
-            self.fields["legal_entity"].queryset = LegalEntity.objects.filter(
-                Q(is_active=True) | Q(pk=current)
+        field = self.fields.get("legal_entity")
+        if field is not None:
+            offered = LegalEntity.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.legal_entity_id)
             )
+            choices = field.iterator(field)
+            choices.queryset = offered
+            field.widget.choices = choices
 
 
 class ReservationRequestForm(

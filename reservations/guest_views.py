@@ -197,8 +197,10 @@ def guest_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=id_or_404(request.POST.get("person_id")))
     try:
         stay = guest_attach(reservation=reservation, person=person, user=request.user)
-    except ValidationError:
-        messages.error(request, _("This person is already a guest of the reservation."))
+    except ValidationError as exc:
+        # The service's words: the API refuses the same with the same.
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect(card_url(pk, "guests"))
     messages.success(
         request,

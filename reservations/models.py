@@ -8,6 +8,7 @@ deleting a reservation deletes its stays, never its persons.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -81,6 +82,16 @@ class Reservation(StaffRules, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reservations:card", args=[self.pk])
+
+    def clean_record(self) -> None:
+        # Only a chosen entity, and only when this write chooses it: one kept
+        # as stored may have been switched off since. (Not a ``field_rules``
+        # rule: those read the value, and a missing entity is not one.)
+        if self.legal_entity_id is not None and self.writes("legal_entity"):
+            try:
+                rules.check_legal_entity_active(self.legal_entity)
+            except ValidationError as exc:
+                raise ValidationError({"legal_entity": exc}) from exc
 
 
 class Person(StaffRules, models.Model):

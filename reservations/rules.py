@@ -101,6 +101,7 @@ REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
 EXPIRY_ORDER_ERROR = _("Expiry date must not be before the issue date.")
 VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
 CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
+INACTIVE_LEGAL_ENTITY_ERROR = _("This legal entity is inactive.")
 
 Rule = Callable[[Any], None]
 
@@ -209,6 +210,13 @@ def check_note(value: str) -> None:
     if value and len(value) > MAX_NOTE_LENGTH:
         params = {"limit": MAX_NOTE_LENGTH, "length": len(value)}
         raise ValidationError(NOTE_LENGTH_ERROR, code="note_length", params=params)
+
+
+def check_legal_entity_active(entity: Any) -> None:
+    """A reservation is given, or moved to, an active legal entity only (one
+    switched off no longer takes guests: EMIS refuses them)."""
+    if not entity.is_active:
+        raise ValidationError(INACTIVE_LEGAL_ENTITY_ERROR, code="legal_entity_inactive")
 
 
 # --- rules on a record ---------------------------------------------------------

@@ -70,12 +70,6 @@ class ReservationSerializer(serializers.ModelSerializer):
         count = getattr(obj, "guests_count", None)
         return obj.stays.count() if count is None else count
 
-    def validate_legal_entity(self, value: LegalEntity) -> LegalEntity:
-        current = self.instance.legal_entity_id if self.instance else None
-        if not value.is_active and value.pk != current:
-            raise serializers.ValidationError(_("This legal entity is inactive."))
-        return value
-
     def validate_phone(self, value: str) -> str:
         return _phone(value)
 
@@ -333,14 +327,13 @@ class GuestCreateSerializer(PersonFieldsSerializer):
         extra_kwargs = {"surname": {"required": False}}
 
     def validate(self, attrs):
-        reservation: Reservation = self.context["reservation"]
         if "person_id" in attrs:
-            attrs["person"] = self._existing_person(attrs, reservation)
+            attrs["person"] = self._existing_person(attrs)
         elif not attrs.get("surname"):
             raise serializers.ValidationError({"surname": [REQUIRED]})
         return attrs
 
-    def _existing_person(self, attrs, reservation: Reservation) -> Person:
+    def _existing_person(self, attrs) -> Person:
         if set(attrs) - {"person_id", *STAY_FIELDS}:
             message = _("Give either person_id or a new person's fields, not both.")
             raise serializers.ValidationError({"person_id": [message]})
@@ -348,9 +341,6 @@ class GuestCreateSerializer(PersonFieldsSerializer):
         person = Person.objects.filter(pk=person_id_resolve(attrs["person_id"])).first()
         if person is None:
             message = _("No person with ID %(id)s.") % {"id": attrs["person_id"]}
-            raise serializers.ValidationError({"person_id": [message]})
-        if reservation.stays.filter(person=person).exists():
-            message = _("This person is already a guest of the reservation.")
             raise serializers.ValidationError({"person_id": [message]})
         return person
 

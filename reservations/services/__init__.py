@@ -6,7 +6,7 @@ card, the REST API and the EMIS apply service all write through these;
 Services validate (the model's ``clean``) and raise Django's
 ``ValidationError``; forms and serializers only parse input."""
 
-from .base import UNSET, history_record, locked, model_update, person_lock
+from .base import UNSET, history_record, locked, person_lock
 from .documents import RECORD_MODELS, RecordEdit, person_apply, person_records_save
 from .merge import MergeRefused, merge_refusal, person_merge
 from .persons import person_create, person_update
@@ -32,7 +32,6 @@ __all__ = [
     "history_record",
     "locked",
     "merge_refusal",
-    "model_update",
     "person_apply",
     "person_create",
     "person_lock",

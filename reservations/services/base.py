@@ -1,16 +1,14 @@
-"""What every guest write shares: the row lock, "set only these fields", and
-the history rows each change leaves."""
+"""What every guest write shares: the row lock and the history rows each
+change leaves ("set only these fields" is ``pms.services.model_update``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import models
 
 from ..history import Change, as_text
 from ..models import Person, PersonChange
-from ..rules import StaffRules
 
 # Marks "not in the request", as opposed to an explicit null.
 UNSET: Any = object()
@@ -23,49 +21,6 @@ def person_lock(*, person_id: int) -> Person:
 
 def locked(model: type[models.Model], pk: int) -> models.Model:
     return model.objects.select_for_update().get(pk=pk)
-
-
-def model_update(
-    *,
-    instance: StaffRules,
-    values: Mapping[str, Any],
-    clean_exclude: Iterable[str] = (),
-    staff_rules: bool = True,
-) -> list[tuple[str, Any, Any]]:
-    """Set only the values that differ from ``instance`` (locked by the
-    caller), validate the row and save just those fields.
-
-    Returns ``(name, old, new)`` for each changed field, for the history:
-    a value the model's ``clean`` normalised (a passport typed as
-    "4510 123456" into the number sets the series too) as stored.
-    Callers pass only what their user changed, so a concurrent write to any
-    other field survives. ``staff_rules``: see ``reservations.rules``.
-    """
-    # Every plain field, not just ``values``: ``clean`` may normalise others.
-    names = dict.fromkeys([*values, *_plain_fields(instance)])  # ordered
-    before = {name: getattr(instance, name) for name in names}
-    differs = False
-    for name, new in values.items():
-        if getattr(instance, name) != new:
-            differs = True
-            setattr(instance, name, new)
-    if not differs:
-        return []
-    instance.full_clean(exclude=list(clean_exclude), staff_rules=staff_rules)
-    changed = [
-        (name, old, getattr(instance, name))
-        for name, old in before.items()
-        if getattr(instance, name) != old
-    ]
-    if changed:
-        fields = [name for name, _old, _new in changed]
-        instance.save(update_fields=[*fields, "updated_at"])
-    return changed
-
-
-def _plain_fields(instance: models.Model) -> list[str]:
-    # Not relations (reading one is a query): ``clean`` never moves a row.
-    return [f.name for f in instance._meta.concrete_fields if not f.is_relation]
 
 
 def history_record(
@@ -105,9 +60,9 @@ def _staff_edited(person: Person, changes: list[Change]) -> None:
     content hash), so a field staff changed meets EMIS's value as a conflict
     (emis/conflicts.py). Name parts staff typed are theirs: a name-policy
     re-apply leaves them alone."""
-    typed = {
-        c.field for c in changes if c.entity == PersonChange.Entity.PERSON
-    } & set(_NAME_PARTS)
+    typed = {c.field for c in changes if c.entity == PersonChange.Entity.PERSON} & set(
+        _NAME_PARTS
+    )
     sources = {**(person.name_sources or {}), **dict.fromkeys(typed, "staff")}
     # A part staff typed is checked: its "please check" flag goes.
     flagged = [p for p in (person.transliterated_parts or []) if p not in typed]

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pms.masking import mask_number
+from pms.services import model_update
 
 from ..document_key import number_key
 from ..duplicates import countries_match
 from ..history import Change, record_changes
 from ..models import IdentityDocument, MigrationCard, Person, PersonChange, Visa
-from .base import UNSET, history_record, model_update, person_lock
+from .base import UNSET, history_record, person_lock
 from .persons import person_update
 
 RECORD_MODELS: dict[str, type[models.Model]] = {
@@ -232,6 +233,9 @@ class _errors_at:
     def __exit__(self, exc_type, exc, tb):
         if exc_type is ValidationError and hasattr(exc, "error_dict"):
             raise ValidationError(
-                {f"{self.path}.{name}": errors for name, errors in exc.error_dict.items()}
+                {
+                    f"{self.path}.{name}": errors
+                    for name, errors in exc.error_dict.items()
+                }
             ) from exc
         return False

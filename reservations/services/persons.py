@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db import transaction
 
-from pms.services import model_create
+from pms.services import model_create, model_update
 
 from ..history import person_change
 from ..models import Person, PersonChange
-from .base import history_record, model_update, person_lock
+from .base import history_record, person_lock
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from pms.services import model_create
+from pms.services import model_create, model_update
 
 from ..models import Person, PersonChange, Reservation, Stay
-from .base import locked, model_update
+from .base import locked
 from .documents import RecordEdit, person_records_save
 from .persons import person_create, person_update
 
@@ -73,9 +73,12 @@ def guest_add(
     user=None,
 ) -> Stay:
     """A new person (from ``person_values``, with the documents entered with
-    it) or an existing one, in the reservation. Two clients attaching the
-    same person at once: the unique constraint decides, the loser gets a
-    per-field error."""
+    it) or an existing one, in the reservation, once: a person already its
+    guest is refused on ``person_id`` (the guest card's attach and the API
+    alike). Two clients attaching the same person at once: the unique
+    constraint decides, the loser gets the same error."""
+    if person is not None and reservation.stays.filter(person=person).exists():
+        raise _already_a_guest()
     try:
         with transaction.atomic():
             stay = stay_create(
@@ -89,9 +92,14 @@ def guest_add(
                 person_records_save(person_id=stay.person_id, edits=records, user=user)
             return stay
     except IntegrityError as exc:
-        raise ValidationError(
-            {"person_id": _("This person is already a guest of the reservation.")}
-        ) from exc
+        raise _already_a_guest() from exc
+
+
+def _already_a_guest() -> ValidationError:
+    message = _("This person is already a guest of the reservation.")
+    return ValidationError(
+        {"person_id": ValidationError(message, code="already_a_guest")}
+    )
 
 
 def guest_attach(*, reservation: Reservation, person: Person, user=None) -> Stay:

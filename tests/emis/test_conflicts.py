@@ -4,6 +4,7 @@ reverted nor hidden behind "unchanged"; staff decide, and the history says
 who did."""
 
 import copy
+import datetime as dt
 
 import pytest
 from django.test import Client
@@ -60,6 +61,27 @@ def test_staff_change_then_new_emis_value_is_a_conflict_not_a_revert(
         "emis": "Казань",
     }
     assert open_one["since"]
+
+
+def test_since_carries_the_servers_offset_like_every_timestamp(
+    guest, api_front_desk
+):
+    """docs/api.md: timestamps in answers carry the server's offset, not Z —
+    ``since`` as the person's ``updated_at`` is written."""
+    le, person = guest
+    deliver(le, person, russian(person.pk, version=3))
+    api_front_desk.patch(
+        f"/api/v1/persons/{person.pk}/", {"birth_place": "Тверь"}, format="json"
+    )
+    deliver(le, person, russian(person.pk, version=4, birth_place="Казань"))
+
+    [open_one] = conflicts(api_front_desk, person)
+
+    assert open_one["since"].endswith("+03:00")
+    since = dt.datetime.fromisoformat(open_one["since"])
+    assert since == EmisConflict.objects.get().since
+    shown = api_front_desk.get(f"/api/v1/persons/{person.pk}/").json()
+    assert shown["updated_at"][-6:] == open_one["since"][-6:]
 
 
 def test_an_untouched_field_still_takes_the_new_emis_value(guest, api_front_desk):

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from legal_entities.models import LegalEntity
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
@@ -17,7 +18,7 @@ from reservations.models import (
     Reservation,
     Visa,
 )
-from tests.factories import make_guest, make_reservation
+from tests.factories import make_guest, make_legal_entity, make_reservation
 from tests.support.formdata import form_data
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +328,113 @@ def test_an_existing_document_is_checked_against_its_stored_dates(api_front_desk
     assert list(response.json()["documents"]["0"]) == ["expiry_date"]
     doc.refresh_from_db()
     assert doc.expiry_date is None
+
+
+# --- Rules of the service, not the form's or the serializer's ----------------
+
+INACTIVE = "Это юридическое лицо неактивно."
+ALREADY_A_GUEST = "Этот человек уже есть среди гостей заявки."
+
+
+def _inactive_entity():
+    return make_legal_entity(name="ООО Закрыто", is_active=False)
+
+
+def test_a_new_reservation_with_an_inactive_legal_entity_is_refused_alike(
+    front_desk_client, api_front_desk
+):
+    entity = _inactive_entity()
+    values = {"legal_entity": entity.pk, "arrival": "2026-11-27"}
+    values["departure"] = "2026-11-30"
+    page = front_desk_client.get(reverse("reservations:create"))
+    assert "ООО Закрыто" not in page.content.decode()  # not offered
+
+    response = front_desk_client.post(
+        reverse("reservations:create"), {**values, "status": "confirmed"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {"legal_entity": [INACTIVE]}
+
+    api = api_front_desk.post("/api/v1/reservations/", values, format="json")
+    assert api.status_code == 400
+    assert api.json() == {"legal_entity": errors["legal_entity"]}
+    assert not Reservation.objects.exists()
+
+
+def test_moving_a_reservation_to_an_inactive_legal_entity_is_refused_alike(
+    front_desk_client, api_front_desk
+):
+    reservation = make_reservation()
+    entity = _inactive_entity()
+    url = reverse("reservations:card", args=[reservation.pk]) + "?tab=booking"
+    data = {
+        "legal_entity": entity.pk,
+        "arrival": reservation.arrival.isoformat(),
+        "departure": reservation.departure.isoformat(),
+    }
+    response = front_desk_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {"legal_entity": [INACTIVE]}
+
+    api = api_front_desk.patch(
+        f"/api/v1/reservations/{reservation.pk}/",
+        {"legal_entity": entity.pk},
+        format="json",
+    )
+    assert api.status_code == 400
+    assert api.json() == {"legal_entity": errors["legal_entity"]}
+    assert Reservation.objects.get().legal_entity_id == reservation.legal_entity_id
+
+
+def test_a_legal_entity_switched_off_since_stays_on_both(
+    front_desk_client, api_front_desk
+):
+    """The rule judges a change only: the card and the API still save a
+    reservation whose stored legal entity was switched off since."""
+    entity = make_legal_entity(name="ООО Закрыто")
+    reservation = make_reservation(entity, note="VIP")
+    LegalEntity.objects.filter(pk=entity.pk).update(is_active=False)
+    url = reverse("reservations:card", args=[reservation.pk]) + "?tab=booking"
+    page = front_desk_client.get(url).content.decode()
+    assert "ООО Закрыто" in page  # the stored one is offered
+    departure = (reservation.departure + dt.timedelta(days=1)).isoformat()
+    data = {
+        "legal_entity": entity.pk,
+        "arrival": reservation.arrival.isoformat(),
+        "departure": departure,
+    }
+    assert front_desk_client.post(url, data).status_code == 302
+    api = api_front_desk.patch(
+        f"/api/v1/reservations/{reservation.pk}/",
+        {"legal_entity": entity.pk, "note": "VIP 2"},
+        format="json",
+    )
+    assert api.status_code == 200
+    stored = Reservation.objects.get()
+    assert (stored.legal_entity_id, stored.note) == (entity.pk, "VIP 2")
+    assert stored.departure.isoformat() == departure
+
+
+def test_a_guest_already_in_the_reservation_is_refused_alike(
+    front_desk_client, api_front_desk
+):
+    stay = make_guest(make_reservation(), surname="Левитан")
+    reservation = stay.reservation
+    attach = front_desk_client.post(
+        reverse("reservations:guest_attach", args=[reservation.pk]),
+        {"person_id": stay.person_id},
+        follow=True,
+    )
+    shown = [str(m) for m in attach.context["messages"]]
+    assert shown == [ALREADY_A_GUEST]
+
+    api = api_front_desk.post(
+        f"/api/v1/reservations/{reservation.pk}/guests/",
+        {"person_id": stay.person_id},
+        format="json",
+    )
+    assert api.status_code == 400
+    assert api.json() == {"person_id": shown}
+    assert reservation.stays.count() == 1
