@@ -26,6 +26,7 @@ class AccessKind(models.TextChoices):
     NAME_POLICY_PREVIEW = "name_policy_preview", _("name policy preview (admin)")
     ADMIN_LIST = "admin_list", _("list in the Django admin")
     ADMIN_PAGE = "admin_page", _("page in the Django admin")
+    ERASURE = "erasure", _("erasure confirmation")
 
 
 class ErasureRule(models.TextChoices):
