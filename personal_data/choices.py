@@ -24,6 +24,9 @@ class AccessKind(models.TextChoices):
     ARRIVALS_BOARD = "arrivals_board", _("arrivals board")
     ARRIVALS_API = "arrivals_api", _("arrivals read (API)")
     NAME_POLICY_PREVIEW = "name_policy_preview", _("name policy preview (admin)")
+    ADMIN_LIST = "admin_list", _("list in the Django admin")
+    ADMIN_PAGE = "admin_page", _("page in the Django admin")
+    ERASURE = "erasure", _("erasure confirmation")
 
 
 class ErasureRule(models.TextChoices):

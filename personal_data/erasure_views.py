@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pms.roles import Role, role_required
 from reservations.models import Person
 
-from .access_log import record_access
+from .access_log import Kind, record_access
 from .erasure import AlreadyErased, ErasureRefused, person_erase
 from .export import person_export
 from .selectors import person_holds_personal_data, persons_with_open_stay
@@ -26,7 +26,7 @@ def person_erase_view(request: HttpRequest, person_id: int) -> HttpResponse:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise Http404
-    refusal, status = "", 200
+    refusal, status, erased = "", 200, False
     if request.method == "POST":
         try:
             person_erase(
@@ -37,6 +37,7 @@ def person_erase_view(request: HttpRequest, person_id: int) -> HttpResponse:
         except (ErasureRefused, ValueError) as exc:
             refusal = getattr(exc, "message", None) or str(exc)
             status = 409 if isinstance(exc, ErasureRefused) else 400
+            erased = isinstance(exc, AlreadyErased)
         else:
             messages.success(
                 request,
@@ -45,11 +46,16 @@ def person_erase_view(request: HttpRequest, person_id: int) -> HttpResponse:
             )
             return redirect("reservations:person", person_id)
     elif not person_holds_personal_data(person_id):
-        refusal = AlreadyErased().message
+        refusal, erased = AlreadyErased().message, True
     elif persons_with_open_stay([person_id]):
         refusal = ErasureRefused().message
+    if not erased:
+        # The page names whom it erases (name, birth date): a read, logged
+        # as the card's is. An erased profile shows nothing to name.
+        record_access(request, person_id, Kind.ERASURE)
     context = {
         "person": person,
+        "show_who": not erased,
         "refusal": refusal,
         "reason": request.POST.get("reason", ""),
     }

@@ -1,12 +1,14 @@
 """Read-only admin: edits go through the front-desk pages, which lock rows
 and keep the change history. Support may look persons up here and open a
-person's history (document numbers masked)."""
+person's history (document numbers masked), to check what the name policy
+did; every page that shows a guest's name is in the access log."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from personal_data.admin_reads import LogsPersonReads
 from pms.admin_lookups import DeclaredLookupsOnly
 from pms.roles import Role, has_role
 
@@ -36,7 +38,8 @@ class ReservationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ReadOnlyAdmin):
+class PersonAdmin(LogsPersonReads, ReadOnlyAdmin):
+    person_field = "pk"
     list_display = (
         "id",
         "surname",
@@ -77,7 +80,8 @@ class PersonAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Stay)
-class StayAdmin(ReadOnlyAdmin):
+class StayAdmin(LogsPersonReads, ReadOnlyAdmin):
+    # The person column shows the guest's name (``Person.__str__``).
     list_display = (
         "id",
         "reservation",

@@ -12,10 +12,19 @@ from django.views.decorators.debug import sensitive_variables
 
 from integrations.secrets import SecretState
 
-from .services import activation_errors, retype_errors
+from .services import ACTIVE_LABEL, activation_errors, retype_errors
 from .validators import validate_api_login, validate_credential
 
 _SECRET_WIDGET_ATTRS = {"autocomplete": "new-password"}
+_SECRET_FIELDS = ("web_password", "api_password")
+MSG_TYPE_AGAIN = _(
+    "Not saved, so the password typed in “%(field)s” was not kept (a password "
+    "is never shown back): type it again."
+)
+MSG_TYPE_BOTH_AGAIN = _(
+    "Not saved, so the passwords typed were not kept (a password is never "
+    "shown back): type them again."
+)
 
 
 def _secret_field(label: str) -> forms.CharField:
@@ -49,7 +58,8 @@ class EmisConnectionForm(forms.Form):
     api_login = _login_field(_("API login"), validate_api_login)
     api_password = _secret_field(_("API password"))
     clear_api_password = forms.BooleanField(label=_("Clear"), required=False)
-    is_active = forms.BooleanField(label=_("Active"), required=False)
+    # Messages quote this label (``services.ACTIVE_LABEL``).
+    is_active = forms.BooleanField(label=ACTIVE_LABEL, required=False)
 
     def __init__(
         self, *args, secret_states: dict[str, str], testing: bool = False, **kwargs
@@ -63,7 +73,7 @@ class EmisConnectionForm(forms.Form):
     def secret_updates(self) -> dict[str, str | None]:
         """None keeps the stored secret, "" clears it, else the new value."""
         updates: dict[str, str | None] = {}
-        for name in ("web_password", "api_password"):
+        for name in _SECRET_FIELDS:
             new = self.cleaned_data.get(name) or ""
             if new:
                 updates[name] = new
@@ -89,10 +99,12 @@ class EmisConnectionForm(forms.Form):
         errors = activation_errors(
             is_active=bool(cleaned.get("is_active")), values=values
         )
-        for name, message in errors.items():
-            if name not in self.errors:
-                self.add_error(name, message)
-        if errors:
+        # A value refused as typed ("not a url") is there, not missing: its
+        # own error says what is wrong with it.
+        missing = {k: v for k, v in errors.items() if k not in self.errors}
+        for name, message in missing.items():
+            self.add_error(name, message)
+        if missing:
             self.add_error(
                 None,
                 _("The integration cannot be activated until all five values are set."),
@@ -108,3 +120,14 @@ class EmisConnectionForm(forms.Form):
         for name, message in retype_errors(base_url=base_url, given=given).items():
             if name not in self.errors:
                 self.add_error(name, message)
+
+    @sensitive_variables()
+    def ask_to_retype_secrets(self) -> None:
+        """The form was refused: the passwords typed on it are gone (never
+        rendered back). Said once, above the form, whatever else is wrong."""
+        typed = [name for name in _SECRET_FIELDS if self.data.get(name)]
+        if len(typed) == len(_SECRET_FIELDS):
+            self.add_error(None, MSG_TYPE_BOTH_AGAIN)
+        elif typed:
+            label = self.fields[typed[0]].label
+            self.add_error(None, MSG_TYPE_AGAIN % {"field": label})

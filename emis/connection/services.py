@@ -22,7 +22,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from emis.client import EmisClient
@@ -42,6 +42,11 @@ REQUIRED_TO_ACTIVATE = (
     "api_login",
     "api_password",
 )
+# The "active" checkbox's label: the form shows it, messages quote it (one
+# source, so a message cannot name a checkbox the page does not have). In
+# context: a bare "Active" is the legal entity's too, and Russian says it
+# of a стыковка (feminine) and a юрлицо (neuter) differently.
+ACTIVE_LABEL = pgettext_lazy("EMIS connection checkbox", "Active")
 MSG_REQUIRED = gettext_lazy("Required to activate the integration.")
 MSG_UNREADABLE = gettext_lazy(
     "The stored password cannot be decrypted with the current encryption key: "
@@ -58,7 +63,7 @@ MSG_RETYPE_TEST = gettext_lazy(
 MSG_REFUSED = gettext_lazy("EMIS refused the API login or this API password.")
 MSG_NOT_ACTIVATED = gettext_lazy(
     "Not saved: EMIS refused the API credentials, so the integration cannot be "
-    "activated with them. Correct them, or save with “Active” off."
+    "activated with them. Correct them, or save with “%(active)s” off."
 )
 MSG_SAVED_NO_ANSWER = gettext_lazy(
     "Saved, but EMIS did not answer: check the connection later."
@@ -268,7 +273,7 @@ def emis_connection_update(
             raise ValidationError(
                 {
                     "api_password": str(MSG_REFUSED),
-                    NON_FIELD_ERRORS: str(MSG_NOT_ACTIVATED),
+                    NON_FIELD_ERRORS: str(MSG_NOT_ACTIVATED) % {"active": ACTIVE_LABEL},
                 }
             )
     changed = _write(public=public, secrets=secrets)

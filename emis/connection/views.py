@@ -58,6 +58,7 @@ def edit(request: HttpRequest) -> HttpResponse:
         else:
             _tell_saved(request, saved)
             return redirect("integrations:emis:edit")
+    form.ask_to_retype_secrets()
     return _page(request, form, states)
 
 

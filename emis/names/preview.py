@@ -37,11 +37,14 @@ SAMPLES = [
 
 # Short column labels; the selects above the table carry the long ones.
 _CASE_SHORT = {"title": _("Title case"), "upper": _("Upper case")}
-_STANDARD_SHORT = {
-    "icao_doc_9303": "ICAO Doc 9303",
-    "gost_52535": "GOST R 52535.1",
-    "mvd_310": "MVD 310",
-}
+
+
+def _short(label) -> str:
+    """A choice's label without its parenthesised note, in the reader's
+    language: «ГОСТ Р 52535.1-2006 (2010–2014)» → «ГОСТ Р 52535.1-2006». The
+    column says what the radio buttons say, from the one vocabulary
+    (``emis.choices``), not a copy of it that no translation reached."""
+    return str(label).split(" (", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def preview_rows(current: PolicyFields) -> list[PreviewRow]:
                         labels=(
                             script.label,
                             _CASE_SHORT[case.value],
-                            _STANDARD_SHORT[standard.value],
+                            _short(standard.label),
                         ),
                         cells=[_cell(policy, lat, cyr) for _t, lat, cyr in SAMPLES],
                         current=policy == current,

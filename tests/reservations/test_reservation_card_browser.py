@@ -49,7 +49,7 @@ def test_front_desk_adds_a_guest_with_only_a_surname(live_server, page):
     expect(page.locator("h1")).to_have_text(f"Карточка заявки {reservation.pk}")
 
     page.click("a[data-tab=guests]")
-    expect(page.locator(".readiness")).to_contain_text("документы готовы")
+    expect(page.locator(".readiness")).to_contain_text("Документы готовы")
     if os.environ.get("PMS_SCREENSHOT") == "1":
         target = Path(settings.BASE_DIR) / "docs" / "reservation-card.png"
         target.parent.mkdir(exist_ok=True)

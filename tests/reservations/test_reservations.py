@@ -178,7 +178,7 @@ def test_guests_tab_shows_ids_card_issued_warnings_and_readiness(
 
     monkeypatch.setattr("reservations.checks.stay_warnings", fake_warnings)
     page = _card(front_desk_client, reservation, "guests").content.decode()
-    assert "документы готовы: 1 из 3" in page
+    assert "Документы готовы: 1 из 3" in page
     assert f"ID: {ready.pk}" in page
     assert f"ID персоны: <strong>{bare.person_id}</strong>" in page
     assert 'data-code="visa_expired">Виза истекла' in page

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from legal_entities.models import LegalEntity
-from personal_data.models import PersonErasure
+from personal_data.models import PersonalDataAccess, PersonErasure
 from reservations.models import Person, Stay
 from reservations.services import stay_create
 from tests.factories import VALID_INN, VALID_OGRN, make_legal_entity
@@ -131,3 +131,20 @@ def test_the_card_keeps_every_erasure_and_offers_erase_only_with_data_left(
     page = _card(admin_client_, guest).content.decode()
     assert "Первое заявление" in page and "Второе заявление" in page
     assert page.index("Первое заявление") < page.index("Второе заявление")
+
+
+def test_the_confirmation_names_whom_it_erases_and_logs_that_read(admin_client_, guest):
+    person = Person.objects.get(pk=guest.person.pk)
+    url = reverse("personal_data:erase", args=[person.pk])
+
+    confirm = admin_client_.get(url).content.decode()
+
+    assert f"Чьи данные: {person.full_name}, дата рождения 17.02.1983" in confirm
+    assert SURNAME[0] in person.full_name or SURNAME[1] in person.full_name.upper()
+    erasure_reads = PersonalDataAccess.objects.filter(kind="erasure")
+    assert list(erasure_reads.values_list("person_id", flat=True)) == [person.pk]
+
+    assert admin_client_.post(url, {"reason": "Заявление"}).status_code == 302
+    after = admin_client_.get(url).content.decode()
+    assert "Чьи данные" not in after  # nothing left to name, no read logged
+    assert erasure_reads.count() == 1
