@@ -29,7 +29,9 @@ _PERMANENT = {
 }
 # Temporary failures may pass on their own: a later attempt can succeed.
 _TEMPORARY = {
-    "rate_limited": _("EMIS asks to slow down; will retry shortly."),
+    # No promise of a retry here: a pull or a sync retries on its own (and
+    # says so), a click on the upload link does not (``upload.clerk_message``).
+    "rate_limited": _("EMIS asks to slow down: too many requests right now."),
     "timeout": _("EMIS did not answer in time."),
     "unreachable": _("EMIS address is unreachable."),
     "server_error": _("EMIS had an internal error."),

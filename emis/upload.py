@@ -197,6 +197,10 @@ _CLERK_MESSAGES = {
         "EMIS does not accept the web login; ask your administrator to check "
         "Misc → Integrations"
     ),
+    "rate_limited": _(
+        "EMIS asks to slow down: too many requests right now. Try again in a "
+        "minute."
+    ),
 }
 
 

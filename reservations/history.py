@@ -63,6 +63,23 @@ class Change(NamedTuple):
         return f"{prefix}[{self.label}].{self.field}"
 
 
+def log_key(key: str) -> str:
+    """``Change.key`` for a log line: the record's series masked with its
+    number ("documents[passport_rf ********21].issuer"), as headings show
+    it — a passport's series (region and year) narrows the guest down as
+    much as the number (``pms.masking.mask_document``)."""
+    head, bracket, rest = key.partition("[")
+    label, _close, field = rest.partition("]")
+    if not bracket:
+        return key
+    kind, _sep, series_number = label.partition(" ")
+    if kind in DocumentKind.values:
+        masked = f"{kind} {mask_document(series_number, '')}".strip()
+    else:
+        masked = mask_document(label, "")
+    return f"{head}[{masked}]{field}"
+
+
 def person_change(field: str, old: Any, new: Any) -> Change:
     return Change(Entity.PERSON, None, "", field, old, new, False)
 

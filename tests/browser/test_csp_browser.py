@@ -182,6 +182,39 @@ def test_main_pages_raise_no_csp_violation(browser, world):
     assert browser.violations == []
 
 
+def test_an_htmx_swap_never_sets_a_style_attribute(browser, world):
+    """Outside walkthrough: a burst of "Applying inline style violates …
+    style-src" after a card redraw. htmx settles an element that keeps its
+    id by copying attributes with setAttribute; a style attribute the page
+    left as "" (an element whose style was set and cleared through the
+    CSSOM, which the CSP allows) was copied too, and the CSP refuses that."""
+    from playwright.sync_api import expect
+
+    stay, entity = world["stay"], world["entity"]
+    page = browser.new_page()
+    browser.visit(page, "/accounts/login/")
+    browser.login(page, "desk")
+    browser.visit(page, f"/reservations/{stay.reservation_id}/guests/{stay.pk}/")
+    page.click("[data-dialog=emis-dialog]")
+    expect(page.locator("#emis-dialog")).to_be_visible()
+    page.evaluate(
+        """() => {
+          const status = document.querySelector("#emis-status");
+          status.style.color = "red";
+          status.style.removeProperty("color");
+          window.settled = new Promise((done) =>
+            document.body.addEventListener("htmx:afterSettle", done, {once: true}));
+        }"""
+    )
+    assert page.get_attribute("#emis-status", "style") == ""
+    # The answer swaps #emis-status out of band, keeping its id.
+    with page.expect_response(lambda r: "/dialog/" in r.url):
+        page.select_option("select[name=legal_entity]", str(entity.pk))
+    expect(page.locator("[data-emis-pull]")).to_be_enabled()
+    page.evaluate("() => window.settled")  # htmx's settle tasks have run
+    assert browser.violations == []
+
+
 def _user_pk(username):
     from django.contrib.auth.models import User
 

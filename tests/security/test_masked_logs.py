@@ -113,3 +113,8 @@ def test_no_full_document_number_in_any_log_record(
         text = " ".join([record.getMessage(), repr(record.args), record.exc_text or ""])
         for number in _full_forms():
             assert number not in text, f"{record.name}: {record.getMessage()[:300]}"
+        # Nor a passport's series beside its masked number (outside attack
+        # test: "documents[passport_rf 4510 ****73].issuer").
+        assert f"passport_rf {PASSPORT[0]}" not in text, record.getMessage()[:300]
+    changed = [r.getMessage() for r in caplog.records if "documents[" in r.getMessage()]
+    assert any("documents[passport_rf ********73]" in m for m in changed), changed

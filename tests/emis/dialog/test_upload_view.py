@@ -135,6 +135,26 @@ def test_emis_503_reads_temporarily_unavailable_in_russian(
 
 
 @responses.activate
+def test_emis_429_asks_the_clerk_to_click_again_not_to_wait_for_a_retry(
+    front_desk_client, emis_connection, stay, entity
+):
+    """Outside integrator check: the upload link makes one attempt, so
+    "повторим чуть позже" promised a retry nobody makes."""
+    responses.post(
+        SESSIONS,
+        status=429,
+        headers={"Retry-After": "1"},
+        json={"error": {"code": "x", "message": "y"}},
+    )
+    response = upload(front_desk_client, stay, entity)
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "1"
+    assert "Попробуйте ещё раз через минуту." in html
+    assert "повторим" not in html
+    assert len(responses.calls) == 1
+
+
+@responses.activate
 def test_refused_web_credentials_is_a_502_with_the_reason(
     front_desk_client, emis_connection, stay, entity
 ):
