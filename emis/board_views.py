@@ -67,12 +67,13 @@ def _with_day(view):
 
 def _enqueue(stay: Stay, legal_entity_id: int, user) -> _GuestPull:
     try:
-        job = job_enqueue_pull(
+        job, new = job_enqueue_pull(
             person_id=stay.person_id, legal_entity_id=legal_entity_id, user=user
         )
     except ValueError as exc:  # ScopeError too: inactive legal entity...
         return _GuestPull(stay, error=str(exc))
-    transaction.on_commit(partial(pull_person_send, job.pk))
+    if new:
+        transaction.on_commit(partial(pull_person_send, job.pk))
     return _GuestPull(stay, job=job)
 
 

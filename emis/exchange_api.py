@@ -95,7 +95,14 @@ class PersonPullView(APIView):
         operation_id="emis_person_pull",
         request=PullRequestSerializer,
         responses={
-            202: _QUEUED,
+            202: OpenApiResponse(
+                response=_QUEUED,
+                description=(
+                    "The job to follow (`GET /api/v1/emis/jobs/{id}/`): a new "
+                    "one, or the pull still open (`queued`/`running`) for this "
+                    "guest and legal entity, so that EMIS is asked once."
+                ),
+            ),
             400: OpenApiResponse(
                 description=(
                     'Unknown legal entity (`{"legal_entity": [...]}`); or '
@@ -115,7 +122,7 @@ class PersonPullView(APIView):
     def post(self, request: Request, person_id: int) -> Response:
         body = validated(PullRequestSerializer(data=request.data))
         try:
-            job = job_enqueue_pull(
+            job, new = job_enqueue_pull(
                 person_id=person_id,
                 legal_entity_id=body["legal_entity"].pk,
                 user=request.user,
@@ -124,9 +131,10 @@ class PersonPullView(APIView):
             return Response(exc.as_api_error(), status=exc.api_status)
         except ValueError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        transaction.on_commit(partial(pull_person_send, job.pk))
+        if new:
+            transaction.on_commit(partial(pull_person_send, job.pk))
         return Response(
-            {"job": job.pk, "status": "queued"}, status=status.HTTP_202_ACCEPTED
+            {"job": job.pk, "status": job.status}, status=status.HTTP_202_ACCEPTED
         )
 
 

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +67,7 @@ JOB_ENDED = "job_ended"
 JOB_ENDED_MESSAGE = gettext_lazy("The job had already ended: there is nothing to cancel.")
 _ERROR_MAX = EmisJob._meta.get_field("error_message").max_length
 _ENDED_WITH_REASON = (EmisJob.Status.FAILED, EmisJob.Status.CANCELLED)
+_OPEN = (EmisJob.Status.QUEUED, EmisJob.Status.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,11 @@ def embedded() -> bool:
 
 def job_enqueue_pull(
     *, person_id: int | None, legal_entity_id: int | None, user
-) -> EmisJob:
-    """Create a queued pull job; the caller sends it to the worker on commit
-    (``emis.tasks.pull_person_send``).
+) -> tuple[EmisJob, bool]:
+    """A queued pull job and whether it is new (the caller sends a new one
+    to the worker on commit: ``emis.tasks.pull_person_send``). A pull still
+    open for the guest and legal entity is returned instead: a second click
+    or a reload mid-pull follows it rather than asking EMIS twice.
 
     Raises ValueError (a message for staff) when the guest is not saved yet
     (EMIS keys on the saved person ID) or the legal entity is unknown, and
@@ -100,22 +103,34 @@ def job_enqueue_pull(
         person_id = person_id_resolve(person_id)  # a merged ID: the survivor
     if person_id is None or not Person.objects.filter(pk=person_id).exists():
         raise ValueError(_("Save the guest first: EMIS needs the guest's person ID."))
-    legal_entity = (
-        LegalEntity.objects.filter(pk=legal_entity_id).first()
-        if legal_entity_id is not None
-        else None
-    )
-    if legal_entity is None:
+    legal_entity = LegalEntity.objects.filter(pk=legal_entity_id).first()
+    if legal_entity_id is None or legal_entity is None:
         raise ValueError(_("Choose an active legal entity."))
     person_scope_check(person_id=person_id, legal_entity=legal_entity)
-    job = EmisJob.objects.create(
-        kind=EmisJob.Kind.PULL,
-        person_id=person_id,
-        legal_entity_id=legal_entity_id,
-        created_by=user if user is not None and user.is_authenticated else None,
-        next_attempt_at=timezone.now(),
-    )
-    return job
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person_id).exists()  # 2 at once
+        open_job = _open_pulls(person_id, legal_entity.pk).first()
+        if open_job is not None:
+            return open_job, False
+        job = EmisJob.objects.create(
+            kind=EmisJob.Kind.PULL,
+            person_id=person_id,
+            legal_entity_id=legal_entity.pk,
+            created_by=user if user is not None and user.is_authenticated else None,
+            next_attempt_at=timezone.now(),
+        )
+    return job, True
+
+
+def open_pull_ids(person_id: int) -> Subquery:
+    """Per legal entity (``OuterRef("pk")``): the person's open pull job."""
+    return Subquery(_open_pulls(person_id, OuterRef("pk")).values("pk")[:1])
+
+
+def _open_pulls(person_id: int, legal_entity_id):
+    return EmisJob.objects.filter(
+        kind=EmisJob.Kind.PULL, status__in=_OPEN, person_id=person_id
+    ).filter(legal_entity_id=legal_entity_id).order_by("-pk")
 
 
 def job_fail_unsent(*, job_id: int) -> None:
@@ -128,11 +143,7 @@ def _end_open(job_id: int, *, status: str, code: str, **match) -> bool:
     """End a job that is not final yet with ``code``'s message (one guarded
     UPDATE, so of two callers one ends it): True if this call did."""
     return bool(
-        EmisJob.objects.filter(
-            pk=job_id,
-            status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING],
-            **match,
-        ).update(
+        EmisJob.objects.filter(pk=job_id, status__in=_OPEN, **match).update(
             status=status,
             error_code=code,
             error_message=str(_LOCAL_ERRORS[code]),
@@ -200,9 +211,7 @@ def _claim(job_id: int, *, due_only: bool) -> EmisJob | None:
     only a due one, or one whose running attempt outlived its lease."""
     now = timezone.now()
     rows = EmisJob.objects.filter(
-        pk=job_id,
-        kind=EmisJob.Kind.PULL,
-        status__in=[EmisJob.Status.QUEUED, EmisJob.Status.RUNNING],
+        pk=job_id, kind=EmisJob.Kind.PULL, status__in=_OPEN
     )
     if due_only:
         rows = rows.filter(next_attempt_at__lte=now)

@@ -184,14 +184,15 @@ def pull_start(request: HttpRequest, person_id: int) -> HttpResponse:
         error = EmisError("not_configured")
         return refuse(error.code, error.message, error_http_status(error))
     try:
-        job = job_enqueue_pull(
+        job, new = job_enqueue_pull(
             person_id=person.pk, legal_entity_id=legal_entity.pk, user=request.user
         )
     except ScopeError as exc:  # inactive legal entity, or no stay with it
         return refuse(exc.code, exc.message, exc.http_status)
     except ValueError as exc:  # the service's message for staff
         return refuse("bad_request", str(exc), 400)
-    transaction.on_commit(partial(pull_person_send, job.pk))
+    if new:
+        transaction.on_commit(partial(pull_person_send, job.pk))
     return _pull_fragment(request, job, status=202)
 
 

@@ -103,10 +103,11 @@ def connect_to_sandbox(
 def enqueue_pull(*, person_id, legal_entity_id, user) -> EmisJob:
     """What the pull views do: queue a pull job, send it to the worker on
     commit (without a broker nothing is sent: the job is due at once)."""
-    job = job_enqueue_pull(
+    job, new = job_enqueue_pull(
         person_id=person_id, legal_entity_id=legal_entity_id, user=user
     )
-    transaction.on_commit(partial(pull_person_send, job.pk))
+    if new:
+        transaction.on_commit(partial(pull_person_send, job.pk))
     return job
 
 

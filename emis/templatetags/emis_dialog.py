@@ -12,6 +12,7 @@ from django import template
 from emis.conflicts import open_conflicts, persons_with_open_conflicts, shown_conflict
 from emis.deliveries.selectors import person_deliveries
 from emis.deliveries.texts import guest_notice
+from emis.pull import open_pull_ids
 from emis.upload import integration_active
 from legal_entities.models import LegalEntity
 
@@ -34,7 +35,19 @@ class DialogState:
         person = self._person
         if person is not None and person.pk is not None:
             entities = entities.filter(reservations__stays__person=person).distinct()
+            # In the same query: a pull still open under each (a reload
+            # mid-pull shows it again instead of an empty status).
+            entities = entities.annotate(open_pull=open_pull_ids(person.pk))
         return list(entities)
+
+    @property
+    def open_pull(self) -> int | None:
+        """The open pull job under the preselected legal entity, if any."""
+        chosen = self.selected_id
+        return next(
+            (getattr(e, "open_pull", None) for e in self.legal_entities if e.pk == chosen),
+            None,
+        )
 
     @cached_property
     def selected_id(self) -> int | None:

@@ -1,7 +1,9 @@
 """Guest writes, grouped by what they change: ``persons``, ``stays`` (and
 reservations), ``documents`` (documents, visas, migration card). The guest
-card, the REST API and the EMIS apply service all write through these;
-``merge`` folds a duplicate person into another.
+card and the REST API write through these; ``merge`` folds a duplicate
+person into another. EMIS's apply takes the same row lock (``person_lock``)
+but writes a sync page in bulk, checked by the contract rather than the
+staff rules (``emis/apply.py``, docs/architecture.md).
 
 Services validate (the model's ``clean``) and raise Django's
 ``ValidationError``; forms and serializers only parse input."""

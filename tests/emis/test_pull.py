@@ -85,8 +85,10 @@ def test_pull_of_an_unchanged_person(
     user = make_user()
     with django_capture_on_commit_callbacks(execute=True):
         first = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
-        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
     work_pull(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=user)
+    assert job.pk != first.pk  # the first had ended: a new pull
     work_pull(job)
     assert (job.status, job.result, job.changed_fields) == (
         "succeeded",

@@ -46,7 +46,7 @@ def cancel_url(job: EmisJob) -> str:
 def queued_job(person, le) -> EmisJob:
     from emis.pull import job_enqueue_pull
 
-    return job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)
+    return job_enqueue_pull(person_id=person.pk, legal_entity_id=le.pk, user=None)[0]
 
 
 def pull_history(person) -> int:

@@ -343,3 +343,44 @@ def test_applied_pull_tells_the_card_to_draw_itself_again(
     # this event and asks for itself again, typing kept.
     assert answer["HX-Trigger"] == "emis-data-arrived"
     assert "HX-Redirect" not in answer and "HX-Refresh" not in answer
+
+
+def test_a_second_start_follows_the_open_pull_and_a_reload_shows_it(
+    front_desk_client, emis_connection, stay, entity, django_capture_on_commit_callbacks
+):
+    """Outside walkthrough: F5 during a pull emptied the dialog's status and
+    a second "Получить данные документов" asked EMIS again."""
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        first = box(pull(front_desk_client, stay, entity))
+        again = box(pull(front_desk_client, stay, entity))
+    assert first["id"] == again["id"] and not again["final"]
+    assert EmisJob.objects.count() == 1
+    assert len(sent) == 1  # one message to the worker, not two racing
+    guest = front_desk_client.get(
+        f"/reservations/{stay.reservation_id}/guests/{stay.pk}/"
+    ).content.decode()
+    status = re.search(r'<div id="emis-status"[^>]*>', guest).group(0)
+    assert f'hx-get="/emis/persons/{stay.person.pk}/jobs/{first["id"]}/"' in status
+    assert 'hx-trigger="load"' in status
+    # Once it ends, the next start is a new pull, and the reload shows none.
+    EmisJob.objects.filter(pk=first["id"]).update(status=EmisJob.Status.SUCCEEDED)
+    guest = front_desk_client.get(
+        f"/reservations/{stay.reservation_id}/guests/{stay.pk}/"
+    ).content.decode()
+    assert "hx-get" not in re.search(r'<div id="emis-status"[^>]*>', guest).group(0)
+    with django_capture_on_commit_callbacks(execute=False):
+        third = box(pull(front_desk_client, stay, entity))
+    assert third["id"] != first["id"] and EmisJob.objects.count() == 2
+
+
+def test_the_api_answers_the_open_pull_too(
+    front_desk_client, emis_connection, stay, entity, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/persons/{stay.person.pk}/emis/pull/"
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        body = {"legal_entity": entity.pk}
+        first = front_desk_client.post(url, body, content_type="application/json")
+        again = front_desk_client.post(url, body, content_type="application/json")
+    assert first.status_code == again.status_code == 202
+    assert first.json()["job"] == again.json()["job"]
+    assert again.json()["status"] == "queued" and len(sent) == 1
