@@ -256,7 +256,6 @@ class ReservationRequestForm(
     class Meta:
         model = Reservation
         fields = ["status", "legal_entity", *Reservation.REQUEST_FIELDS]
-        labels = {"email": "E-Mail"}
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def clean_phone(self) -> str:
@@ -280,7 +279,6 @@ class ReservationCreateForm(_LegalEntityChoiceMixin, forms.ModelForm):
         fields = ReservationBookingForm.Meta.fields + [
             f for f in ReservationRequestForm.Meta.fields if f != "legal_entity"
         ]
-        labels = {"email": "E-Mail"}
         widgets = {
             "arrival": DateInput(),
             "departure": DateInput(),

@@ -48,7 +48,6 @@ class PersonForm(TrackedChangesMixin, forms.ModelForm):
             "birth_date",
             "birth_place",
         ]
-        labels = {"email": "E-Mail"}
         widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
