@@ -101,7 +101,6 @@ REGISTRATION_ORDER_ERROR = _("The end of registration is before its start.")
 EXPIRY_ORDER_ERROR = _("Expiry date must not be before the issue date.")
 VISA_ORDER_ERROR = _("“Valid to” must not be before “valid from”.")
 CARD_ORDER_ERROR = _("“Valid to” must not be before the entry date.")
-INACTIVE_LEGAL_ENTITY_ERROR = _("This legal entity is inactive.")
 
 Rule = Callable[[Any], None]
 
@@ -216,7 +215,9 @@ def check_legal_entity_active(entity: Any) -> None:
     """A reservation is given, or moved to, an active legal entity only (one
     switched off no longer takes guests: EMIS refuses them)."""
     if not entity.is_active:
-        raise ValidationError(INACTIVE_LEGAL_ENTITY_ERROR, code="legal_entity_inactive")
+        raise ValidationError(
+            _("This legal entity is inactive."), code="legal_entity_inactive"
+        )
 
 
 # --- rules on a record ---------------------------------------------------------
