@@ -122,7 +122,7 @@ def values_to_person(
     for i in doc_rows:
         doc = _row(values, f"doc-{i}", DOC_FIELDS)
         if doc["kind"] is None:
-            errors.append((f"doc-{i}-kind", "choose the document kind"))
+            errors.append((f"doc-{i}-kind", "выберите вид документа"))
         doc["source"] = doc["source"] or "manual"
         documents.append(doc)
     card = _row(values, "mc", MC_FIELDS)

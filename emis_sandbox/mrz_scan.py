@@ -8,20 +8,21 @@ from datetime import date
 from mrz.checker.td1 import TD1CodeChecker
 from mrz.checker.td3 import TD3CodeChecker
 
-# Which check digit each ``mrz`` report entry stands for, and where it sits.
+# Which check digit each ``mrz`` report entry stands for, and where it sits,
+# in the operator's language (the page is Russian, as EMIS Service is).
 CHECK_DIGITS = {
     "TD3": {
-        "document number hash": "document number check digit (line 2, position 10)",
-        "birth date hash": "birth date check digit (line 2, position 20)",
-        "expiry date hash": "expiry date check digit (line 2, position 28)",
-        "optional data hash": "personal number check digit (line 2, position 43)",
-        "final hash": "composite check digit (line 2, position 44)",
+        "document number hash": "контрольная цифра номера документа (строка 2, позиция 10)",
+        "birth date hash": "контрольная цифра даты рождения (строка 2, позиция 20)",
+        "expiry date hash": "контрольная цифра срока действия (строка 2, позиция 28)",
+        "optional data hash": "контрольная цифра личного номера (строка 2, позиция 43)",
+        "final hash": "итоговая контрольная цифра (строка 2, позиция 44)",
     },
     "TD1": {
-        "document number hash": "document number check digit (line 1, position 15)",
-        "birth date hash": "birth date check digit (line 2, position 7)",
-        "expiry date hash": "expiry date check digit (line 2, position 15)",
-        "final hash": "composite check digit (line 2, position 30)",
+        "document number hash": "контрольная цифра номера документа (строка 1, позиция 15)",
+        "birth date hash": "контрольная цифра даты рождения (строка 2, позиция 7)",
+        "expiry date hash": "контрольная цифра срока действия (строка 2, позиция 15)",
+        "final hash": "итоговая контрольная цифра (строка 2, позиция 30)",
     },
 }
 # ICAO codes that are not ISO 3166-1 alpha-3.
@@ -89,12 +90,16 @@ def _checker(lines: list[str]) -> tuple[str, TD1CodeChecker | TD3CodeChecker]:
         if shape == [30, 30, 30]:
             return "TD1", TD1CodeChecker("\n".join(lines))
     except Exception as exc:  # noqa: BLE001 - mrz raises its own error family
-        raise MrzError(f"MRZ could not be read: {exc}") from exc
+        # Its message is English and quotes the MRZ back; what it refuses is
+        # a character outside the MRZ alphabet.
+        raise MrzError(
+            "Не удалось прочитать MRZ: недопустимые символы "
+            "(допустимы латинские буквы A–Z, цифры и «<»)"
+        ) from exc
     raise MrzError(
-        "MRZ must be 2 lines of 44 characters (TD3, passport) or 3 lines of "
-        f"30 characters (TD1, ID card); got {len(lines)} line(s) of "
-        + ", ".join(str(n) for n in shape or [0])
-        + " characters"
+        "MRZ должна состоять из 2 строк по 44 символа (TD3, паспорт) или из "
+        f"3 строк по 30 символов (TD1, ID-карта); получено строк: {len(lines)}, "
+        "символов в строках: " + ", ".join(str(n) for n in shape or [0])
     )
 
 
@@ -105,7 +110,7 @@ def read_mrz(text: str) -> MrzData:
         # The composite digit fails with any other one: name it last.
         failed.sort(key=lambda name: name == "final hash")
         problems = [CHECK_DIGITS[fmt].get(name, name) for name in failed]
-        raise MrzError("MRZ check failed: wrong " + "; wrong ".join(problems))
+        raise MrzError("MRZ не прошла проверку: неверна " + "; неверна ".join(problems))
     f = checker.fields()
     return MrzData(
         format=fmt,

@@ -83,6 +83,17 @@ KIND_LABELS = {
     "id_card": "ID-карта",
     "other": "Другой",
 }
+SOURCE_LABELS = {
+    "rfid": "RFID-чип",
+    "mrz": "MRZ",
+    "visual": "Визуально",
+    "manual": "Вручную",
+}
+ENTRY_LABELS = {
+    "single": "Однократная",
+    "double": "Двукратная",
+    "multiple": "Многократная",
+}
 
 
 def label_for(name: str) -> str:
@@ -192,7 +203,7 @@ def _row(
 def _documents(state: PageState) -> str:
     selects = {
         "kind": _choices(DOCUMENT_KINDS, KIND_LABELS),
-        "source": _choices(SOURCES),
+        "source": _choices(SOURCES, SOURCE_LABELS),
     }
     sizes = {
         "issuer": 30,
@@ -214,7 +225,7 @@ def _documents(state: PageState) -> str:
 
 
 def _visas(state: PageState) -> str:
-    selects = {"entries": _choices(ENTRIES)}
+    selects = {"entries": _choices(ENTRIES, ENTRY_LABELS)}
     sizes = {"series": 6, "issuing_country": 5, "valid_from": 11, "valid_to": 11}
     rows = row_count(state.values, "visa", VISA_FIELDS)
     return (

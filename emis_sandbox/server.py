@@ -32,10 +32,11 @@ MAX_BODY = 64 * 1024 * 1024
 UPLOAD_PATH = re.compile(r"^/s/(?P<token>[A-Za-z0-9_-]{1,200})/?$")
 
 INDEX = (
-    "<h1>EMIS Service sandbox</h1><p>Contract API under <code>/api/v1/</code> "
-    "(HTTP Basic), control API under <code>/_sandbox/</code> (header "
-    "<code>X-Sandbox-Token</code>: the control token printed at start), one-time "
-    "upload pages under <code>/s/&lt;token&gt;</code>. See docs/sandbox.md.</p>"
+    "<h1>Песочница EMIS Service</h1><p>API по договору — под "
+    "<code>/api/v1/</code> (HTTP Basic), управляющий API — под "
+    "<code>/_sandbox/</code> (заголовок <code>X-Sandbox-Token</code>: "
+    "управляющий токен, напечатанный при запуске), одноразовые страницы "
+    "загрузки — под <code>/s/&lt;token&gt;</code>. См. docs/sandbox.md.</p>"
 )
 
 
@@ -61,7 +62,7 @@ class SandboxApp:
         if match:
             return upload.handle(ctx, req, match.group("token"))
         if req.path == "/":
-            return html_response(page.layout("EMIS sandbox", INDEX))
+            return html_response(page.layout("Песочница EMIS", INDEX))
         raise ApiError(404, "not_found", f"nothing at {req.path}")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emis_sandbox import form, page, pms_link, store, webhooks
+from emis_sandbox import form, page, pms_link, store, texts_ru, webhooks
 from emis_sandbox.context import Context
 from emis_sandbox.httpkit import Request, Response, html_response, now, rfc3339
 from emis_sandbox.mrz_scan import MrzError, read_mrz
@@ -11,15 +11,15 @@ from emis_sandbox.runtime import get_settings
 from emis_sandbox.sessions import WebSession, consume, find, page_session
 
 COOKIE = "emis_sandbox_page"
-GONE_TEXT = "link already used or expired"
+GONE_TEXT = "ссылка уже использована или устарела"
 # What another browser, or a reload after the page's lifetime, meets: the way
 # back to the PMS, not a dead end.
 AGAIN_TEXT = (
-    "; open EMIS again from the PMS: the «Загрузить новые документы» button "
-    "of the guest card gives a fresh link."
+    "; откройте EMIS заново из PMS: кнопка «Загрузить новые документы» "
+    "в карточке гостя даёт новую ссылку."
 )
-BACK_TO_GUEST = "Back to the PMS: get a fresh link for this guest"
-BACK_TO_PMS = "Back to the PMS"
+BACK_TO_GUEST = "Вернуться в PMS: получить новую ссылку для этого гостя"
+BACK_TO_PMS = "Вернуться в PMS"
 
 
 def handle(ctx: Context, req: Request, token: str) -> Response:
@@ -27,7 +27,7 @@ def handle(ctx: Context, req: Request, token: str) -> Response:
         return _open(ctx, req, token)
     if req.method == "POST":
         return _submit(ctx, req, token)
-    return html_response(page.message_page("Method not allowed", req.method), 405)
+    return html_response(page.message_page("Метод не поддерживается", req.method), 405)
 
 
 def _state(
@@ -55,9 +55,11 @@ def _open(ctx: Context, req: Request, token: str) -> Response:
         return html_response(page.upload_page(_fresh_state(ctx, token, session)))
     status, session, sid = consume(ctx.conn, token=token, now=now())
     if status == "unknown":
-        return _refusal(ctx, token, "Link not found", GONE_TEXT, 404)
+        return _refusal(ctx, token, "Ссылка не найдена", GONE_TEXT, 404)
     if session is None:
-        return _refusal(ctx, token, "Link no longer valid", GONE_TEXT + AGAIN_TEXT, 410)
+        return _refusal(
+            ctx, token, "Ссылка больше не действует", GONE_TEXT + AGAIN_TEXT, 410
+        )
     resp = html_response(page.upload_page(_fresh_state(ctx, token, session)))
     resp.headers.append(
         (
@@ -93,17 +95,17 @@ def _submit(ctx: Context, req: Request, token: str) -> Response:
     session = page_session(ctx.conn, token=token, sid=req.cookie(COOKIE), now=now())
     if session is None:
         text = (
-            "This upload page is not open in this browser or has expired; "
-            "open EMIS again from the PMS."
+            "Эта страница загрузки не открыта в этом браузере или устарела; "
+            "откройте EMIS заново из PMS."
         )
-        return _refusal(ctx, token, "Page session missing", text, 403)
+        return _refusal(ctx, token, "Сеанс страницы не найден", text, 403)
     posted = req.form()
     action = posted.pop("action", "")
     if action == "scan":
         return _scan(ctx, token, session, posted)
     if action == "save":
         return _save(ctx, token, session, posted)
-    return html_response(page.message_page("Unknown action", action), 400)
+    return html_response(page.message_page("Неизвестное действие", action), 400)
 
 
 def _scan(
@@ -113,14 +115,14 @@ def _scan(
         data = read_mrz(values.get("mrz", ""))
     except MrzError as exc:
         state = _state(ctx, token, session, values)
-        state.notices.append(("error", str(exc), "The form was not changed."))
+        state.notices.append(("error", str(exc), "Форма не изменена."))
         return html_response(page.upload_page(state), 400)
     state = _state(ctx, token, session, form.apply_mrz(values, data))
     state.notices.append(
         (
             "ok",
-            f"MRZ read ({data.format}): all check digits are valid.",
-            "Check the filled fields, then press «Сохранить».",
+            f"MRZ прочитана ({data.format}): все контрольные цифры верны.",
+            "Проверьте заполненные поля и нажмите «Сохранить».",
         )
     )
     return html_response(page.upload_page(state))
@@ -133,7 +135,10 @@ def _validate(values: form.Values, person_id: str):
         person = normalize_person(raw)
     except PersonInvalid as exc:
         for path, message in exc.errors:
-            errors.setdefault(form.field_for(path, doc_rows, visa_rows), message)
+            errors.setdefault(
+                form.field_for(path, doc_rows, visa_rows),
+                texts_ru.field_error(message),
+            )
         return None, errors
     return (None, errors) if errors else (person, {})
 
@@ -156,7 +161,7 @@ def _save(
         ctx.config, legal_entity_id=session.legal_entity_id, person=stored
     )
     state = _state(ctx, token, session, form.person_to_values(stored))
-    state.notices.append(("ok", f"Saved version {stored['version']}.", ""))
+    state.notices.append(("ok", f"Сохранена версия {stored['version']}.", ""))
     state.notices.append(webhook_notice(outcome, ctx.config.webhook_attempts))
     return html_response(page.upload_page(state))
 
@@ -171,30 +176,31 @@ def webhook_notice(
     if outcome is None:
         return (
             "info",
-            "Webhook sending is switched off in this sandbox; "
-            "the PMS was not notified.",
+            "Отправка вебхуков в этой песочнице выключена; PMS не уведомлена.",
             "",
         )
     first, retrying = outcome
-    detail = f"delivery {first.delivery_id}"
+    detail = f"доставка {first.delivery_id}"
     if first.status_code is not None:
         detail = f"HTTP {first.status_code} · {detail}"
     if first.status_code is not None and 200 <= first.status_code < 300:
-        return ("ok", f"PMS accepted: {first.pms_status or 'ok'}", detail)
+        # The PMS's own status word stays as it is, in parentheses: it is
+        # the contract's value (applied, duplicate, ...), not a sentence.
+        return ("ok", f"PMS приняла данные ({first.pms_status or 'ok'})", detail)
     if first.status_code is not None and first.status_code < 500:
         return (
             "error",
-            f"PMS rejected the webhook: HTTP {first.status_code} "
+            f"PMS отклонила вебхук: HTTP {first.status_code} "
             f"{(first.body or '')[:300]}",
             detail,
         )
-    reason = first.error or f"HTTP {first.status_code}"
+    reason = texts_ru.webhook_error(first.error or f"HTTP {first.status_code}")
     tail = (
         (
-            f" Retries continue in the background with the same delivery ID "
-            f"(up to {attempts} attempts)."
+            " Повторные попытки продолжаются в фоне с тем же ID доставки "
+            f"(всего попыток: до {attempts})."
         )
         if retrying
         else ""
     )
-    return ("error", f"PMS did not accept the webhook: {reason}.{tail}", detail)
+    return ("error", f"PMS не приняла вебхук: {reason}.{tail}", detail)

@@ -189,7 +189,9 @@ def test_guest_documents_through_emis(world, page, new_page):
     expect(tab.locator("#f-surname_latin")).to_have_value("KRUPKIN")
     tab.fill("#f-birth_place", "ГОР. МОСКВА")
     tab.get_by_role("button", name="Сохранить").click()
-    expect(tab.locator(".notice.ok").last).to_contain_text("PMS accepted: applied")
+    expect(tab.locator(".notice.ok").last).to_contain_text(
+        "PMS приняла данные (applied)"
+    )
     tab.close()
 
     # The webhook filled the card.

@@ -65,7 +65,9 @@ def test_each_click_opens_emis_with_a_fresh_link(world, new_page):
     first.select_option("#f-sex", "M")
     first.fill("#f-citizenship", "RUS")
     first.get_by_role("button", name="Сохранить").click()
-    expect(first.locator(".notice.ok").last).to_contain_text("PMS accepted: applied")
+    expect(first.locator(".notice.ok").last).to_contain_text(
+        "PMS приняла данные (applied)"
+    )
 
 
 def test_a_used_link_elsewhere_leads_back_to_a_fresh_one(world, new_page):

@@ -1,7 +1,10 @@
 """Pure sandbox code (no process): MRZ reading and Person validation."""
 
+import re
+
 import pytest
 
+from emis_sandbox import texts_ru
 from emis_sandbox.mrz_scan import MrzError, read_mrz
 from emis_sandbox.persons import PersonInvalid, normalize_person
 from emis_sandbox.webhooks import sign
@@ -30,17 +33,17 @@ def test_pasted_mrz_with_spaces_and_lower_case_is_read():
 @pytest.mark.parametrize(
     ("position", "digit", "named"),
     [
-        (9, "7", "document number check digit"),
-        (19, "3", "birth date check digit"),
-        (27, "8", "expiry date check digit"),
-        (42, "2", "personal number check digit"),
-        (43, "1", "composite check digit"),
+        (9, "7", "контрольная цифра номера документа (строка 2, позиция 10)"),
+        (19, "3", "контрольная цифра даты рождения (строка 2, позиция 20)"),
+        (27, "8", "контрольная цифра срока действия (строка 2, позиция 28)"),
+        (42, "2", "контрольная цифра личного номера (строка 2, позиция 43)"),
+        (43, "1", "итоговая контрольная цифра (строка 2, позиция 44)"),
     ],
 )
 def test_each_bad_check_digit_is_named(position, digit, named):
     line1, line2 = SPECIMEN_TD3.split("\n")
     bad = line1 + "\n" + line2[:position] + digit + line2[position + 1 :]
-    with pytest.raises(MrzError, match=named):
+    with pytest.raises(MrzError, match=re.escape(named)):
         read_mrz(bad)
 
 
@@ -95,6 +98,59 @@ def test_invalid_persons_name_the_bad_field(changes, path):
     with pytest.raises(PersonInvalid) as info:
         normalize_person(person)
     assert path in str(info.value)
+
+
+INVALID_EVERY_WAY = {
+    "person_id": 1,
+    "surname": {"cyrillic": None, "latin": None},
+    "given_names": "Anna",
+    "sex": "m",
+    "birth_date": "1985-13-01",
+    "birth_place": "x" * 201,
+    "citizenship": None,
+    "documents": [
+        {"kind": "passport_rf", "issuing_country": "Russia", "source": "ocr"},
+        "not a row",
+    ],
+    "visas": "none",
+    "migration_card": {"number": "1", "visit_purpose": 7},
+}
+
+
+def test_every_validation_message_reads_russian_on_the_page():
+    """The page shows persons.py's messages in Russian, while its exception
+    (and so the control API's JSON) keeps the English ones."""
+    with pytest.raises(PersonInvalid) as info:
+        normalize_person({**sample_person("1"), **INVALID_EVERY_WAY})
+    with pytest.raises(PersonInvalid) as not_an_object:
+        normalize_person([])
+    messages = {m for _, m in info.value.errors + not_an_object.value.errors}
+
+    assert {
+        "must be a string of digits",
+        "needs a Cyrillic or a Latin value",
+        "must be an object",
+        'must be "M" or "F"',
+        "must be a date YYYY-MM-DD",
+        "is longer than 200 characters",
+        "is required",
+        "must be a 3-letter code such as RUS",
+        "must be one of rfid, mrz, visual, manual",
+        "must be a list",
+        "must be a string or null",
+        "person must be an object",
+    } == messages
+    for message in messages:
+        russian = texts_ru.field_error(message)
+        assert re.search("[а-яё]", russian), message
+        # Only the contract's own values (codes, choices) stay Latin.
+        assert not re.search(r"\b(must|is|be|needs|required|longer)\b", russian)
+    assert texts_ru.field_error("is longer than 200 characters") == (
+        "длиннее 200 символов"
+    )
+    assert texts_ru.field_error("must be one of single, double, multiple") == (
+        "допустимые значения: single, double, multiple"
+    )
 
 
 def test_200_characters_is_fine():

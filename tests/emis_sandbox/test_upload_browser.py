@@ -34,8 +34,8 @@ def test_operator_scans_mrz_fills_cyrillic_and_saves(emis_sandbox, page):
         page.fill("[name=mc-number]", "1234567")
         page.get_by_role("button", name="Сохранить").click()
 
-        assert page.get_by_text("PMS accepted: applied").is_visible()
-        assert page.get_by_text("Saved version 1.").is_visible()
+        assert page.get_by_text("PMS приняла данные (applied)").is_visible()
+        assert page.get_by_text("Сохранена версия 1.").is_visible()
 
     [hook] = receiver.received
     person = hook.json()["person"]

@@ -53,7 +53,7 @@ def test_link_works_once_then_410(emis_sandbox):
     assert "EMIS SANDBOX" in first.text
     assert "emis_sandbox_page=" in first.headers["Set-Cookie"]
     assert second.status_code == 410
-    assert "link already used or expired" in second.text
+    assert "ссылка уже использована или устарела" in second.text
 
 
 def test_link_expires_after_the_session_ttl(emis_sandbox):
@@ -63,7 +63,7 @@ def test_link_expires_after_the_session_ttl(emis_sandbox):
     resp = browser().get(url, timeout=10)
 
     assert resp.status_code == 410
-    assert "link already used or expired" in resp.text
+    assert "ссылка уже использована или устарела" in resp.text
 
 
 def test_expires_at_follows_the_session_ttl(emis_sandbox):
@@ -182,7 +182,7 @@ def test_mrz_scan_fills_the_form_from_a_valid_td3(emis_sandbox):
     values = form_values(scanned.text)
 
     assert scanned.status_code == 200
-    assert "all check digits are valid" in scanned.text
+    assert "MRZ прочитана (TD3): все контрольные цифры верны." in scanned.text
     assert values["surname_latin"] == "ERIKSSON"
     assert values["given_names_latin"] == "ANNA MARIA"
     assert values["sex"] == "F"
@@ -236,7 +236,10 @@ def test_mrz_with_a_bad_check_digit_is_reported_not_ignored(emis_sandbox):
     scanned = submit(tab, url, resp.text, "scan", mrz=corrupted, surname_latin="")
 
     assert scanned.status_code == 400
-    assert "birth date check digit" in scanned.text
+    assert (
+        "неверна контрольная цифра даты рождения (строка 2, позиция 20)" in scanned.text
+    )
+    assert "Форма не изменена." in scanned.text
     values = form_values(scanned.text)
     assert values["surname_latin"] == ""  # nothing filled from a bad MRZ
     assert values["mrz"].strip() == corrupted  # kept for correction
@@ -248,7 +251,7 @@ def test_mrz_of_the_wrong_shape_is_reported(emis_sandbox):
     scanned = submit(tab, url, resp.text, "scan", mrz=SPECIMEN_TD3[:-3])
 
     assert scanned.status_code == 400
-    assert "2 lines of 44 characters" in scanned.text
+    assert "из 2 строк по 44 символа" in scanned.text
 
 
 def test_save_stores_a_version_and_sends_the_signed_webhook(emis_sandbox):
@@ -274,8 +277,8 @@ def test_save_stores_a_version_and_sends_the_signed_webhook(emis_sandbox):
         )
 
     assert saved.status_code == 200, saved.text
-    assert "Saved version 1." in saved.text
-    assert "PMS accepted: applied" in saved.text
+    assert "Сохранена версия 1." in saved.text
+    assert "PMS приняла данные (applied)" in saved.text
     with emis_sandbox.api() as api:
         person = api.get(
             f"{emis_sandbox.base_url}/api/v1/persons/160902?legal_entity_id=17"
@@ -319,9 +322,9 @@ def test_second_save_on_the_same_page_is_the_next_version(emis_sandbox):
     first = submit(tab, url, resp.text, "save", birth_place="ГОР. ТВЕРЬ")
     second = submit(tab, url, first.text, "save", birth_place="ГОР. КЛИН")
 
-    assert "Saved version 2." in first.text
-    assert "Saved version 3." in second.text
-    assert "webhook sending is switched off" in second.text.lower()
+    assert "Сохранена версия 2." in first.text
+    assert "Сохранена версия 3." in second.text
+    assert "Отправка вебхуков в этой песочнице выключена" in second.text
 
 
 def test_save_shows_the_pms_rejection(emis_sandbox):
@@ -339,7 +342,7 @@ def test_save_shows_the_pms_rejection(emis_sandbox):
             citizenship="USA",
         )
 
-    assert "PMS rejected the webhook: HTTP 404" in saved.text
+    assert "PMS отклонила вебхук: HTTP 404" in saved.text
     assert "unknown person_id" in saved.text
 
 
@@ -351,24 +354,32 @@ def test_save_with_pms_down_says_retries_continue(emis_sandbox):
         tab, url, resp.text, "save", surname_latin="DOE", sex="M", citizenship="USA"
     )
 
-    assert "Saved version 1." in saved.text
-    assert "PMS did not accept the webhook: connection failed" in saved.text
-    assert "Retries continue" in saved.text
+    assert "Сохранена версия 1." in saved.text
+    assert (
+        "PMS не приняла вебхук: не удалось подключиться (PMS недоступна)" in saved.text
+    )
+    assert "Повторные попытки продолжаются в фоне" in saved.text
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"surname_cyrillic": "", "surname_latin": ""}, "Фамилия"),
-        ({"birth_date": "12.04.1985"}, "Дата рождения: must be a date YYYY-MM-DD"),
+        (
+            {"birth_date": "12.04.1985"},
+            "Дата рождения: нужна дата в формате ГГГГ-ММ-ДД",
+        ),
         ({"birth_date": "1985-02-30"}, "Дата рождения"),
-        ({"birth_place": "Я" * 201}, "longer than 200 characters"),
-        ({"sex": ""}, "Пол"),
-        ({"citizenship": "RU"}, "Гражданство"),
-        ({"doc-0-number": ""}, "Документ 1: Номер: is required"),
-        ({"doc-1-number": "1", "doc-1-kind": ""}, "Документ 2: Вид документа"),
+        ({"birth_place": "Я" * 201}, "Место рождения: длиннее 200 символов"),
+        ({"sex": ""}, "Пол: выберите М или Ж"),
+        ({"citizenship": "RU"}, "Гражданство: нужен трёхбуквенный код страны"),
+        ({"doc-0-number": ""}, "Документ 1: Номер: обязательное поле"),
+        (
+            {"doc-1-number": "1", "doc-1-kind": ""},
+            "Документ 2: Вид документа: выберите вид документа",
+        ),
         ({"doc-0-issue_date": "2010/05/20"}, "Документ 1: Дата выдачи"),
-        ({"visa-0-series": "25"}, "Виза 1: Номер: is required"),
+        ({"visa-0-series": "25"}, "Виза 1: Номер: обязательное поле"),
         ({"mc-entry_date": "yesterday", "mc-number": "1"}, "Миграционная карта"),
     ],
 )
@@ -380,7 +391,7 @@ def test_save_validates_and_stores_nothing_on_errors(emis_sandbox, changes, mess
 
     assert saved.status_code == 400
     assert message in saved.text
-    assert "Saved version" not in saved.text
+    assert "Сохранена версия" not in saved.text
     with emis_sandbox.api() as api:
         person = api.get(
             f"{emis_sandbox.base_url}/api/v1/persons/160848?legal_entity_id=17"

@@ -39,7 +39,7 @@ def test_a_reload_in_the_same_browser_shows_the_page_again(emis_sandbox):
     # ... and the reloaded page still saves (its cookie is unchanged).
     saved = submit(tab, url, reloaded.text, "save", sex="M", citizenship="RUS")
     assert saved.status_code == 200, saved.text
-    assert "Saved version 1." in saved.text
+    assert "Сохранена версия 1." in saved.text
 
 
 def test_a_reload_after_a_save_shows_the_saved_values(emis_sandbox):
@@ -65,7 +65,7 @@ def test_another_browser_is_refused_after_the_first_opened_it(emis_sandbox):
 
     for refused in (stranger, guessed):
         assert refused.status_code == 410
-        assert "link already used or expired" in refused.text
+        assert "ссылка уже использована или устарела" in refused.text
         assert "<form" not in refused.text and "person-id" not in refused.text
 
 
@@ -93,6 +93,10 @@ def test_the_refusal_leads_to_the_guests_upload_page_in_the_pms(emis_sandbox):
         PMS + "emis/persons/160848/upload/?legal_entity=17&reservation=5708"
     )
     assert "Загрузить новые документы" in refused.text
+    assert "<h1>Ссылка больше не действует</h1>" in refused.text
+    assert ">Вернуться в PMS: получить новую ссылку для этого гостя</a>" in (
+        refused.text
+    )
 
 
 def test_the_refusal_follows_the_webhook_url_set_at_run_time(emis_sandbox):
@@ -115,6 +119,8 @@ def test_an_unknown_token_leads_to_the_pms_root(emis_sandbox):
     resp = browser().get(f"{emis_sandbox.base_url}/s/not-a-real-token", timeout=10)
     assert resp.status_code == 404
     assert back_link(resp.text) == PMS
+    assert "<h1>Ссылка не найдена</h1>" in resp.text
+    assert ">Вернуться в PMS</a>" in resp.text
 
 
 def test_a_post_without_the_cookie_also_leads_back(emis_sandbox):
@@ -122,6 +128,8 @@ def test_a_post_without_the_cookie_also_leads_back(emis_sandbox):
     stranger = browser().post(url, data={"action": "save"}, timeout=10)
     assert stranger.status_code == 403
     assert back_link(stranger.text).startswith(PMS + "emis/persons/160850/upload/")
+    assert "<h1>Сеанс страницы не найден</h1>" in stranger.text
+    assert "откройте EMIS заново из PMS" in stranger.text
 
 
 @pytest.mark.parametrize(
