@@ -85,6 +85,8 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         "stay": None,
         "query": query,
         "matches": matches,
+        # Only a save that did not go through shows the form on a POST.
+        "not_saved": request.method == "POST",
     }
     return render(request, "reservations/guest.html", context)
 
@@ -178,7 +180,8 @@ def _guest_page(
         "arrived": request.POST.get("_arrived") == "1",
         "next_stay_id": next_stay_id(stay=stay),
         # A save that did not go through says so at the top, whatever the
-        # reason (a field's error, a record deleted meanwhile).
+        # reason (a field's error, a record deleted meanwhile); a refresh
+        # (also a POST) saves nothing and is no failure.
         "not_saved": request.method == "POST"
         and request.resolver_match.url_name == "guest",
         # The documents are prefetched: one query for the other holders.
