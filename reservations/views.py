@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from personal_data.access_log import Kind, record_accesses
 from pms.roles import Role, role_required
+from pms.submissions import already_saved_message, submit_once, with_token
 
 from .forms import (
     ReservationBookingForm,
@@ -81,12 +82,22 @@ def reservations_list(request: HttpRequest) -> HttpResponse:
 def reservation_new(request: HttpRequest) -> HttpResponse:
     form = ReservationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        reservation = reservation_create(values=form.cleaned_data)
-        messages.success(
-            request, _("Reservation %(id)s created.") % {"id": reservation.pk}
-        )
-        return redirect(card_url(reservation.pk, "guests"))
-    return render(request, "reservations/new.html", {"form": form})
+        created: list[Reservation] = []
+
+        def create() -> str:
+            created.append(reservation_create(values=form.cleaned_data))
+            return card_url(created[0].pk, "guests")
+
+        outcome = submit_once(request, form="reservation_new", create=create)
+        if outcome.created:
+            messages.success(
+                request, _("Reservation %(id)s created.") % {"id": created[0].pk}
+            )
+        else:  # Back then Create: the reservation it made, no twin
+            messages.warning(request, already_saved_message())
+        return redirect(outcome.url)
+    opened = with_token(request)  # this form saves once
+    return opened or render(request, "reservations/new.html", {"form": form})
 
 
 @role_required(Role.FRONT_DESK)
