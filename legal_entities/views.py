@@ -4,7 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pms.roles import Role, role_required
-from pms.submissions import already_saved_message, submit_once, with_token
+from pms.submissions import (
+    already_saved_message,
+    saved_before,
+    submit_once,
+    with_token,
+)
 
 from .forms import LegalEntityForm
 from .models import LegalEntity
@@ -34,6 +39,8 @@ def entity_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if entity is None and (opened := with_token(request)):  # saves once
         return opened
     context = {"form": form, "entity": entity}
+    if entity is None:
+        context["saved_before"] = saved_before(request)
     return render(request, "legal_entities/form.html", context)
 
 

@@ -54,6 +54,16 @@ def with_token(request: HttpRequest) -> HttpResponse | None:
     return redirect(f"{request.path}?{query.urlencode()}")
 
 
+def saved_before(request: HttpRequest) -> str:
+    """The address of what this form's token created, "" if not saved yet:
+    a form that comes back on Back says so before the clerk saves again."""
+    token = _token(request)
+    if token is None:
+        return ""
+    done = FormSubmission.objects.filter(token=token).first()
+    return done.target_url if done else ""
+
+
 def submit_once(
     request: HttpRequest, *, form: str, create: Callable[[], str]
 ) -> Outcome:

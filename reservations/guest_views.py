@@ -26,7 +26,12 @@ from personal_data.access_log import Kind, record_access, record_accesses
 from pms.ids import id_or_404
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
-from pms.submissions import already_saved_message, submit_once, with_token
+from pms.submissions import (
+    already_saved_message,
+    saved_before,
+    submit_once,
+    with_token,
+)
 
 from . import history
 from .aliases import person_id_resolve
@@ -104,6 +109,7 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         "matches": matches,
         # Only a save that did not go through shows the form on a POST.
         "not_saved": request.method == "POST",
+        "saved_before": saved_before(request),
     }
     return render(request, "reservations/guest.html", context)
 

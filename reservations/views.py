@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET
 
 from personal_data.access_log import Kind, record_accesses
 from pms.roles import Role, role_required
-from pms.submissions import already_saved_message, submit_once, with_token
+from pms.submissions import (
+    already_saved_message,
+    saved_before,
+    submit_once,
+    with_token,
+)
 
 from .forms import (
     ReservationBookingForm,
@@ -96,8 +101,10 @@ def reservation_new(request: HttpRequest) -> HttpResponse:
         else:  # Back then Create: the reservation it made, no twin
             messages.warning(request, already_saved_message())
         return redirect(outcome.url)
-    opened = with_token(request)  # this form saves once
-    return opened or render(request, "reservations/new.html", {"form": form})
+    if opened := with_token(request):  # this form saves once
+        return opened
+    context = {"form": form, "saved_before": saved_before(request)}
+    return render(request, "reservations/new.html", context)
 
 
 @role_required(Role.FRONT_DESK)

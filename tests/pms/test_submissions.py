@@ -55,6 +55,17 @@ def test_a_new_guest_form_posted_again_creates_one_person(front_desk_client):
     assert f'id="person-id">{stay.person_id}</span>' in page
 
 
+def test_a_saved_form_shown_again_says_so_before_the_save(front_desk_client):
+    reservation = make_reservation()
+    url, data = _guest_post(front_desk_client, reservation, "Назадов")
+    assert "data-saved-before" not in front_desk_client.get(url).content.decode()
+    front_desk_client.post(url, data)
+    page = front_desk_client.get(url).content.decode()  # Back: fetched again
+    stay = Stay.objects.get()
+    assert "data-saved-before" in page and "Эта форма уже сохранена" in page
+    assert f'href="{stay.get_absolute_url()}"' in page
+
+
 def test_the_emis_button_posted_again_reopens_the_dialog_on_the_first(
     front_desk_client,
 ):
@@ -127,6 +138,7 @@ def test_a_new_reservation_form_posted_again_creates_one(front_desk_client):
     assert again["Location"] == first["Location"]
     assert first["Location"].startswith(reservation_url(reservation))
     assert ALREADY in _messages(front_desk_client, again)
+    assert "data-saved-before" in front_desk_client.get(url).content.decode()
 
     fresh = _opened(front_desk_client, reverse("reservations:create"))
     front_desk_client.post(fresh, _reservation_data(entity))
@@ -148,6 +160,7 @@ def test_a_new_legal_entity_form_posted_again_creates_one(admin_client_):
     entity = LegalEntity.objects.get()
     assert again["Location"] == first["Location"] == entity.get_absolute_url()
     assert ALREADY in _messages(admin_client_, again)
+    assert "data-saved-before" in admin_client_.get(url).content.decode()
 
     fresh = _opened(admin_client_, reverse("legal_entities:add"))
     admin_client_.post(fresh, _entity_data())
