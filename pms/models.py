@@ -4,8 +4,8 @@ from django.db import models
 class FormSubmission(models.Model):
     """A "create" form that was saved, by the token it was rendered with
     (``pms.submissions``): the same rendered form posted again — the browser's
-    Back then Save, a re-POST — lands on what it created instead of creating
-    a second one. In the database, not in a process: several web processes
+    Back then Save, a re-POST — creates no second one; the page shows the
+    typing again with a link to what it created. In the database, not in a process: several web processes
     serve one clerk. Holds no personal data: the address is ids only."""
 
     token = models.UUIDField(unique=True)

@@ -4,9 +4,13 @@ A create page opened without a token redirects to its own address with a
 new random one (``?form=<uuid>``); the form posts to that address, and the
 save claims the token (a ``FormSubmission`` row, unique) in the same
 transaction as what it creates. The same form posted again — Back then Save,
-a re-POST, two servers racing — finds the token claimed and gets the address
-of what the first save created: nothing new. A form shown again after a
-failed save keeps its token (the claim rolled back with the save).
+a re-POST, two servers racing — finds the token claimed and creates nothing;
+the view shows the page again with the posted form (what the clerk typed is
+not lost: after Back it may be another guest typed over the old one), a
+warning with a link to what the first save created, and the form posting to
+a new token (``page_context``), so only a deliberate second Save adds it as
+a new one. A form shown again after a failed save keeps its token (the claim
+rolled back with the save).
 
 Why in the address and not in a hidden input: pages are ``no-store``, so
 Back fetches the form page again; a token rendered into it would be a new
@@ -28,7 +32,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .models import FormSubmission
 
@@ -49,9 +52,35 @@ def with_token(request: HttpRequest) -> HttpResponse | None:
     a new one, so the browser's history holds it. None when it has one."""
     if request.method != "GET" or _token(request) is not None:
         return None
+    return redirect(new_token_address(request))
+
+
+def new_token_address(request: HttpRequest) -> str:
+    """This page's address with a new token in place of its own; the other
+    parameters (the guest search's ``q``) stay."""
     query = request.GET.copy()
     query[TOKEN_PARAM] = str(uuid.uuid4())
-    return redirect(f"{request.path}?{query.urlencode()}")
+    return f"{request.path}?{query.urlencode()}"
+
+
+def page_context(
+    request: HttpRequest, outcome: Outcome | None = None
+) -> dict[str, object]:
+    """What a create page's ``includes/saved_before.html`` and form tag need.
+
+    ``outcome`` of a save that found its token claimed: the address of what
+    the first save created, ``saved_again``, and ``form_action``, a new
+    token for the form shown again to post to. The page's own address keeps
+    the claimed token, so that page posted again (a re-POST, Back) still
+    creates nothing, while Save on the form shown adds what it holds. Else:
+    whether this token was saved already (the form fetched again on Back)."""
+    if outcome is not None and not outcome.created:
+        return {
+            "saved_before": outcome.url,
+            "saved_again": True,
+            "form_action": new_token_address(request),
+        }
+    return {"saved_before": saved_before(request)}
 
 
 def saved_before(request: HttpRequest) -> str:
@@ -88,14 +117,6 @@ def submit_once(
         FormSubmission.objects.filter(token=token).update(target_url=url)
         FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     return Outcome(url, created=True)
-
-
-def already_saved_message() -> str:
-    """What the clerk reads on landing on what the form created before."""
-    return _(
-        "This form had already been saved: nothing new was created, here is "
-        "what it created. To add another, open the form anew."
-    )
 
 
 def _token(request: HttpRequest) -> uuid.UUID | None:

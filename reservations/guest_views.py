@@ -26,12 +26,7 @@ from personal_data.access_log import Kind, record_access, record_accesses
 from pms.ids import id_or_404
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
-from pms.submissions import (
-    already_saved_message,
-    saved_before,
-    submit_once,
-    with_token,
-)
+from pms.submissions import Outcome, page_context, submit_once, with_token
 
 from . import history
 from .aliases import person_id_resolve
@@ -76,6 +71,7 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
     forms = GuestProfileForms(
         data=request.POST or None, person=None, stay=None, reservation=reservation
     )
+    outcome: Outcome | None = None
     if request.method == "POST" and forms.is_valid():
         saved: list[Stay] = []
 
@@ -92,10 +88,8 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
             return saved[0].get_absolute_url()
 
         outcome = submit_once(request, form="guest_new", create=create)
-        if not outcome.created:  # Back then Save: the guest it made, no twin
-            messages.warning(request, already_saved_message())
-            return _to_guest(request, outcome.url)
-        return _saved(request, saved[0])
+        if outcome.created:  # else Back then Save: no twin, the typing kept
+            return _saved(request, saved[0])
     query = request.GET.get("q", "").strip()
     matches = person_search(query=query, exclude_reservation_id=pk)
     # The results show birth dates, phones and documents: a read of each.
@@ -107,9 +101,9 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         "stay": None,
         "query": query,
         "matches": matches,
-        # Only a save that did not go through shows the form on a POST.
-        "not_saved": request.method == "POST",
-        "saved_before": saved_before(request),
+        # A save refused for its input; a form saved before says so itself.
+        "not_saved": request.method == "POST" and outcome is None,
+        **page_context(request, outcome),
     }
     return render(request, "reservations/guest.html", context)
 

@@ -16,12 +16,7 @@ from django.views.decorators.http import require_GET
 
 from personal_data.access_log import Kind, record_accesses
 from pms.roles import Role, role_required
-from pms.submissions import (
-    already_saved_message,
-    saved_before,
-    submit_once,
-    with_token,
-)
+from pms.submissions import Outcome, page_context, submit_once, with_token
 
 from .forms import (
     ReservationBookingForm,
@@ -86,6 +81,7 @@ def reservations_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.FRONT_DESK)
 def reservation_new(request: HttpRequest) -> HttpResponse:
     form = ReservationCreateForm(request.POST or None)
+    outcome: Outcome | None = None
     if request.method == "POST" and form.is_valid():
         created: list[Reservation] = []
 
@@ -94,16 +90,14 @@ def reservation_new(request: HttpRequest) -> HttpResponse:
             return card_url(created[0].pk, "guests")
 
         outcome = submit_once(request, form="reservation_new", create=create)
-        if outcome.created:
+        if outcome.created:  # else Back then Create: no twin, the typing kept
             messages.success(
                 request, _("Reservation %(id)s created.") % {"id": created[0].pk}
             )
-        else:  # Back then Create: the reservation it made, no twin
-            messages.warning(request, already_saved_message())
-        return redirect(outcome.url)
+            return redirect(outcome.url)
     if opened := with_token(request):  # this form saves once
         return opened
-    context = {"form": form, "saved_before": saved_before(request)}
+    context = {"form": form, **page_context(request, outcome)}
     return render(request, "reservations/new.html", context)
 
 

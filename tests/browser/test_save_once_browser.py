@@ -1,6 +1,7 @@
-"""A tired clerk's Back button does not split a guest: save a new guest, go
-Back to the form (it comes back filled), save again — the guest it created,
-no second person ID. And a new form after that still adds a new guest."""
+"""A tired clerk's Back button neither splits a guest nor loses typing: save
+a new guest, go Back to the form (it comes back filled), type another guest
+over it, save — nothing new, the form shown again with the typing and a
+warning; Save once more adds the guest typed. A new form adds a new guest."""
 
 import re
 
@@ -13,7 +14,7 @@ from tests.factories import make_reservation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ALREADY = "Эта форма уже была сохранена"
+ALREADY = "Ничего нового не создано: эта форма уже была сохранена."
 
 
 def _log_in(page, url: str, role: Role = Role.FRONT_DESK) -> None:
@@ -41,13 +42,23 @@ def test_save_back_save_keeps_one_guest(live_server, page):
 
     page.go_back()
     expect(page.locator("#id_person-surname")).to_have_value("Назадов")
+    expect(page.locator("[data-saved-before]")).to_be_visible()
+    page.fill("#id_person-surname", "Вторых")
     page.click("button[name=_save]")
 
-    page.wait_for_url(re.compile(r"/guests/\d+/$"))
-    assert page.url == first
-    expect(page.locator(".messages")).to_contain_text(ALREADY)
+    warning = page.locator("[data-saved-again]")
+    expect(warning).to_contain_text(ALREADY)
+    expect(warning.locator("a")).to_have_attribute("href", first.split(live_server.url)[1])
+    expect(page.locator("#id_person-surname")).to_have_value("Вторых")
     assert list(Person.objects.values_list("pk", flat=True)) == [person.pk]
     assert Stay.objects.count() == 1
+
+    # Saved once more, on purpose: the guest typed, a second one.
+    page.click("button[name=_save]")
+    page.wait_for_url(re.compile(r"/guests/\d+/$"))
+    assert page.url != first
+    second = Person.objects.get(surname="Вторых")
+    expect(page.locator("#person-id")).to_have_text(str(second.pk))
 
     # A new form is a new guest.
     page.goto(f"{live_server.url}/reservations/{reservation.pk}/guests/new/")
@@ -55,10 +66,10 @@ def test_save_back_save_keeps_one_guest(live_server, page):
     page.click("button[name=_save]")
     page.wait_for_url(re.compile(r"/guests/\d+/$"))
     assert page.url != first
-    assert Person.objects.count() == 2
+    assert Person.objects.count() == 3
 
 
-def test_new_reservation_back_create_keeps_one(live_server, page):
+def test_new_reservation_back_create_asks_before_a_second(live_server, page):
     from playwright.sync_api import expect
 
     entity = make_reservation().legal_entity
@@ -78,7 +89,10 @@ def test_new_reservation_back_create_keeps_one(live_server, page):
     page.fill("input[name=departure]", "03.12.2026")
     page.click("button[type=submit].primary")
 
-    page.wait_for_url(re.compile(r"/reservations/\d+/\?tab=guests$"))
-    assert page.url == first
-    expect(page.locator(".messages")).to_contain_text(ALREADY)
+    expect(page.locator("[data-saved-again]")).to_contain_text(ALREADY)
+    expect(page.locator("input[name=departure]")).to_have_value("03.12.2026")
     assert Reservation.objects.count() == before + 1
+    page.click("button[type=submit].primary")
+    page.wait_for_url(re.compile(r"/reservations/\d+/\?tab=guests$"))
+    assert page.url != first
+    assert Reservation.objects.count() == before + 2

@@ -1,6 +1,7 @@
 """Two web processes saving the same create form at once (a re-POST racing
 the first, a double submit reaching two servers): one creates, the other
-waits on the token's unique index and lands on what the first created."""
+waits on the token's unique index and creates nothing; it gets the address
+of what the first created, for its page's link."""
 
 import threading
 import uuid
