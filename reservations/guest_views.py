@@ -26,6 +26,7 @@ from personal_data.access_log import Kind, record_access, record_accesses
 from pms.ids import id_or_404
 from pms.masking import mask_number, mask_text
 from pms.roles import Role, can_see_document_numbers, has_role, role_required
+from pms.submissions import Outcome, page_context, submit_once, with_token
 
 from . import history
 from .aliases import person_id_resolve
@@ -49,31 +50,46 @@ def _reservation_or_404(pk: int) -> Reservation:
 
 
 def _saved(request: HttpRequest, stay: Stay) -> HttpResponse:
-    url = stay.get_absolute_url()
-    if "_emis" in request.POST:
-        # The EMIS dialog opens itself on ?emis=1, now that the guest exists.
-        return redirect(f"{url}?emis=1")
     messages.success(
         request, _("Guest saved. Person ID: %(id)s.") % {"id": stay.person_id}
     )
+    return _to_guest(request, stay.get_absolute_url())
+
+
+def _to_guest(request: HttpRequest, url: str) -> HttpResponse:
+    if "_emis" in request.POST:
+        # The EMIS dialog opens itself on ?emis=1, now that the guest exists.
+        return redirect(f"{url}?emis=1")
     return redirect(url)
 
 
 @role_required(Role.FRONT_DESK)
 def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
     reservation = _reservation_or_404(pk)
+    if opened := with_token(request):  # this form saves once
+        return opened
     forms = GuestProfileForms(
         data=request.POST or None, person=None, stay=None, reservation=reservation
     )
+    outcome: Outcome | None = None
     if request.method == "POST" and forms.is_valid():
-        stay = guest_add(
-            reservation=reservation,
-            person_values=forms.new_person_values(),
-            stay_values=forms.new_stay_values(),
-            records=forms.record_edits(),
-            user=request.user,
-        )
-        return _saved(request, stay)
+        saved: list[Stay] = []
+
+        def create() -> str:
+            saved.append(
+                guest_add(
+                    reservation=reservation,
+                    person_values=forms.new_person_values(),
+                    stay_values=forms.new_stay_values(),
+                    records=forms.record_edits(),
+                    user=request.user,
+                )
+            )
+            return saved[0].get_absolute_url()
+
+        outcome = submit_once(request, form="guest_new", create=create)
+        if outcome.created:  # else Back then Save: no twin, the typing kept
+            return _saved(request, saved[0])
     query = request.GET.get("q", "").strip()
     matches = person_search(query=query, exclude_reservation_id=pk)
     # The results show birth dates, phones and documents: a read of each.
@@ -85,6 +101,9 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         "stay": None,
         "query": query,
         "matches": matches,
+        # A save refused for its input; a form saved before says so itself.
+        "not_saved": request.method == "POST" and outcome is None,
+        **page_context(request, outcome),
     }
     return render(request, "reservations/guest.html", context)
 
@@ -178,7 +197,8 @@ def _guest_page(
         "arrived": request.POST.get("_arrived") == "1",
         "next_stay_id": next_stay_id(stay=stay),
         # A save that did not go through says so at the top, whatever the
-        # reason (a field's error, a record deleted meanwhile).
+        # reason (a field's error, a record deleted meanwhile); a refresh
+        # (also a POST) saves nothing and is no failure.
         "not_saved": request.method == "POST"
         and request.resolver_match.url_name == "guest",
         # The documents are prefetched: one query for the other holders.

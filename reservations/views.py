@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from personal_data.access_log import Kind, record_accesses
 from pms.roles import Role, role_required
+from pms.submissions import Outcome, page_context, submit_once, with_token
 
 from .forms import (
     ReservationBookingForm,
@@ -80,13 +81,24 @@ def reservations_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.FRONT_DESK)
 def reservation_new(request: HttpRequest) -> HttpResponse:
     form = ReservationCreateForm(request.POST or None)
+    outcome: Outcome | None = None
     if request.method == "POST" and form.is_valid():
-        reservation = reservation_create(values=form.cleaned_data)
-        messages.success(
-            request, _("Reservation %(id)s created.") % {"id": reservation.pk}
-        )
-        return redirect(card_url(reservation.pk, "guests"))
-    return render(request, "reservations/new.html", {"form": form})
+        created: list[Reservation] = []
+
+        def create() -> str:
+            created.append(reservation_create(values=form.cleaned_data))
+            return card_url(created[0].pk, "guests")
+
+        outcome = submit_once(request, form="reservation_new", create=create)
+        if outcome.created:  # else Back then Create: no twin, the typing kept
+            messages.success(
+                request, _("Reservation %(id)s created.") % {"id": created[0].pk}
+            )
+            return redirect(outcome.url)
+    if opened := with_token(request):  # this form saves once
+        return opened
+    context = {"form": form, **page_context(request, outcome)}
+    return render(request, "reservations/new.html", context)
 
 
 @role_required(Role.FRONT_DESK)

@@ -1,4 +1,4 @@
-"""The guest card's "Кириллица" line."""
+"""The guest card's "Латиница" and "Кириллица" lines."""
 
 from __future__ import annotations
 
@@ -16,13 +16,25 @@ _LATIN = re.compile(r"[A-Za-z]")
 
 @register.simple_tag
 def cyrillic_name(person) -> str:
-    """The stored Cyrillic form (``surname_cyrillic`` ...) when there is one,
-    else the main name when it is itself Cyrillic (staff typed it; "—"
-    beside a Cyrillic name misled), else "". The Latin line keeps only the
-    stored form: it claims to be as in the document."""
-    parts = (getattr(person, f"{part}_cyrillic", "") for part in NAME_PARTS)
-    stored = " ".join(p for p in parts if p)
+    """Part by part: the stored Cyrillic form (``surname_cyrillic`` ...) when
+    there is one, else the main part when it is itself Cyrillic (staff typed
+    it: EMIS sending a name without a patronymic must not drop the one the
+    clerk typed, and "—" beside a Cyrillic name misled), else nothing."""
+    parts = (_cyrillic_part(person, part) for part in NAME_PARTS)
+    return " ".join(p for p in parts if p)
+
+
+@register.simple_tag
+def latin_name(person) -> str:
+    """The stored Latin parts only, with no fallback to the main name: the
+    line claims to be as in the document, and a name staff typed is not."""
+    parts = (getattr(person, f"{part}_latin", "") for part in NAME_PARTS)
+    return " ".join(p for p in parts if p)
+
+
+def _cyrillic_part(person, part: str) -> str:
+    stored = getattr(person, f"{part}_cyrillic", "")
     if stored:
         return stored
-    main = person.full_name
+    main = getattr(person, part, "")
     return main if _CYRILLIC.search(main) and not _LATIN.search(main) else ""

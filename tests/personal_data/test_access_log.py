@@ -146,7 +146,7 @@ def test_search_results_record_each_person_listed_in_one_insert(guest):
     client = logged_in(Role.FRONT_DESK)
     url = reverse("reservations:guest_new", args=[guest.reservation_id])
     with CaptureQueriesContext(connection) as queries:
-        page = client.get(url, {"q": "Репин"}).content.decode()
+        page = client.get(url, {"q": "Репин"}, follow=True).content.decode()
     assert _log_queries(queries) == ["INSERT"]
     listed = {o.person_id for o in others}  # the reservation's own guest is not
     assert set(PersonalDataAccess.objects.values_list("person_id", flat=True)) == listed

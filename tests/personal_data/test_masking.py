@@ -38,7 +38,8 @@ def test_support_has_no_card(guest):
 
 def test_search_results_mask_numbers(guest):
     url = reverse("reservations:guest_new", args=[make_reservation().pk])
-    page = logged_in(Role.ADMIN).get(url, {"q": "4510 123456"}).content.decode()
+    response = logged_in(Role.ADMIN).get(url, {"q": "4510 123456"}, follow=True)
+    page = response.content.decode()
     results = page.split('class="matches"')[1]
     # The series (region and year of issue) is masked with the number.
     assert "********56" in results

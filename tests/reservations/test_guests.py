@@ -20,7 +20,7 @@ def _guest_url(stay):
 
 
 def _rendered(client, url) -> dict:
-    response = client.get(url)
+    response = client.get(url, follow=True)  # to the form's token (pms/submissions.py)
     assert response.status_code == 200
     return form_data(response.content.decode(), "guest-form")
 
@@ -81,7 +81,7 @@ def test_guest_page_includes_emis_hook_inside_the_form(front_desk_client):
     page = response.content.decode()
     form = page.split('id="guest-form"')[1].split("</form>")[0]
     assert 'name="_save"' in form
-    new = front_desk_client.get(_new_url(stay.reservation))
+    new = front_desk_client.get(_new_url(stay.reservation), follow=True)
     assert new.context["person"] is None and new.context["stay"] is None
 
 
@@ -124,7 +124,8 @@ def test_attach_existing_person_keeps_person_id(front_desk_client):
     reservation = make_reservation()
     url = _new_url(reservation)
     for query in ("левитан", "+7 911 000-11-22", "4011 654321", "654321"):
-        matches = front_desk_client.get(url, {"q": query}).context["matches"]
+        page = front_desk_client.get(url, {"q": query}, follow=True)
+        matches = page.context["matches"]
         assert [p.pk for p in matches] == [earlier.person_id], query
 
     response = front_desk_client.post(
@@ -136,7 +137,9 @@ def test_attach_existing_person_keeps_person_id(front_desk_client):
     assert Person.objects.count() == 1
     assert response["Location"] == _guest_url(stay)
     # Already a guest: not offered again, and a second attach is refused.
-    assert not front_desk_client.get(url, {"q": "Левитан"}).context["matches"]
+    assert not front_desk_client.get(url, {"q": "Левитан"}, follow=True).context[
+        "matches"
+    ]
     again = front_desk_client.post(
         reverse("reservations:guest_attach", args=[reservation.pk]),
         {"person_id": earlier.person_id},

@@ -120,7 +120,7 @@ def test_the_same_post_with_the_token_goes_through(world):
     """The refusals above are CSRF's, not the data's or the role's."""
     client = _csrf_client(Role.ADMIN)
     url = reverse("legal_entities:add")
-    client.get(url)  # sets the CSRF cookie
+    client.get(url, follow=True)  # sets the CSRF cookie
     token = client.cookies["csrftoken"].value
     response = client.post(url, {**_form_body("", world), "csrfmiddlewaretoken": token})
     assert response.status_code == 302

@@ -86,7 +86,7 @@ def test_the_card_downloads_the_export(admin_client_, guest):
 
 def test_the_retention_period_on_the_legal_entity_page(admin_client_):
     url = reverse("legal_entities:add")
-    form = admin_client_.get(url).content.decode()
+    form = admin_client_.get(url, follow=True).content.decode()
     assert "Срок хранения персональных данных, дней" in form
     assert "ID персоны, проживания и даты остаются" in form
     data = {"name": "ООО Ромашка", "inn": VALID_INN, "ogrn": VALID_OGRN}
