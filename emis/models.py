@@ -276,9 +276,10 @@ class SyncState(models.Model):
     persons_unchanged = models.PositiveIntegerField(default=0)
     persons_unknown = models.PositiveIntegerField(default=0)
     persons_conflicts = models.PositiveIntegerField(default=0)
-    # The last run's feed records that broke the contract, skipped: their
-    # person IDs and bad fields (``{"person_id", "version", "fields"}``, at
-    # most ``emis.sync.REFUSED_KEPT``), never a value.
+    # Feed records that broke the contract, skipped (``persons_refused``: in
+    # the last run): their person IDs and bad fields (``{"person_id",
+    # "version", "fields"}``, the newest ``emis.sync.REFUSED_KEPT``, until
+    # the feed brings the person again in good form), never a value.
     persons_refused = models.PositiveIntegerField(default=0)
     refused = models.JSONField(default=list, blank=True)
     pages = models.PositiveIntegerField(default=0)

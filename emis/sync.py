@@ -38,7 +38,7 @@ log = logging.getLogger("emis.sync")
 
 LEASE = dt.timedelta(minutes=5)
 PAGE_SIZE = 200
-REFUSED_KEPT = 20  # refused records named on the Стыковки page per run
+REFUSED_KEPT = 20  # refused records named on the Стыковки page
 _ERROR_MAX = SyncState._meta.get_field("last_error").max_length
 
 
@@ -196,7 +196,7 @@ def _apply_page(
         policy=policy,
     )
     _record_unknown(run.legal_entity_id, outcome.unknown)
-    _record_refused(state_pk, run.legal_entity_id, page.refused)
+    _record_refused(state_pk, run.legal_entity_id, page)
     applied = outcome.count(APPLIED)
     unchanged = len(outcome.results) - applied  # "stale" changed nothing either
     conflicted = sum(1 for _item, result in outcome.results if result.conflicts)
@@ -243,18 +243,19 @@ def _record_unknown(legal_entity_id: int, items: list[EmisPerson]) -> None:
     )
 
 
-def _record_refused(state_pk: int, legal_entity_id: int, items) -> None:
-    """Records that broke the contract are skipped, not applied: named on
-    the Стыковки page (the first ``REFUSED_KEPT`` of the run) and in the
-    log, by person ID and field paths only. EMIS sends a person again when
-    it is saved again; until then a pull shows the same error on the card."""
-    if not items:
-        return
-    rows = [_refused_row(item) for item in items]
+def _record_refused(state_pk: int, legal_entity_id: int, page: ChangesPage) -> None:
+    """Records that broke the contract are skipped, not applied, and named
+    on the Стыковки page (the newest ``REFUSED_KEPT``, by person ID and field
+    paths only, and a log line each) until the feed brings the person again
+    in good form. Until then a pull shows the same error on the card."""
+    rows = [_refused_row(item) for item in page.refused]
     state = SyncState.objects.only("refused").get(pk=state_pk)
-    kept = (state.refused + rows)[:REFUSED_KEPT]
+    if not rows and not state.refused:
+        return
+    again = {item.person_id for item in page.items} | {r["person_id"] for r in rows}
+    kept = [r for r in state.refused if r["person_id"] not in again] + rows
     SyncState.objects.filter(pk=state_pk).update(
-        persons_refused=F("persons_refused") + len(items), refused=kept
+        persons_refused=F("persons_refused") + len(rows), refused=kept[-REFUSED_KEPT:]
     )
     for row in rows:
         log.warning(
@@ -290,7 +291,6 @@ def _claim(state_pk: int, token: str) -> bool:
             persons_unchanged=0,
             persons_unknown=0,
             persons_refused=0,
-            refused=[],
         )
     )
     return claimed == 1

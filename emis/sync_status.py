@@ -40,7 +40,7 @@ def sync_status() -> list[StatusLine]:
             ) % {"n": row["conflicts"]}
         level = "ok" if row["last_success_at"] and not row["last_error"] else ""
         lines.append(StatusLine(text, level))
-        if row["refused"]:
+        if row["refused_items"]:
             lines.append(StatusLine(_refused_text(row), "err"))
         if row["last_error"]:
             message = row["last_error_message"] or row["last_error"]
@@ -67,10 +67,10 @@ def _refused_text(row: dict) -> str:
         "skipped until EMIS saves it again: %(named)s",
         "Sync · %(entity)s: EMIS sent %(n)s records that break the contract; "
         "skipped until EMIS saves them again: %(named)s",
-        row["refused"],
+        len(row["refused_items"]),
     )
     return text % {
         "entity": row["legal_entity"],
-        "n": row["refused"],
+        "n": len(row["refused_items"]),
         "named": " · ".join(named),
     }

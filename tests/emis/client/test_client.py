@@ -353,13 +353,12 @@ def test_a_web_session_body_that_is_not_json_is_not_posted_again(emis, http):
     [
         {"next_cursor": "c", "has_more": False},
         {"items": {}, "next_cursor": "c", "has_more": False},
-        {"items": ["x"], "next_cursor": "c", "has_more": False},
-        {"items": [], "next_cursor": 5, "has_more": False},
-        {"items": [], "next_cursor": "c", "has_more": "no"},
-        {"items": [], "next_cursor": None, "has_more": True},
+        {"items": None, "next_cursor": "c", "has_more": False},
     ],
 )
-def test_changes_with_wrong_shape_is_bad_response(emis, http, page):
+def test_changes_with_no_items_array_is_bad_response(emis, http, page):
+    """No page at all. A page with an array is the contract reader's, which
+    names the bad fields and sets a broken record apart (tests/emis/test_sync.py)."""
     http.get(CHANGES, json=page)
     error = _code(lambda: emis.changes(legal_entity_id=17, cursor=None))
     assert error.code == "bad_response"
