@@ -170,6 +170,16 @@ def _timestamp() -> str:
     return rfc3339(now())
 
 
+# What the PMS's 200 answer means for the operator: "stale" and "unchanged"
+# took nothing (the contract's table), which "приняла данные" would hide.
+_PMS_ANSWERS = {
+    "applied": "PMS приняла данные",
+    "unchanged": "PMS уже хранит эти данные",
+    "duplicate": "PMS уже получила эту доставку",
+    "stale": "PMS не взяла данные: у неё версия новее",
+}
+
+
 def webhook_notice(
     outcome: tuple[webhooks.Attempt, bool] | None, attempts: int
 ) -> tuple[str, str, str]:
@@ -186,7 +196,8 @@ def webhook_notice(
     if first.status_code is not None and 200 <= first.status_code < 300:
         # The PMS's own status word stays as it is, in parentheses: it is
         # the contract's value (applied, duplicate, ...), not a sentence.
-        return ("ok", f"PMS приняла данные ({first.pms_status or 'ok'})", detail)
+        status = first.pms_status or "ok"
+        return ("ok", _PMS_ANSWERS.get(status, "PMS приняла данные") + f" ({status})", detail)
     if first.status_code is not None and first.status_code < 500:
         return (
             "error",

@@ -62,6 +62,7 @@ _APOSTROPHES = str.maketrans(
 _UNSPLIT_LATIN = {
     "Æ": "AE", "Ð": "D", "Đ": "D", "Ħ": "H", "Ĳ": "IJ", "Ŀ": "L", "Ł": "L",
     "Ŋ": "N", "Ø": "OE", "Œ": "OE", "Þ": "TH", "Ŧ": "T", "ẞ": "SS",
+    "Ə": "A",  # Azerbaijani: its passports' MRZ write MƏMMƏDOV as MAMMADOV
 }  # fmt: skip
 _UNSPLIT = str.maketrans(
     {**_UNSPLIT_LATIN, **{k.lower(): v.lower() for k, v in _UNSPLIT_LATIN.items()},

@@ -167,3 +167,22 @@ def test_signature_matches_the_worked_example():
         .hexdigest()
     )
     assert sign("s3cret-api", "1795770000", body) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [
+        ("applied", "PMS приняла данные (applied)"),
+        ("unchanged", "PMS уже хранит эти данные (unchanged)"),
+        ("duplicate", "PMS уже получила эту доставку (duplicate)"),
+        # Outside re-check: "PMS приняла данные (stale)" read as taken.
+        ("stale", "PMS не взяла данные: у неё версия новее (stale)"),
+    ],
+)
+def test_the_pms_answer_is_said_as_what_it_means(status, says):
+    from emis_sandbox.upload import webhook_notice
+    from emis_sandbox.webhooks import Attempt
+
+    body = '{"status": "%s"}' % status
+    attempt = Attempt("d-1", 1, 200, None, body)
+    assert webhook_notice((attempt, False), 1)[:2] == ("ok", says)

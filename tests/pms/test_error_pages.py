@@ -1,4 +1,4 @@
-"""With DEBUG off, 404, 403, the CSRF failure and 500 are the product's own
+"""With DEBUG off, 400, 404, 403, the CSRF failure and 500 are the product's own
 pages in the product's language, not Django's bare English defaults."""
 
 from __future__ import annotations
@@ -92,6 +92,19 @@ def test_a_crash_is_our_self_contained_500_in_both_languages():
     assert CSS in page
     assert 'href="/">На главную</a>' in page
     assert "a bug in a view" not in page and "Traceback" not in page
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["pms.example"])
+def test_a_request_django_cannot_take_is_our_400_in_both_languages():
+    """Outside re-check: a host name missing from ALLOWED_HOSTS (a deploy
+    slip that shows on every request) gave Django's bare English page."""
+    client = Client(raise_request_exception=False, HTTP_HOST="evil.example")
+    response = client.get("/reservations/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Запрос не принят" in page and "Bad request" in page
+    assert page.index("Запрос не принят") < page.index("Bad request")
+    assert CSS in page and "<title>Запрос не принят · PMS</title>" in page
 
 
 @override_settings(DEBUG=False)
