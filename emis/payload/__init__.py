@@ -162,7 +162,12 @@ def parse_changes_page(data: Any) -> ChangesPage:
     array, no cursor) refuses the page; a broken item only itself: "a value
     of the wrong form is an error" of that record, and the next cursor moves
     past it (EMIS sends the person again when it changes)."""
-    envelope = _validate(ChangesEnvelope, data, root="page")
+    try:
+        whole = ChangesEnvelope[EmisPerson].model_validate(data)
+        return ChangesPage(whole.items, whole.next_cursor, whole.has_more)
+    except ValidationError:
+        pass  # something is wrong: read the envelope, then each record
+    envelope = _validate(ChangesEnvelope[Any], data, root="page")
     items: list[EmisPerson] = []
     refused: list[RefusedItem] = []
     for index, raw in enumerate(envelope.items):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator
 
@@ -148,12 +148,17 @@ class WebhookEvent(_Contract):
     person: EmisPerson
 
 
-class ChangesEnvelope(_Contract):
-    """A page of the changes feed, its items not yet read: each is parsed on
-    its own (``parse_changes_page``), so one record that breaks the contract
-    is skipped and named instead of stopping the feed for everyone."""
+Item = TypeVar("Item")
 
-    items: Rows[Any]
+
+class ChangesEnvelope(_Contract, Generic[Item]):
+    """A page of the changes feed. ``ChangesEnvelope[EmisPerson]`` reads a
+    page whose every record is sound in one call (the common case);
+    ``ChangesEnvelope[Any]`` leaves the records unread, for
+    ``parse_changes_page`` to set a broken one apart instead of stopping the
+    feed for everyone."""
+
+    items: Rows[Item]
     # Checked when absent too, with their own message rather than "required".
     next_cursor: Cursor = Field(None, validate_default=True)
     has_more: Flag = Field(None, validate_default=True)
