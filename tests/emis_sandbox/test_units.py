@@ -1,5 +1,6 @@
 """Pure sandbox code (no process): MRZ reading and Person validation."""
 
+import json
 import re
 
 import pytest
@@ -183,6 +184,6 @@ def test_the_pms_answer_is_said_as_what_it_means(status, says):
     from emis_sandbox.upload import webhook_notice
     from emis_sandbox.webhooks import Attempt
 
-    body = '{"status": "%s"}' % status
+    body = json.dumps({"status": status})
     attempt = Attempt("d-1", 1, 200, None, body)
     assert webhook_notice((attempt, False), 1)[:2] == ("ok", says)
