@@ -29,7 +29,7 @@ from emis.names import policy as name_policy
 from emis.payload import NAME_PARTS, EmisPerson
 from personal_data.selectors import persons_erased
 from reservations.aliases import person_ids_resolve
-from reservations.history import Change, as_text, log_key, person_change
+from reservations.history import Change, as_text, masked_key, person_change
 from reservations.models import (
     IdentityDocument,
     MigrationCard,
@@ -234,7 +234,7 @@ class _Batch(RecordPlanning):
             person.pk,
             result.status,
             self.source,
-            ",".join(map(log_key, result.changed_fields)) or "-",
+            ",".join(map(masked_key, result.changed_fields)) or "-",
         )
         return result
 

@@ -43,6 +43,7 @@ from emis.scope import CODES as SCOPE_CODES
 from emis.scope import ScopeError, person_scope_check, scope_message
 from legal_entities.models import LegalEntity
 from reservations.aliases import person_alias_ids, person_id_resolve
+from reservations.history import masked_key
 from reservations.models import Person
 
 log = logging.getLogger("emis.pull")
@@ -309,8 +310,9 @@ def _apply(job: EmisJob, found: list) -> None:
         )
         EmisJob.objects.filter(pk=job.pk).update(
             result=result.status,
-            changed_fields=list(result.changed_fields),
-            conflict_fields=list(result.conflicts),
+            # Shown to the API and the dialog: series masked, as in logs.
+            changed_fields=[masked_key(key) for key in result.changed_fields],
+            conflict_fields=[masked_key(key) for key in result.conflicts],
         )
 
 

@@ -63,21 +63,26 @@ class Change(NamedTuple):
         return f"{prefix}[{self.label}].{self.field}"
 
 
-def log_key(key: str) -> str:
-    """``Change.key`` for a log line: the record's series masked with its
-    number ("documents[passport_rf ********21].issuer"), as headings show
-    it — a passport's series (region and year) narrows the guest down as
-    much as the number (``pms.masking.mask_document``)."""
-    head, bracket, rest = key.partition("[")
-    label, _close, field = rest.partition("]")
-    if not bracket:
-        return key
+def masked_label(label: str) -> str:
+    """A record's label with its series masked together with its number
+    ("passport_rf ********21"), as headings show it: for logs and job
+    results. A passport's series (region and year) narrows the guest down as
+    much as the number (``pms.masking.mask_document``); the stored label
+    keeps it, to tell one person's records apart."""
     kind, _sep, series_number = label.partition(" ")
     if kind in DocumentKind.values:
-        masked = f"{kind} {mask_document(series_number, '')}".strip()
-    else:
-        masked = mask_document(label, "")
-    return f"{head}[{masked}]{field}"
+        return f"{kind} {mask_document(series_number, '')}".strip()
+    return mask_document(label, "")
+
+
+def masked_key(key: str) -> str:
+    """``Change.key`` with ``masked_label``: "documents[passport_rf
+    ********21].issuer"."""
+    head, bracket, rest = key.partition("[")
+    if not bracket:
+        return key
+    label, _close, field = rest.partition("]")
+    return f"{head}[{masked_label(label)}]{field}"
 
 
 def person_change(field: str, old: Any, new: Any) -> Change:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from ..aliases import person_ids_resolve
 from ..duplicates import same_document
-from ..history import Change, Entity, merge_change, record_label
+from ..history import Change, Entity, masked_label, merge_change, record_label
 from ..models import (
     IdentityDocument,
     MigrationCard,
@@ -182,7 +182,7 @@ def _merge(person_id: int, into_id: int, user) -> Person:
         "merged person_id=%s into person_id=%s kept_once=%s",
         person_id,
         survivor.pk,
-        ",".join(once.labels) or "-",
+        ",".join(map(masked_label, once.labels)) or "-",
     )
     survivor.refresh_from_db()
     return survivor

@@ -72,6 +72,11 @@ def test_pull_applies_and_the_job_api_reports_it(
     assert job["status"] == "succeeded" and job["result"] == "applied"
     assert job["error"] is None
     assert "surname_latin" in job["changed_fields"]
+    # A document's series is masked with its number, as in logs (outside
+    # re-check: the job showed "passport_rf 4510 ****56").
+    documents = [f for f in job["changed_fields"] if f.startswith("documents[")]
+    assert documents and all(f.startswith("documents[passport_rf ****") for f in documents)
+    assert not any("4510" in f for f in job["changed_fields"])
     person.refresh_from_db()
     assert person.surname_latin == "KRUPKIN"
     assert PersonChange.objects.filter(person=person, source="pull").exists()
