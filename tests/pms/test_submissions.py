@@ -19,7 +19,7 @@ from tests.support.formdata import form_data
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_russian_by_default")]
 
 ALREADY = "Ничего нового не создано: эта форма уже была сохранена."
-KEPT = "Введённое вами осталось в форме: сохраните ещё раз"
+KEPT = "Ниже — то, что вы отправили: проверьте даты и страны"
 PASSPORT = {
     "documents-0-kind": "passport_rf",
     "documents-0-series": "4510",
@@ -53,7 +53,8 @@ def _shown_again(response, url: str, first_url: str) -> str:
     assert response.status_code == 200
     page = response.content.decode()
     assert ALREADY in page and KEPT in page and "data-saved-again" in page
-    assert f'<a href="{html.escape(first_url)}">Открыть созданное</a>' in page
+    assert f'<a href="{html.escape(first_url)}">Открыть сохранённое тогда</a>' in page
+    assert "(там же кнопка EMIS)" in page
     assert "data-not-saved" not in page  # no error: the input was fine
     action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page)[1])
     assert urlsplit(action).path == urlsplit(url).path
@@ -174,6 +175,23 @@ def test_the_guest_search_keeps_its_query_when_given_a_token(front_desk_client):
     url = reverse("reservations:guest_new", args=[reservation.pk])
     location = _opened(front_desk_client, url, q="Репин")
     assert parse_qs(urlsplit(location).query)["q"] == ["Репин"]
+
+
+def test_a_search_on_a_form_saved_before_keeps_its_token_and_warning(
+    front_desk_client,
+):
+    """Outside check: searching on a form brought back by Back gave a new
+    token, so the "already saved" warning went away."""
+    reservation = make_reservation()
+    url, data = _guest_post(front_desk_client, reservation, "Поиска")
+    front_desk_client.post(url, data)
+    page = front_desk_client.get(url).content.decode()
+    assert "data-saved-before" in page
+    token = parse_qs(urlsplit(url).query)["form"][0]
+    assert f'<input type="hidden" name="form" value="{token}">' in page
+    searched = front_desk_client.get(url, {"form": token, "q": "Поиска"})
+    assert searched.status_code == 200  # no redirect to a new token
+    assert "data-saved-before" in searched.content.decode()
 
 
 def test_a_post_without_a_token_creates_as_before(front_desk_client):
