@@ -91,7 +91,7 @@ def guest_new(request: HttpRequest, pk: int) -> HttpResponse:
         if outcome.created:  # else Back then Save: no twin, the typing kept
             return _saved(request, saved[0])
     query = request.GET.get("q", "").strip()
-    matches = person_search(query=query, exclude_reservation_id=pk)
+    matches = person_search(query=query, reservation_id=pk)
     # The results show birth dates, phones and documents: a read of each.
     record_accesses(request, [p.pk for p in matches], Kind.SEARCH)
     context = {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from .checks import StayWarning, stay_checks
@@ -311,10 +311,14 @@ def person_history(*, person_id: int, limit: int = 50) -> list[PersonChange]:
 
 
 def person_search(
-    *, query: str, exclude_reservation_id: int | None = None, limit: int = 20
+    *, query: str, reservation_id: int | None = None, limit: int = 20
 ) -> list[Person]:
     """Persons matching a surname, a phone or a document number, so that a
-    returning guest is attached with the person ID they already have."""
+    returning guest is attached with the person ID they already have. With
+    ``reservation_id``, each has ``here_stay_id``: their stay in it, if they
+    are already its guest (shown as such, with a link, not offered again: a
+    clerk checking "did I add her already?" must not be told nobody is
+    found)."""
     query = query.strip()
     if len(query) < 2:
         return []
@@ -334,12 +338,14 @@ def person_search(
     if phone:
         match |= Q(phone=phone)
     ids = Person.objects.filter(match)
-    if exclude_reservation_id is not None:
-        ids = ids.exclude(stays__reservation_id=exclude_reservation_id)
+    found = Person.objects.filter(pk__in=ids.values("pk"))
+    if reservation_id is not None:
+        here = Stay.objects.filter(person=OuterRef("pk"), reservation_id=reservation_id)
+        found = found.annotate(here_stay_id=Subquery(here.values("pk")[:1]))
     return list(
-        Person.objects.filter(pk__in=ids.values("pk"))
-        .prefetch_related("documents")
-        .order_by("surname", "given_names", "id")[:limit]
+        found.prefetch_related("documents").order_by("surname", "given_names", "id")[
+            :limit
+        ]
     )
 
 

@@ -136,10 +136,16 @@ def test_attach_existing_person_keeps_person_id(front_desk_client):
     assert stay.person_id == earlier.person_id
     assert Person.objects.count() == 1
     assert response["Location"] == _guest_url(stay)
-    # Already a guest: not offered again, and a second attach is refused.
-    assert not front_desk_client.get(url, {"q": "Левитан"}, follow=True).context[
-        "matches"
-    ]
+    # Already a guest: found, but shown as such with a link to their card,
+    # not offered again (outside check: "Никого не найдено" for a guest
+    # just added told the clerk to add her again); a second attach is refused.
+    found = front_desk_client.get(url, {"q": "Левитан"}, follow=True)
+    (match,) = found.context["matches"]
+    assert (match.pk, match.here_stay_id) == (earlier.person_id, stay.pk)
+    page = found.content.decode()
+    assert f'href="{_guest_url(stay)}" data-already-here>' in page
+    assert "Уже гость этой заявки" in page
+    assert f'name="person_id" value="{earlier.person_id}"' not in page
     again = front_desk_client.post(
         reverse("reservations:guest_attach", args=[reservation.pk]),
         {"person_id": earlier.person_id},
