@@ -130,8 +130,11 @@ def open_pull_ids(person_id: int) -> Subquery:
 
 def _open_pulls(person_id: int, legal_entity_id):
     return EmisJob.objects.filter(
-        kind=EmisJob.Kind.PULL, status__in=_OPEN, person_id=person_id
-    ).filter(legal_entity_id=legal_entity_id).order_by("-pk")
+        kind=EmisJob.Kind.PULL,
+        status__in=_OPEN,
+        person_id=person_id,
+        legal_entity_id=legal_entity_id,
+    ).order_by("-pk")
 
 
 def job_fail_unsent(*, job_id: int) -> None:
